@@ -1,0 +1,158 @@
+package io.amptalk.monitoring.agent;
+
+import io.amptalk.monitoring.SystemMonitor;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.bridge.SLF4JBridgeHandler;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The standalone agent: monitors the host it runs on and serves the metrics until stopped (SIGINT
+ * or SIGTERM). Needs no configuration.
+ */
+@Command(
+    name = "amptalk-monitor",
+    mixinStandardHelpOptions = true,
+    version = "amptalk-monitor 0.1.0",
+    description = "Monitors this host and serves its metrics to Prometheus.")
+public final class Agent implements Callable<Integer> {
+  private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
+
+  @Option(
+      names = "--service-name",
+      description = "service.name of the metrics (default: this host's name).")
+  String serviceName;
+
+  @Option(
+      names = "--host",
+      defaultValue = "0.0.0.0",
+      description = "Address to serve on (default: ${DEFAULT-VALUE}).")
+  String host;
+
+  @Option(
+      names = "--port",
+      defaultValue = "8000",
+      description = "Port to serve on; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+  int port;
+
+  @Option(
+      names = "--collect-interval",
+      defaultValue = "PT1S",
+      description = "Host sampling period, ISO-8601 (default: ${DEFAULT-VALUE}).",
+      converter = DurationConverter.class)
+  Duration collectInterval;
+
+  @Option(names = "--console", description = "Also log every metric each --export-interval.")
+  boolean console;
+
+  @Option(
+      names = "--otlp-endpoint",
+      description =
+          "Also push metrics over OTLP/HTTP to this collector, e.g. http://localhost:4318.")
+  String otlpEndpoint;
+
+  @Option(
+      names = "--export-interval",
+      defaultValue = "PT60S",
+      description = "Period of console and OTLP exports, ISO-8601 (default: ${DEFAULT-VALUE}).",
+      converter = DurationConverter.class)
+  Duration exportInterval;
+
+  @Option(
+      names = "--demo",
+      description = "Record synthetic requests and errors, to see every series move.")
+  boolean demo;
+
+  private final CountDownLatch stopped = new CountDownLatch(1);
+
+  public static void main(String[] args) {
+    SLF4JBridgeHandler.removeHandlersForRootLogger();
+    SLF4JBridgeHandler.install();
+    System.exit(new CommandLine(new Agent()).execute(args));
+  }
+
+  @Override
+  public Integer call() throws InterruptedException {
+    SystemMonitor.Builder builder =
+        SystemMonitor.builder()
+            .serviceName(serviceName != null ? serviceName : localHostName())
+            .prometheusHost(host)
+            .prometheusPort(port)
+            .collectInterval(collectInterval)
+            .metricsExportInterval(exportInterval)
+            .enableConsole(console);
+    if (otlpEndpoint != null) {
+      builder.otlpEndpoint(otlpEndpoint);
+    }
+    SystemMonitor monitor;
+    try {
+      monitor = builder.build();
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      System.err.println("amptalk-monitor: " + e.getMessage());
+      return 2;
+    }
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  monitor.close();
+                  stopped.countDown();
+                },
+                "amptalk-shutdown"));
+    monitor.setHealthStatus(true, "Agent running");
+    String shownHost = "0.0.0.0".equals(host) ? "localhost" : host;
+    System.out.printf(
+        "amptalk-monitor: serving metrics at http://%s:%d/metrics for service '%s'%n",
+        shownHost, monitor.getPrometheusPort(), monitor.getServiceName());
+    System.out.flush();
+    if (demo) {
+      LOG.info("Demo mode: recording synthetic requests and errors");
+      runDemo(monitor);
+    }
+    stopped.await();
+    return 0;
+  }
+
+  /** Records a steady trickle of plausible traffic until the process stops. */
+  private void runDemo(SystemMonitor monitor) throws InterruptedException {
+    List<String> routes = List.of("/api/transcription", "/api/users/{id}", "/api/health");
+    List<String> methods = List.of("GET", "POST");
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    while (stopped.getCount() > 0) {
+      int status = random.nextInt(100) < 95 ? 200 : 500;
+      monitor.recordRequest(
+          routes.get(random.nextInt(routes.size())),
+          methods.get(random.nextInt(methods.size())),
+          status,
+          5 + random.nextExponential() * 60);
+      if (status == 500) {
+        monitor.recordError("demo_failure", Map.of("note", "synthetic"));
+      }
+      Thread.sleep(50);
+    }
+  }
+
+  private static String localHostName() {
+    try {
+      return java.net.InetAddress.getLocalHost().getHostName();
+    } catch (java.net.UnknownHostException e) {
+      return "amptalk";
+    }
+  }
+
+  /** Parses ISO-8601 durations such as PT1S or PT500MS. */
+  static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+    @Override
+    public Duration convert(String value) {
+      return Duration.parse(value);
+    }
+  }
+}

@@ -1,0 +1,642 @@
+package io.amptalk.monitoring;
+
+import io.amptalk.monitoring.http.MonitoringServer;
+import io.amptalk.monitoring.metrics.ErrorRecord;
+import io.amptalk.monitoring.metrics.SystemSnapshot;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.metrics.Meter;
+import io.opentelemetry.exporter.otlp.http.metrics.OtlpHttpMetricExporter;
+import io.opentelemetry.exporter.prometheus.PrometheusMetricReader;
+import io.opentelemetry.instrumentation.runtimetelemetry.RuntimeTelemetry;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.common.InstrumentationScopeInfo;
+import io.opentelemetry.sdk.metrics.SdkMeterProvider;
+import io.opentelemetry.sdk.metrics.SdkMeterProviderBuilder;
+import io.opentelemetry.sdk.metrics.data.AggregationTemporality;
+import io.opentelemetry.sdk.metrics.data.HistogramData;
+import io.opentelemetry.sdk.metrics.data.MetricData;
+import io.opentelemetry.sdk.metrics.data.SumData;
+import io.opentelemetry.sdk.metrics.export.MetricReader;
+import io.opentelemetry.sdk.metrics.export.PeriodicMetricReader;
+import io.opentelemetry.sdk.resources.Resource;
+import io.prometheus.metrics.exporter.httpserver.MetricsHandler;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.UncheckedIOException;
+import java.net.BindException;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Collects request, error, host, process and JVM metrics on the OpenTelemetry SDK and serves them
+ * to Prometheus at {@code /metrics} (and, when asked, over OTLP and to the log).
+ *
+ * <p>The recording methods never throw and never block: bad input is normalised or dropped and
+ * counted in {@code monitoring.dropped}. Host figures are sampled with OSHI on one daemon thread
+ * every {@code collectInterval}; the latest {@link SystemSnapshot} is readable without sampling
+ * again.
+ *
+ * <pre>{@code
+ * SystemMonitor monitor = SystemMonitor.builder()
+ *     .serviceName("amptalk")
+ *     .prometheusPort(8000)
+ *     .enablePrometheus(true)
+ *     .build();
+ * monitor.recordRequest("/api/transcription", "POST", 200, 157.3);
+ * monitor.recordError("database_connection", Map.of("database", "main", "host", "localhost"));
+ * monitor.setHealthStatus(true, "All systems operational");
+ * monitor.close();
+ * }</pre>
+ */
+public final class SystemMonitor implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(SystemMonitor.class);
+
+  static final String SCOPE_NAME = "io.amptalk.monitoring";
+  static final AttributeKey<String> ERROR_TYPE = AttributeKey.stringKey("error.type");
+  static final AttributeKey<String> REASON = AttributeKey.stringKey("reason");
+
+  /** Reasons under which {@code monitoring.dropped} counts an observation it refused. */
+  static final String INVALID_DURATION = "invalid_duration";
+
+  static final String INVALID_STATUS_CODE = "invalid_status_code";
+  static final String INTERNAL_ERROR = "internal_error";
+
+  /** Error details are kept for reading, not export; these bounds keep that memory small. */
+  static final int MAX_DETAIL_ENTRIES = 32;
+
+  static final int MAX_DETAIL_VALUE_LENGTH = 1024;
+
+  private final String serviceName;
+  private final Clock clock;
+  private final ThrottledLogger throttledLog;
+  private final RequestMetrics requests;
+  private final LabeledCounter errors;
+  private final LabeledCounter dropped;
+  private final int errorHistorySize;
+  private final ArrayDeque<ErrorRecord> recentErrors;
+  private final Object errorHistoryLock = new Object();
+  private final HostSampler sampler;
+  private final SdkMeterProvider meterProvider;
+  private final List<AutoCloseable> closeables = new ArrayList<>();
+  private final MonitoringServer server;
+  private final SystemInfo staticInfo;
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private volatile ReportedHealth health;
+
+  private record ReportedHealth(boolean healthy, String reason) {}
+
+  private SystemMonitor(Builder builder) {
+    this.serviceName = builder.serviceName;
+    this.clock = builder.clock;
+    this.throttledLog = new ThrottledLogger(LOG, clock, Duration.ofMinutes(1));
+    this.errorHistorySize = builder.errorHistorySize;
+    this.recentErrors = new ArrayDeque<>(errorHistorySize);
+    this.health = new ReportedHealth(true, "No status reported yet");
+    long startNanos = epochNanos(clock);
+    this.requests =
+        new RequestMetrics(
+            builder.maxRoutes,
+            () -> epochNanos(clock),
+            () ->
+                throttledLog.warn(
+                    "route-overflow",
+                    "More than {} distinct routes; further routes are recorded as '{}'. Pass route"
+                        + " templates such as /users/{{id}}, not raw paths.",
+                    builder.maxRoutes,
+                    Labels.OTHER));
+    this.errors =
+        new LabeledCounter(
+            ERROR_TYPE,
+            builder.maxErrorTypes,
+            startNanos,
+            () ->
+                throttledLog.warn(
+                    "error-type-overflow",
+                    "More than {} distinct error types; further types are counted as '{}'",
+                    builder.maxErrorTypes,
+                    Labels.OTHER));
+    this.dropped = new LabeledCounter(REASON, 16, startNanos, () -> {});
+    for (String reason : List.of(INVALID_DURATION, INVALID_STATUS_CODE, INTERNAL_ERROR)) {
+      dropped.preRegister(reason);
+    }
+
+    // Bind the port first: when it is taken, nothing else has been started that must be undone.
+    PrometheusRegistry registry = new PrometheusRegistry();
+    this.server = builder.enablePrometheus ? startServer(builder, registry) : null;
+    try {
+      HostProbe probe = builder.hostProbe != null ? builder.hostProbe : new OshiHostProbe();
+      this.staticInfo = describe(builder, probe, clock.instant());
+      this.sampler = new HostSampler(probe, clock, throttledLog);
+      sampler.sample();
+      this.meterProvider = buildMeterProvider(builder, registry);
+      Meter meter = meterProvider.get(SCOPE_NAME);
+      closeables.addAll(HostInstruments.register(meter, sampler::latest, () -> health.healthy()));
+      if (builder.enableJvmMetrics) {
+        closeables.add(
+            RuntimeTelemetry.create(
+                OpenTelemetrySdk.builder().setMeterProvider(meterProvider).build()));
+      }
+      sampler.start(builder.collectInterval);
+    } catch (RuntimeException | Error e) {
+      if (server != null) {
+        server.close();
+      }
+      throw e;
+    }
+  }
+
+  private static MonitoringServer startServer(Builder builder, PrometheusRegistry registry) {
+    try {
+      return MonitoringServer.builder()
+          .host(builder.prometheusHost)
+          .port(builder.prometheusPort)
+          .handler("/metrics", new MetricsHandler(registry))
+          .build();
+    } catch (UncheckedIOException e) {
+      if (e.getCause() instanceof BindException) {
+        throw new IllegalStateException(
+            "prometheusPort "
+                + builder.prometheusPort
+                + " is already in use on "
+                + builder.prometheusHost
+                + ": stop what holds it, or choose another with prometheusPort(...) (0 picks a"
+                + " free port)",
+            e.getCause());
+      }
+      throw new IllegalArgumentException(
+          "prometheusHost '" + builder.prometheusHost + "' cannot be bound: " + e.getCause(),
+          e.getCause());
+    }
+  }
+
+  private SdkMeterProvider buildMeterProvider(Builder builder, PrometheusRegistry registry) {
+    Resource resource =
+        Resource.getDefault()
+            .merge(
+                Resource.create(
+                    Attributes.builder()
+                        .put("service.name", builder.serviceName)
+                        .put("service.instance.id", builder.serviceInstanceId)
+                        .put("host.name", staticInfo.hostName())
+                        .build()));
+    SdkMeterProviderBuilder provider =
+        SdkMeterProvider.builder()
+            .setResource(resource)
+            .setClock(new OtelClock(clock))
+            .registerMetricProducer(this::produce);
+    if (builder.enablePrometheus) {
+      // Scope labels would repeat the same two labels on every series; our names are unique.
+      PrometheusMetricReader reader =
+          PrometheusMetricReader.builder().setOtelScopeLabelsEnabled(false).build();
+      registry.register(new PromtoolCleanCollector(reader));
+      provider.registerMetricReader(reader);
+    }
+    if (builder.enableConsole) {
+      provider.registerMetricReader(
+          PeriodicMetricReader.builder(new Slf4jMetricExporter())
+              .setInterval(builder.metricsExportInterval)
+              .build());
+    }
+    if (builder.otlpEndpoint != null) {
+      provider.registerMetricReader(
+          PeriodicMetricReader.builder(
+                  OtlpHttpMetricExporter.builder().setEndpoint(builder.otlpEndpoint).build())
+              .setInterval(builder.metricsExportInterval)
+              .build());
+    }
+    for (MetricReader reader : builder.extraReaders) {
+      provider.registerMetricReader(reader);
+    }
+    return provider.build();
+  }
+
+  /** Hands our own lock-free cells to the SDK at collection time; see {@link RequestMetrics}. */
+  private List<MetricData> produce(Resource resource) {
+    InstrumentationScopeInfo scope = InstrumentationScopeInfo.create(SCOPE_NAME);
+    long now = epochNanos(clock);
+    return List.of(
+        ProducedMetric.histogram(
+            resource,
+            scope,
+            "http.server.request.duration",
+            "Duration of HTTP server requests.",
+            "s",
+            HistogramData.create(AggregationTemporality.CUMULATIVE, requests.points())),
+        ProducedMetric.longSum(
+            resource,
+            scope,
+            "app.errors",
+            "Errors recorded by the application, by type.",
+            "{error}",
+            SumData.createLongSumData(true, AggregationTemporality.CUMULATIVE, errors.points(now))),
+        ProducedMetric.longSum(
+            resource,
+            scope,
+            "monitoring.dropped",
+            "Observations the monitor refused as invalid, by reason.",
+            "{observation}",
+            SumData.createLongSumData(
+                true, AggregationTemporality.CUMULATIVE, dropped.points(now))));
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Records one served request in {@code http.server.request.duration}. Never throws: a null or
+   * blank endpoint or method is recorded as {@code unknown}, a non-standard method as {@code
+   * _OTHER}; a status outside 100..599 or a negative, NaN or infinite duration is dropped and
+   * counted in {@code monitoring.dropped}.
+   *
+   * @param endpoint the route template, e.g. {@code /users/{id}} (not the raw path, whose ids would
+   *     make a series per user)
+   * @param method the HTTP method
+   * @param statusCode the response status
+   * @param durationMs the time taken, in milliseconds
+   */
+  public void recordRequest(String endpoint, String method, int statusCode, double durationMs) {
+    try {
+      if (!RequestMetrics.isValidDuration(durationMs)) {
+        drop(INVALID_DURATION, "duration {} ms is negative, NaN or infinite", durationMs);
+      } else if (!RequestMetrics.isValidStatus(statusCode)) {
+        drop(INVALID_STATUS_CODE, "status code {} is outside 100..599", statusCode);
+      } else {
+        requests.record(endpoint, method, statusCode, durationMs);
+      }
+    } catch (RuntimeException e) {
+      drop(INTERNAL_ERROR, "recording failed: {}", e);
+    }
+  }
+
+  /**
+   * Counts one error in {@code app.errors} under its type, and keeps it with its details in the
+   * bounded list returned by {@link #getRecentErrors()}. The details never become metric labels.
+   * Never throws.
+   */
+  public void recordError(String errorType, Map<String, ?> details) {
+    try {
+      String type = Labels.normalize(errorType);
+      errors.increment(type);
+      ErrorRecord record = new ErrorRecord(clock.instant(), type, sanitize(details));
+      synchronized (errorHistoryLock) {
+        if (recentErrors.size() == errorHistorySize) {
+          recentErrors.removeFirst();
+        }
+        recentErrors.addLast(record);
+      }
+    } catch (RuntimeException e) {
+      drop(INTERNAL_ERROR, "recording failed: {}", e);
+    }
+  }
+
+  /**
+   * Sets {@code app.health.status} to 1 (healthy) or 0. The reason is kept for {@link
+   * #getHealthReason()}, never exported as a label. Nothing in the background overwrites it.
+   */
+  public void setHealthStatus(boolean healthy, String reason) {
+    health = new ReportedHealth(healthy, reason == null ? "" : reason);
+  }
+
+  /** The status last set with {@link #setHealthStatus}; true until then. */
+  public boolean isHealthy() {
+    return health.healthy();
+  }
+
+  /** The reason given with the last {@link #setHealthStatus}. */
+  public String getHealthReason() {
+    return health.reason();
+  }
+
+  public SystemInfo getSystemInfo() {
+    Instant now = clock.instant();
+    SystemInfo s = staticInfo;
+    return new SystemInfo(
+        s.serviceName(),
+        s.hostName(),
+        s.os(),
+        s.osVersion(),
+        s.architecture(),
+        s.platform(),
+        s.javaVersion(),
+        s.javaVendor(),
+        s.processor(),
+        s.physicalCores(),
+        s.logicalCores(),
+        s.totalMemoryBytes(),
+        s.startTime(),
+        Duration.between(s.startTime(), now));
+  }
+
+  /** The latest host sample; never null (empty figures before the first full sample). */
+  public SystemSnapshot getLatestSnapshot() {
+    return sampler.latest();
+  }
+
+  /** The most recent errors, oldest first, at most {@code errorHistorySize} of them. */
+  public List<ErrorRecord> getRecentErrors() {
+    synchronized (errorHistoryLock) {
+      return List.copyOf(recentErrors);
+    }
+  }
+
+  public String getServiceName() {
+    return serviceName;
+  }
+
+  /** The port {@code /metrics} is served on (the bound one when 0 was asked), or -1 if disabled. */
+  public int getPrometheusPort() {
+    return server == null ? -1 : server.port();
+  }
+
+  /**
+   * Stops the sampler, the HTTP server and the SDK (flushing OTLP), in at most a few seconds.
+   * Idempotent.
+   */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    for (AutoCloseable closeable : closeables) {
+      try {
+        closeable.close();
+      } catch (Exception e) {
+        LOG.warn("Closing {} failed", closeable, e);
+      }
+    }
+    sampler.close();
+    if (server != null) {
+      server.close();
+    }
+    meterProvider.shutdown().join(5, TimeUnit.SECONDS);
+  }
+
+  private void drop(String reason, String detail, Object value) {
+    dropped.increment(reason);
+    throttledLog.warn(
+        reason, "Dropped an observation (" + detail + "); counted in monitoring.dropped", value);
+  }
+
+  private static Map<String, String> sanitize(Map<String, ?> details) {
+    if (details == null || details.isEmpty()) {
+      return Map.of();
+    }
+    Map<String, String> copy = new LinkedHashMap<>();
+    for (Map.Entry<String, ?> entry : details.entrySet()) {
+      if (copy.size() == MAX_DETAIL_ENTRIES) {
+        break;
+      }
+      if (entry.getKey() != null) {
+        copy.put(entry.getKey(), truncate(String.valueOf(entry.getValue())));
+      }
+    }
+    return copy;
+  }
+
+  private static String truncate(String value) {
+    return value.length() <= MAX_DETAIL_VALUE_LENGTH
+        ? value
+        : value.substring(0, MAX_DETAIL_VALUE_LENGTH);
+  }
+
+  private static SystemInfo describe(Builder builder, HostProbe probe, Instant start) {
+    HostProbe.Hardware hardware = probe.hardware();
+    String os = System.getProperty("os.name", "unknown");
+    String version = System.getProperty("os.version", "unknown");
+    String arch = System.getProperty("os.arch", "unknown");
+    return new SystemInfo(
+        builder.serviceName,
+        hostName(),
+        os,
+        version,
+        arch,
+        os + "-" + version + "-" + arch,
+        Runtime.version().toString(),
+        System.getProperty("java.vendor", "unknown"),
+        hardware.processorName(),
+        hardware.physicalProcessors(),
+        hardware.logicalProcessors(),
+        hardware.totalMemoryBytes(),
+        start,
+        Duration.ZERO);
+  }
+
+  static String hostName() {
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (UnknownHostException e) {
+      String fromEnv = System.getenv("HOSTNAME");
+      return fromEnv == null || fromEnv.isBlank() ? "localhost" : fromEnv;
+    }
+  }
+
+  private static long epochNanos(Clock clock) {
+    Instant now = clock.instant();
+    return TimeUnit.SECONDS.toNanos(now.getEpochSecond()) + now.getNano();
+  }
+
+  /** The injected clock, as the SDK wants it. */
+  private record OtelClock(Clock clock) implements io.opentelemetry.sdk.common.Clock {
+    @Override
+    public long now() {
+      return epochNanos(clock);
+    }
+
+    @Override
+    public long nanoTime() {
+      return System.nanoTime();
+    }
+  }
+
+  /** Configures a {@link SystemMonitor}. Each option is checked when set. */
+  public static final class Builder {
+    private String serviceName = "amptalk";
+    private String serviceInstanceId = UUID.randomUUID().toString();
+    private String prometheusHost = "0.0.0.0";
+    private int prometheusPort = 8000;
+    private boolean enablePrometheus = true;
+    private boolean enableConsole;
+    private String otlpEndpoint;
+    private Duration metricsExportInterval = Duration.ofSeconds(60);
+    private Duration collectInterval = Duration.ofSeconds(1);
+    private Clock clock = Clock.systemUTC();
+    private int maxRoutes = 200;
+    private int maxErrorTypes = 100;
+    private int errorHistorySize = 100;
+    private boolean enableJvmMetrics = true;
+    private HostProbe hostProbe;
+    private final List<MetricReader> extraReaders = new ArrayList<>();
+
+    private Builder() {}
+
+    /** {@code service.name} of the resource; the Prometheus {@code job}. Default "amptalk". */
+    public Builder serviceName(String serviceName) {
+      this.serviceName = requireNonBlank("serviceName", serviceName);
+      return this;
+    }
+
+    /** {@code service.instance.id} of the resource. Default: a random UUID per monitor. */
+    public Builder serviceInstanceId(String serviceInstanceId) {
+      this.serviceInstanceId = requireNonBlank("serviceInstanceId", serviceInstanceId);
+      return this;
+    }
+
+    /** Address to serve {@code /metrics} on. Default 0.0.0.0 (all interfaces). */
+    public Builder prometheusHost(String prometheusHost) {
+      this.prometheusHost = requireNonBlank("prometheusHost", prometheusHost);
+      return this;
+    }
+
+    /** Port to serve {@code /metrics} on; 0 picks a free one. Default 8000. */
+    public Builder prometheusPort(int prometheusPort) {
+      if (prometheusPort < 0 || prometheusPort > 65535) {
+        throw new IllegalArgumentException(
+            "prometheusPort must be 0..65535, was " + prometheusPort);
+      }
+      this.prometheusPort = prometheusPort;
+      return this;
+    }
+
+    /** Whether to serve {@code /metrics}. Default true. */
+    public Builder enablePrometheus(boolean enablePrometheus) {
+      this.enablePrometheus = enablePrometheus;
+      return this;
+    }
+
+    /** Whether to log every metric each {@code metricsExportInterval}. Default false. */
+    public Builder enableConsole(boolean enableConsole) {
+      this.enableConsole = enableConsole;
+      return this;
+    }
+
+    /**
+     * Also push metrics over OTLP/HTTP to this collector, e.g. {@code http://collector:4318}
+     * ({@code /v1/metrics} is added when no path is given). Default: off.
+     */
+    public Builder otlpEndpoint(String otlpEndpoint) {
+      this.otlpEndpoint = otlpUrl(otlpEndpoint);
+      return this;
+    }
+
+    /** Period of the console and OTLP exports. Default 60 s. */
+    public Builder metricsExportInterval(Duration metricsExportInterval) {
+      this.metricsExportInterval = requirePositive("metricsExportInterval", metricsExportInterval);
+      return this;
+    }
+
+    /** Period of host sampling. Default 1 s. */
+    public Builder collectInterval(Duration collectInterval) {
+      this.collectInterval = requirePositive("collectInterval", collectInterval);
+      return this;
+    }
+
+    /** The clock for timestamps and uptime. Default: the system clock in UTC. */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** Distinct routes kept before further ones are recorded as {@code other}. Default 200. */
+    public Builder maxRoutes(int maxRoutes) {
+      this.maxRoutes = requirePositive("maxRoutes", maxRoutes);
+      return this;
+    }
+
+    /** Distinct error types kept before further ones count as {@code other}. Default 100. */
+    public Builder maxErrorTypes(int maxErrorTypes) {
+      this.maxErrorTypes = requirePositive("maxErrorTypes", maxErrorTypes);
+      return this;
+    }
+
+    /** How many recent errors {@link #getRecentErrors()} keeps. Default 100. */
+    public Builder errorHistorySize(int errorHistorySize) {
+      this.errorHistorySize = requirePositive("errorHistorySize", errorHistorySize);
+      return this;
+    }
+
+    /** Whether to export JVM runtime metrics (memory, GC, threads, classes). Default true. */
+    public Builder enableJvmMetrics(boolean enableJvmMetrics) {
+      this.enableJvmMetrics = enableJvmMetrics;
+      return this;
+    }
+
+    /** For tests: where host figures come from. */
+    Builder hostProbe(HostProbe hostProbe) {
+      this.hostProbe = Objects.requireNonNull(hostProbe, "hostProbe");
+      return this;
+    }
+
+    /** For tests: one more reader, e.g. an in-memory one. */
+    Builder metricReader(MetricReader reader) {
+      extraReaders.add(Objects.requireNonNull(reader, "reader"));
+      return this;
+    }
+
+    /**
+     * Starts the monitor.
+     *
+     * @throws IllegalStateException when {@code prometheusPort} is already in use
+     */
+    public SystemMonitor build() {
+      return new SystemMonitor(this);
+    }
+
+    private static String requireNonBlank(String option, String value) {
+      if (value == null || value.isBlank()) {
+        throw new IllegalArgumentException(
+            option + " must not be blank, was " + (value == null ? "null" : "'" + value + "'"));
+      }
+      return value;
+    }
+
+    private static int requirePositive(String option, int value) {
+      if (value <= 0) {
+        throw new IllegalArgumentException(option + " must be positive, was " + value);
+      }
+      return value;
+    }
+
+    private static Duration requirePositive(String option, Duration value) {
+      if (value == null || value.isNegative() || value.isZero()) {
+        throw new IllegalArgumentException(option + " must be a positive duration, was " + value);
+      }
+      return value;
+    }
+
+    private static String otlpUrl(String endpoint) {
+      requireNonBlank("otlpEndpoint", endpoint);
+      URI uri;
+      try {
+        uri = URI.create(endpoint);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(
+            "otlpEndpoint must be an http(s) URL, was '" + endpoint + "'", e);
+      }
+      if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
+          || uri.getHost() == null) {
+        throw new IllegalArgumentException(
+            "otlpEndpoint must be an http(s) URL, was '" + endpoint + "'");
+      }
+      String path = uri.getPath();
+      return path == null || path.isEmpty() || "/".equals(path)
+          ? endpoint.replaceAll("/$", "") + "/v1/metrics"
+          : endpoint;
+    }
+  }
+}

@@ -1,0 +1,151 @@
+package io.amptalk.monitoring.http;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The one small HTTP server (the JDK's {@code HttpServer}) that serves every endpoint of a monitor
+ * on one port, on a few named daemon threads.
+ *
+ * <pre>{@code
+ * try (MonitoringServer server = MonitoringServer.builder()
+ *     .port(0)
+ *     .handler("/metrics", metricsHandler)
+ *     .build()) {
+ *   System.out.println("serving on " + server.port());
+ * }
+ * }</pre>
+ */
+public final class MonitoringServer implements AutoCloseable {
+  private static final int THREADS = 2;
+
+  private final HttpServer server;
+  private final ExecutorService executor;
+  private final String host;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  private MonitoringServer(HttpServer server, ExecutorService executor, String host) {
+    this.server = server;
+    this.executor = executor;
+    this.host = host;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The port bound, which is the one asked for unless that was 0. */
+  public int port() {
+    return server.getAddress().getPort();
+  }
+
+  /** The host name or address the server was asked to bind. */
+  public String host() {
+    return host;
+  }
+
+  /** Stops accepting at once and ends the worker threads; idempotent. */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    server.stop(0);
+    executor.shutdownNow();
+    try {
+      executor.awaitTermination(2, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Configures and starts a {@link MonitoringServer}. */
+  public static final class Builder {
+    private String host = "0.0.0.0";
+    private int port = 8000;
+    private final Map<String, HttpHandler> handlers = new LinkedHashMap<>();
+
+    private Builder() {}
+
+    public Builder host(String host) {
+      this.host = Objects.requireNonNull(host, "host");
+      return this;
+    }
+
+    public Builder port(int port) {
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException("port must be 0..65535, was " + port);
+      }
+      this.port = port;
+      return this;
+    }
+
+    /** Serves {@code path} and everything below it with {@code handler}. */
+    public Builder handler(String path, HttpHandler handler) {
+      Objects.requireNonNull(path, "path");
+      Objects.requireNonNull(handler, "handler");
+      if (!path.startsWith("/")) {
+        throw new IllegalArgumentException("path must start with '/', was '" + path + "'");
+      }
+      if (handlers.putIfAbsent(path, handler) != null) {
+        throw new IllegalArgumentException("path '" + path + "' already has a handler");
+      }
+      return this;
+    }
+
+    /**
+     * Binds and starts the server.
+     *
+     * @throws UncheckedIOException wrapping a {@link java.net.BindException} when the port is
+     *     taken, or the cause when the host cannot be bound
+     */
+    public MonitoringServer build() {
+      HttpServer server;
+      try {
+        server = HttpServer.create(new InetSocketAddress(host, port), 0);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      handlers.forEach(server::createContext);
+      if (!handlers.containsKey("/")) {
+        server.createContext("/", MonitoringServer::notFound);
+      }
+      AtomicInteger threadNumber = new AtomicInteger();
+      ExecutorService executor =
+          Executors.newFixedThreadPool(
+              THREADS,
+              runnable -> {
+                Thread thread =
+                    new Thread(runnable, "amptalk-http-" + threadNumber.incrementAndGet());
+                thread.setDaemon(true);
+                return thread;
+              });
+      server.setExecutor(executor);
+      server.start();
+      return new MonitoringServer(server, executor, host);
+    }
+  }
+
+  private static void notFound(HttpExchange exchange) throws IOException {
+    byte[] body =
+        ("Not found: " + exchange.getRequestURI().getPath() + "\n")
+            .getBytes(StandardCharsets.UTF_8);
+    exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
+    exchange.sendResponseHeaders(404, body.length);
+    exchange.getResponseBody().write(body);
+    exchange.close();
+  }
+}

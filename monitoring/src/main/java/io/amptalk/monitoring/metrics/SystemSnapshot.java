@@ -1,0 +1,124 @@
+package io.amptalk.monitoring.metrics;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalLong;
+
+/**
+ * One immutable sample of the host and of this process, taken by the monitor's sampler every {@code
+ * collectInterval}. Health checks read the latest snapshot instead of sampling again.
+ *
+ * <p>A figure the operating system could not give (or whose probe failed) is empty rather than
+ * zero, so a failing probe never looks like an idle machine.
+ *
+ * @param time when the sample was taken
+ * @param cpuUtilization whole-host CPU busy fraction in [0, 1]; empty on the first sample, which
+ *     has no previous tick counts to compare with
+ * @param memory physical memory, if it could be read
+ * @param fileSystems real (disk-backed) file systems
+ * @param networkInterfaces network interfaces with their cumulative byte counters
+ * @param processCpuUtilization this process's CPU fraction of the whole host in [0, 1]
+ * @param processMemoryBytes this process's resident set size
+ * @param processThreadCount this process's thread count
+ * @param processOpenFileDescriptors this process's open file descriptors, where the OS reports it
+ */
+public record SystemSnapshot(
+    Instant time,
+    OptionalDouble cpuUtilization,
+    Optional<MemoryUsage> memory,
+    List<FileSystemUsage> fileSystems,
+    List<NetworkIo> networkInterfaces,
+    OptionalDouble processCpuUtilization,
+    OptionalLong processMemoryBytes,
+    OptionalLong processThreadCount,
+    OptionalLong processOpenFileDescriptors) {
+
+  public SystemSnapshot {
+    Objects.requireNonNull(time, "time");
+    Objects.requireNonNull(cpuUtilization, "cpuUtilization");
+    Objects.requireNonNull(memory, "memory");
+    fileSystems = List.copyOf(fileSystems);
+    networkInterfaces = List.copyOf(networkInterfaces);
+    Objects.requireNonNull(processCpuUtilization, "processCpuUtilization");
+    Objects.requireNonNull(processMemoryBytes, "processMemoryBytes");
+    Objects.requireNonNull(processThreadCount, "processThreadCount");
+    Objects.requireNonNull(processOpenFileDescriptors, "processOpenFileDescriptors");
+  }
+
+  /** A snapshot with no figures at all, as before the first sample. */
+  public static SystemSnapshot empty(Instant time) {
+    return new SystemSnapshot(
+        time,
+        OptionalDouble.empty(),
+        Optional.empty(),
+        List.of(),
+        List.of(),
+        OptionalDouble.empty(),
+        OptionalLong.empty(),
+        OptionalLong.empty(),
+        OptionalLong.empty());
+  }
+
+  /**
+   * Physical memory. "Available" is what the kernel estimates can be handed to new work without
+   * swapping (Linux {@code MemAvailable}); used is total minus available.
+   */
+  public record MemoryUsage(long totalBytes, long availableBytes) {
+    public MemoryUsage {
+      if (totalBytes < 0 || availableBytes < 0 || availableBytes > totalBytes) {
+        throw new IllegalArgumentException(
+            "memory figures must satisfy 0 <= available <= total, were total="
+                + totalBytes
+                + " available="
+                + availableBytes);
+      }
+    }
+
+    public long usedBytes() {
+      return totalBytes - availableBytes;
+    }
+
+    /** Used fraction in [0, 1]; 0 when the total is unknown (0). */
+    public double utilization() {
+      return totalBytes == 0 ? 0 : (double) usedBytes() / totalBytes;
+    }
+  }
+
+  /** One mounted file system. Used is total minus free, so reserved blocks count as used. */
+  public record FileSystemUsage(
+      String device, String mountpoint, String type, long totalBytes, long freeBytes) {
+    public FileSystemUsage {
+      Objects.requireNonNull(device, "device");
+      Objects.requireNonNull(mountpoint, "mountpoint");
+      Objects.requireNonNull(type, "type");
+      if (totalBytes < 0 || freeBytes < 0 || freeBytes > totalBytes) {
+        throw new IllegalArgumentException(
+            "file system "
+                + mountpoint
+                + " figures must satisfy 0 <= free <= total, were total="
+                + totalBytes
+                + " free="
+                + freeBytes);
+      }
+    }
+
+    public long usedBytes() {
+      return totalBytes - freeBytes;
+    }
+
+    /** Used fraction in [0, 1]; 0 for an empty file system. */
+    public double utilization() {
+      return totalBytes == 0 ? 0 : (double) usedBytes() / totalBytes;
+    }
+  }
+
+  /** Cumulative bytes through one network interface since the OS started counting. */
+  public record NetworkIo(String device, long receivedBytes, long transmittedBytes) {
+    public NetworkIo {
+      Objects.requireNonNull(device, "device");
+    }
+  }
+}

@@ -1,0 +1,63 @@
+package io.amptalk.monitoring;
+
+import io.amptalk.monitoring.metrics.SystemSnapshot.FileSystemUsage;
+import io.amptalk.monitoring.metrics.SystemSnapshot.MemoryUsage;
+import io.amptalk.monitoring.metrics.SystemSnapshot.NetworkIo;
+import java.util.List;
+import java.util.OptionalDouble;
+import java.util.OptionalLong;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** Fixed host figures; any one probe can be made to throw. */
+final class FakeHostProbe implements HostProbe {
+  volatile RuntimeException failCpu;
+  volatile RuntimeException failMemory;
+  volatile RuntimeException failFileSystems;
+  volatile RuntimeException failNetwork;
+  volatile RuntimeException failProcess;
+  volatile double cpu = 0.25;
+  final AtomicInteger cpuCalls = new AtomicInteger();
+
+  @Override
+  public OptionalDouble cpuUtilization() {
+    cpuCalls.incrementAndGet();
+    throwIfSet(failCpu);
+    return OptionalDouble.of(cpu);
+  }
+
+  @Override
+  public MemoryUsage memory() {
+    throwIfSet(failMemory);
+    return new MemoryUsage(8_000, 6_000);
+  }
+
+  @Override
+  public List<FileSystemUsage> fileSystems() {
+    throwIfSet(failFileSystems);
+    return List.of(new FileSystemUsage("/dev/sda1", "/", "ext4", 1_000, 400));
+  }
+
+  @Override
+  public List<NetworkIo> networkInterfaces() {
+    throwIfSet(failNetwork);
+    return List.of(new NetworkIo("eth0", 123, 456));
+  }
+
+  @Override
+  public ProcessFigures process() {
+    throwIfSet(failProcess);
+    return new ProcessFigures(
+        OptionalDouble.of(0.125), OptionalLong.of(64_000), OptionalLong.of(12), OptionalLong.of(7));
+  }
+
+  @Override
+  public Hardware hardware() {
+    return new Hardware("Test CPU 3000", 4, 8, 8_000);
+  }
+
+  private static void throwIfSet(RuntimeException e) {
+    if (e != null) {
+      throw e;
+    }
+  }
+}

@@ -1,0 +1,539 @@
+package io.amptalk.monitoring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.amptalk.monitoring.metrics.ErrorRecord;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.sdk.metrics.data.DoublePointData;
+import io.opentelemetry.sdk.metrics.data.HistogramPointData;
+import io.opentelemetry.sdk.metrics.data.LongPointData;
+import io.opentelemetry.sdk.metrics.data.MetricData;
+import io.opentelemetry.sdk.metrics.data.PointData;
+import io.opentelemetry.sdk.testing.exporter.InMemoryMetricReader;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class SystemMonitorTest {
+  private static final Instant START = Instant.parse("2026-01-01T00:00:00Z");
+
+  private final MutableClock clock = new MutableClock(START);
+  private final FakeHostProbe probe = new FakeHostProbe();
+  private final InMemoryMetricReader reader = InMemoryMetricReader.create();
+  private final List<SystemMonitor> monitors = new ArrayList<>();
+
+  @AfterEach
+  void closeMonitors() {
+    monitors.forEach(SystemMonitor::close);
+  }
+
+  private SystemMonitor monitor() {
+    return monitor(b -> {});
+  }
+
+  private SystemMonitor monitor(Consumer<SystemMonitor.Builder> config) {
+    SystemMonitor.Builder builder =
+        SystemMonitor.builder()
+            .serviceName("amptalk")
+            .enablePrometheus(false)
+            .enableJvmMetrics(false)
+            .clock(clock)
+            .hostProbe(probe)
+            .metricReader(reader);
+    config.accept(builder);
+    SystemMonitor monitor = builder.build();
+    monitors.add(monitor);
+    return monitor;
+  }
+
+  private Collection<MetricData> collect() {
+    return reader.collectAllMetrics();
+  }
+
+  private MetricData metric(Collection<MetricData> metrics, String name) {
+    return metrics.stream()
+        .filter(m -> m.getName().equals(name))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no metric " + name));
+  }
+
+  private Map<Attributes, Long> longPoints(String name) {
+    return metric(collect(), name).getData().getPoints().stream()
+        .map(LongPointData.class::cast)
+        .collect(Collectors.toMap(PointData::getAttributes, LongPointData::getValue));
+  }
+
+  private Map<Attributes, Double> doublePoints(String name) {
+    return metric(collect(), name).getData().getPoints().stream()
+        .map(DoublePointData.class::cast)
+        .collect(Collectors.toMap(PointData::getAttributes, DoublePointData::getValue));
+  }
+
+  private List<HistogramPointData> requestPoints() {
+    return metric(collect(), "http.server.request.duration").getHistogramData().getPoints().stream()
+        .toList();
+  }
+
+  private static Attributes request(String route, String method, long status) {
+    return Attributes.of(
+        RequestMetrics.HTTP_ROUTE,
+        route,
+        RequestMetrics.HTTP_REQUEST_METHOD,
+        method,
+        RequestMetrics.HTTP_RESPONSE_STATUS_CODE,
+        status);
+  }
+
+  private static Attributes reason(String reason) {
+    return Attributes.of(SystemMonitor.REASON, reason);
+  }
+
+  @Test
+  void seedExample_compilesAndWorks() {
+    SystemMonitor monitor =
+        SystemMonitor.builder()
+            .serviceName("amptalk")
+            .prometheusPort(0)
+            .enablePrometheus(true)
+            .build();
+    try {
+      monitor.recordRequest("/api/transcription", "POST", 200, 157.3);
+      monitor.recordError("database_connection", Map.of("database", "main", "host", "localhost"));
+      monitor.setHealthStatus(true, "All systems operational");
+      SystemInfo info = monitor.getSystemInfo();
+
+      assertThat(info.serviceName()).isEqualTo("amptalk");
+      assertThat(info.logicalCores()).isEqualTo(Runtime.getRuntime().availableProcessors());
+      assertThat(monitor.getPrometheusPort()).isBetween(1, 65535);
+      assertThat(monitor.getHealthReason()).isEqualTo("All systems operational");
+    } finally {
+      monitor.close();
+    }
+  }
+
+  @Test
+  void recordRequest_recordsHistogramInSecondsWithSemanticConventionAttributes() {
+    SystemMonitor monitor = monitor();
+
+    monitor.recordRequest("/api/transcription", "POST", 200, 157.3);
+    monitor.recordRequest("/api/transcription", "POST", 200, 4.0);
+    monitor.recordRequest("/api/transcription", "GET", 404, 12_000);
+
+    List<HistogramPointData> points = requestPoints();
+    assertThat(points).hasSize(2);
+    HistogramPointData post =
+        points.stream()
+            .filter(p -> p.getAttributes().equals(request("/api/transcription", "POST", 200)))
+            .findFirst()
+            .orElseThrow();
+    assertThat(post.getCount()).isEqualTo(2);
+    assertThat(post.getSum()).isEqualTo(157.3 / 1000 + 4.0 / 1000);
+    assertThat(post.getBoundaries()).isEqualTo(RequestMetrics.BOUNDARIES);
+    // 0.004 s falls in the first bucket (le 0.005), 0.1573 s in le 0.25.
+    assertThat(post.getCounts())
+        .containsExactly(1L, 0L, 0L, 0L, 0L, 0L, 1L, 0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L);
+    HistogramPointData get =
+        points.stream()
+            .filter(p -> p.getAttributes().equals(request("/api/transcription", "GET", 404)))
+            .findFirst()
+            .orElseThrow();
+    assertThat(get.getCounts().get(14)).isEqualTo(1L);
+    assertThat(metric(collect(), "http.server.request.duration").getUnit()).isEqualTo("s");
+  }
+
+  @Test
+  void recordRequest_normalisesMethods() {
+    SystemMonitor monitor = monitor();
+
+    monitor.recordRequest("/a", "post", 200, 1);
+    monitor.recordRequest("/a", "Patch", 200, 1);
+    monitor.recordRequest("/a", "PROPFIND", 200, 1);
+    monitor.recordRequest("/a", null, 200, 1);
+    monitor.recordRequest("/a", "  ", 200, 1);
+
+    assertThat(requestPoints())
+        .extracting(PointData::getAttributes)
+        .containsExactlyInAnyOrder(
+            request("/a", "POST", 200),
+            request("/a", "PATCH", 200),
+            request("/a", "_OTHER", 200),
+            request("/a", "unknown", 200));
+    assertThat(requestPoints().stream().mapToLong(HistogramPointData::getCount).sum()).isEqualTo(5);
+  }
+
+  @Test
+  void recordRequest_nullOrBlankEndpoint_isUnknown() {
+    SystemMonitor monitor = monitor();
+
+    monitor.recordRequest(null, "GET", 200, 1);
+    monitor.recordRequest("", "GET", 200, 1);
+    monitor.recordRequest(" \t", "GET", 200, 1);
+
+    assertThat(requestPoints())
+        .singleElement()
+        .satisfies(
+            p -> {
+              assertThat(p.getAttributes()).isEqualTo(request("unknown", "GET", 200));
+              assertThat(p.getCount()).isEqualTo(3);
+            });
+  }
+
+  @Test
+  void recordRequest_overlongEndpoint_isTruncated() {
+    SystemMonitor monitor = monitor();
+
+    monitor.recordRequest("/" + "x".repeat(500), "GET", 200, 1);
+
+    assertThat(requestPoints())
+        .singleElement()
+        .extracting(p -> p.getAttributes().get(RequestMetrics.HTTP_ROUTE))
+        .isEqualTo("/" + "x".repeat(127));
+  }
+
+  @Test
+  void recordRequest_invalidDurations_areDroppedAndCounted() {
+    SystemMonitor monitor = monitor();
+
+    monitor.recordRequest("/a", "GET", 200, -0.5);
+    monitor.recordRequest("/a", "GET", 200, Double.NaN);
+    monitor.recordRequest("/a", "GET", 200, Double.POSITIVE_INFINITY);
+    monitor.recordRequest("/a", "GET", 200, Double.NEGATIVE_INFINITY);
+    monitor.recordRequest("/a", "GET", 200, 0);
+
+    assertThat(requestPoints())
+        .singleElement()
+        .extracting(HistogramPointData::getCount)
+        .isEqualTo(1L);
+    assertThat(longPoints("monitoring.dropped"))
+        .containsEntry(reason("invalid_duration"), 4L)
+        .containsEntry(reason("invalid_status_code"), 0L)
+        .containsEntry(reason("internal_error"), 0L);
+  }
+
+  @Test
+  void recordRequest_statusOutside100To599_isDroppedAndCounted() {
+    SystemMonitor monitor = monitor();
+
+    monitor.recordRequest("/a", "GET", 99, 1);
+    monitor.recordRequest("/a", "GET", 600, 1);
+    monitor.recordRequest("/a", "GET", -200, 1);
+    monitor.recordRequest("/a", "GET", 100, 1);
+    monitor.recordRequest("/a", "GET", 599, 1);
+
+    assertThat(requestPoints())
+        .extracting(PointData::getAttributes)
+        .containsExactlyInAnyOrder(request("/a", "GET", 100), request("/a", "GET", 599));
+    assertThat(longPoints("monitoring.dropped")).containsEntry(reason("invalid_status_code"), 3L);
+  }
+
+  @Test
+  void recordRequest_beyondMaxRoutes_recordsOther() {
+    SystemMonitor monitor = monitor(b -> b.maxRoutes(2));
+
+    monitor.recordRequest("/a", "GET", 200, 1);
+    monitor.recordRequest("/b", "GET", 200, 1);
+    monitor.recordRequest("/c", "GET", 200, 1);
+    monitor.recordRequest("/d", "GET", 200, 1);
+    monitor.recordRequest("/a", "GET", 200, 1);
+
+    Map<String, Long> byRoute = new HashMap<>();
+    requestPoints()
+        .forEach(p -> byRoute.put(p.getAttributes().get(RequestMetrics.HTTP_ROUTE), p.getCount()));
+    assertThat(byRoute)
+        .containsOnly(Map.entry("/a", 2L), Map.entry("/b", 1L), Map.entry("other", 2L));
+  }
+
+  @Test
+  void recordRequest_concurrentThreads_countIsExact() throws Exception {
+    SystemMonitor monitor = monitor();
+    int threads = 8;
+    int perThread = 25_000;
+    CyclicBarrier start = new CyclicBarrier(threads);
+    CountDownLatch done = new CountDownLatch(threads);
+    List<Throwable> failures = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      int id = t;
+      Thread thread =
+          new Thread(
+              () -> {
+                try {
+                  start.await();
+                  for (int i = 0; i < perThread; i++) {
+                    // Half on one shared series, half spread over per-thread series.
+                    String route = i % 2 == 0 ? "/shared" : "/t" + (id % 4);
+                    monitor.recordRequest(route, "GET", 200 + (i % 3), i % 100);
+                  }
+                } catch (Throwable e) {
+                  synchronized (failures) {
+                    failures.add(e);
+                  }
+                } finally {
+                  done.countDown();
+                }
+              });
+      thread.start();
+    }
+
+    assertThat(done.await(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(failures).isEmpty();
+    List<HistogramPointData> points = requestPoints();
+    assertThat(points.stream().mapToLong(HistogramPointData::getCount).sum())
+        .isEqualTo((long) threads * perThread);
+    long shared =
+        points.stream()
+            .filter(p -> "/shared".equals(p.getAttributes().get(RequestMetrics.HTTP_ROUTE)))
+            .mapToLong(HistogramPointData::getCount)
+            .sum();
+    assertThat(shared).isEqualTo((long) threads * perThread / 2);
+  }
+
+  @Test
+  void recordError_countsByTypeOnly_andKeepsDetailsInHistory() {
+    SystemMonitor monitor = monitor();
+
+    monitor.recordError("database_connection", Map.of("database", "main", "host", "localhost"));
+    clock.advance(Duration.ofSeconds(5));
+    monitor.recordError("database_connection", Map.of("database", "replica"));
+    monitor.recordError("timeout", null);
+
+    assertThat(longPoints("app.errors"))
+        .containsOnly(
+            Map.entry(Attributes.of(SystemMonitor.ERROR_TYPE, "database_connection"), 2L),
+            Map.entry(Attributes.of(SystemMonitor.ERROR_TYPE, "timeout"), 1L));
+    assertThat(monitor.getRecentErrors())
+        .containsExactly(
+            new ErrorRecord(
+                START, "database_connection", Map.of("database", "main", "host", "localhost")),
+            new ErrorRecord(
+                START.plusSeconds(5), "database_connection", Map.of("database", "replica")),
+            new ErrorRecord(START.plusSeconds(5), "timeout", Map.of()));
+  }
+
+  @Test
+  void recordError_historyIsBoundedOldestFirst() {
+    SystemMonitor monitor = monitor(b -> b.errorHistorySize(3));
+
+    for (int i = 0; i < 5; i++) {
+      monitor.recordError("e" + i, Map.of("i", i));
+    }
+
+    assertThat(monitor.getRecentErrors())
+        .extracting(ErrorRecord::errorType)
+        .containsExactly("e2", "e3", "e4");
+    assertThat(monitor.getRecentErrors().get(0).details()).isEqualTo(Map.of("i", "2"));
+  }
+
+  @Test
+  void recordError_badInput_neverThrows() {
+    SystemMonitor monitor = monitor(b -> b.maxErrorTypes(2));
+    Map<String, Object> withNulls = new HashMap<>();
+    withNulls.put(null, "x");
+    withNulls.put("value", null);
+    withNulls.put("long", "y".repeat(5000));
+
+    monitor.recordError(null, withNulls);
+    monitor.recordError(" ", null);
+    monitor.recordError("a", Map.of());
+    monitor.recordError("b", Map.of());
+
+    assertThat(longPoints("app.errors"))
+        .containsOnly(
+            Map.entry(Attributes.of(SystemMonitor.ERROR_TYPE, "unknown"), 2L),
+            Map.entry(Attributes.of(SystemMonitor.ERROR_TYPE, "a"), 1L),
+            Map.entry(Attributes.of(SystemMonitor.ERROR_TYPE, "other"), 1L));
+    ErrorRecord first = monitor.getRecentErrors().get(0);
+    assertThat(first.details()).containsOnlyKeys("value", "long");
+    assertThat(first.details().get("value")).isEqualTo("null");
+    assertThat(first.details().get("long")).hasSize(SystemMonitor.MAX_DETAIL_VALUE_LENGTH);
+  }
+
+  @Test
+  void setHealthStatus_drivesGaugeAndKeepsReason_backgroundNeverOverwrites() {
+    SystemMonitor monitor = monitor(b -> b.collectInterval(Duration.ofMillis(10)));
+    assertThat(longPoints("app.health.status")).containsOnly(Map.entry(Attributes.empty(), 1L));
+
+    monitor.setHealthStatus(false, "Database unreachable");
+    int samplesBefore = probe.cpuCalls.get();
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> probe.cpuCalls.get() >= samplesBefore + 3);
+
+    assertThat(longPoints("app.health.status")).containsOnly(Map.entry(Attributes.empty(), 0L));
+    assertThat(monitor.isHealthy()).isFalse();
+    assertThat(monitor.getHealthReason()).isEqualTo("Database unreachable");
+    assertThat(metric(collect(), "app.health.status").getData().getPoints())
+        .allSatisfy(p -> assertThat(p.getAttributes().isEmpty()).isTrue());
+  }
+
+  @Test
+  void hostFigures_areExportedUnderSemanticConventionNames() {
+    monitor();
+
+    Collection<MetricData> metrics = collect();
+    assertThat(metric(metrics, "system.cpu.utilization").getDoubleGaugeData().getPoints())
+        .singleElement()
+        .extracting(DoublePointData::getValue)
+        .isEqualTo(0.25);
+    assertThat(longPoints("system.memory.usage"))
+        .containsOnly(
+            Map.entry(Attributes.of(HostInstruments.MEMORY_STATE, "used"), 2_000L),
+            Map.entry(Attributes.of(HostInstruments.MEMORY_STATE, "free"), 6_000L));
+    assertThat(doublePoints("system.memory.utilization"))
+        .containsOnly(Map.entry(Attributes.empty(), 0.25));
+    Attributes root =
+        Attributes.builder()
+            .put(HostInstruments.DEVICE, "/dev/sda1")
+            .put(HostInstruments.MOUNTPOINT, "/")
+            .put(HostInstruments.FS_TYPE, "ext4")
+            .build();
+    assertThat(longPoints("system.filesystem.usage"))
+        .containsOnly(
+            Map.entry(root.toBuilder().put(HostInstruments.FS_STATE, "used").build(), 600L),
+            Map.entry(root.toBuilder().put(HostInstruments.FS_STATE, "free").build(), 400L));
+    assertThat(doublePoints("system.filesystem.utilization")).containsOnly(Map.entry(root, 0.6));
+    assertThat(longPoints("system.network.io"))
+        .containsOnly(
+            Map.entry(
+                Attributes.of(
+                    HostInstruments.INTERFACE, "eth0", HostInstruments.DIRECTION, "receive"),
+                123L),
+            Map.entry(
+                Attributes.of(
+                    HostInstruments.INTERFACE, "eth0", HostInstruments.DIRECTION, "transmit"),
+                456L));
+    assertThat(doublePoints("process.cpu.utilization"))
+        .containsOnly(Map.entry(Attributes.empty(), 0.125));
+    assertThat(longPoints("process.memory.usage"))
+        .containsOnly(Map.entry(Attributes.empty(), 64_000L));
+    assertThat(longPoints("process.thread.count")).containsOnly(Map.entry(Attributes.empty(), 12L));
+    assertThat(longPoints("process.open_file_descriptor.count"))
+        .containsOnly(Map.entry(Attributes.empty(), 7L));
+  }
+
+  @Test
+  void failingProbe_dropsOnlyThatFigure() {
+    probe.failMemory = new IllegalStateException("no /proc/meminfo");
+    SystemMonitor monitor = monitor();
+
+    assertThat(monitor.getLatestSnapshot().memory()).isEmpty();
+    assertThat(monitor.getLatestSnapshot().cpuUtilization()).hasValue(0.25);
+    Collection<MetricData> metrics = collect();
+    assertThat(metrics).extracting(MetricData::getName).doesNotContain("system.memory.usage");
+    assertThat(metrics).extracting(MetricData::getName).contains("system.cpu.utilization");
+  }
+
+  @Test
+  void resource_namesServiceInstanceAndHost() throws Exception {
+    monitor(b -> b.serviceInstanceId("instance-7"));
+
+    Attributes resource = collect().iterator().next().getResource().getAttributes();
+    assertThat(resource.get(io.opentelemetry.api.common.AttributeKey.stringKey("service.name")))
+        .isEqualTo("amptalk");
+    assertThat(
+            resource.get(io.opentelemetry.api.common.AttributeKey.stringKey("service.instance.id")))
+        .isEqualTo("instance-7");
+    assertThat(resource.get(io.opentelemetry.api.common.AttributeKey.stringKey("host.name")))
+        .isEqualTo(InetAddress.getLocalHost().getHostName());
+  }
+
+  @Test
+  void getSystemInfo_describesHostAndUptimeByClock() {
+    SystemMonitor monitor = monitor();
+    clock.advance(Duration.ofMinutes(90));
+
+    SystemInfo info = monitor.getSystemInfo();
+
+    assertThat(info.processor()).isEqualTo("Test CPU 3000");
+    assertThat(info.physicalCores()).isEqualTo(4);
+    assertThat(info.logicalCores()).isEqualTo(8);
+    assertThat(info.totalMemoryBytes()).isEqualTo(8_000);
+    assertThat(info.os()).isEqualTo(System.getProperty("os.name"));
+    assertThat(info.architecture()).isEqualTo(System.getProperty("os.arch"));
+    assertThat(info.platform())
+        .isEqualTo(
+            System.getProperty("os.name")
+                + "-"
+                + System.getProperty("os.version")
+                + "-"
+                + System.getProperty("os.arch"));
+    assertThat(info.javaVersion()).isEqualTo(Runtime.version().toString());
+    assertThat(info.startTime()).isEqualTo(START);
+    assertThat(info.uptime()).isEqualTo(Duration.ofMinutes(90));
+  }
+
+  @Test
+  void builder_rejectsBadOptionsNamingOptionAndValue() {
+    assertThatThrownBy(() -> SystemMonitor.builder().prometheusPort(70000))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("prometheusPort must be 0..65535, was 70000");
+    assertThatThrownBy(() -> SystemMonitor.builder().prometheusPort(-1))
+        .hasMessage("prometheusPort must be 0..65535, was -1");
+    assertThatThrownBy(() -> SystemMonitor.builder().serviceName(" "))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("serviceName must not be blank, was ' '");
+    assertThatThrownBy(() -> SystemMonitor.builder().serviceName(null))
+        .hasMessage("serviceName must not be blank, was null");
+    assertThatThrownBy(() -> SystemMonitor.builder().collectInterval(Duration.ZERO))
+        .hasMessage("collectInterval must be a positive duration, was PT0S");
+    assertThatThrownBy(() -> SystemMonitor.builder().metricsExportInterval(Duration.ofSeconds(-1)))
+        .hasMessage("metricsExportInterval must be a positive duration, was PT-1S");
+    assertThatThrownBy(() -> SystemMonitor.builder().maxRoutes(0))
+        .hasMessage("maxRoutes must be positive, was 0");
+    assertThatThrownBy(() -> SystemMonitor.builder().otlpEndpoint("collector:4318"))
+        .hasMessage("otlpEndpoint must be an http(s) URL, was 'collector:4318'");
+    assertThatThrownBy(() -> SystemMonitor.builder().otlpEndpoint("http://bad host"))
+        .hasMessage("otlpEndpoint must be an http(s) URL, was 'http://bad host'");
+  }
+
+  @Test
+  void build_portInUse_failsNamingPortAndOption() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0)) {
+      int port = taken.getLocalPort();
+
+      assertThatThrownBy(
+              () ->
+                  SystemMonitor.builder()
+                      .prometheusHost("0.0.0.0")
+                      .prometheusPort(port)
+                      .hostProbe(probe)
+                      .build())
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessage(
+              "prometheusPort "
+                  + port
+                  + " is already in use on 0.0.0.0: stop what holds it, or choose another with"
+                  + " prometheusPort(...) (0 picks a free port)");
+    }
+    assertThat(threadNames()).doesNotContain(HostSampler.THREAD_NAME);
+  }
+
+  @Test
+  void close_isIdempotentAndStopsThreads() {
+    SystemMonitor monitor = monitor(b -> b.enablePrometheus(true).prometheusPort(0));
+    assertThat(threadNames()).contains(HostSampler.THREAD_NAME);
+
+    monitor.close();
+    monitor.close();
+
+    assertThat(threadNames()).doesNotContain(HostSampler.THREAD_NAME, "amptalk-http-1");
+    monitor.recordRequest("/after-close", "GET", 200, 1);
+  }
+
+  private static List<String> threadNames() {
+    return Thread.getAllStackTraces().keySet().stream().map(Thread::getName).toList();
+  }
+}
