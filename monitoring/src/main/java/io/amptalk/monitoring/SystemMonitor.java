@@ -113,7 +113,7 @@ public final class SystemMonitor implements AutoCloseable {
             builder.maxRoutes,
             () -> epochNanos(clock),
             () ->
-                throttledLog.warn(
+                throttledLog.warnOnce(
                     "route-overflow",
                     "More than {} distinct routes; further routes are recorded as '{}'. Pass route"
                         + " templates such as /users/{{id}}, not raw paths.",
@@ -125,7 +125,7 @@ public final class SystemMonitor implements AutoCloseable {
             builder.maxErrorTypes,
             startNanos,
             () ->
-                throttledLog.warn(
+                throttledLog.warnOnce(
                     "error-type-overflow",
                     "More than {} distinct error types; further types are counted as '{}'",
                     builder.maxErrorTypes,

@@ -2,6 +2,7 @@ package io.amptalk.monitoring;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -15,6 +16,7 @@ final class ThrottledLogger {
   private final Clock clock;
   private final long intervalMillis;
   private final ConcurrentHashMap<String, AtomicLong> lastLogged = new ConcurrentHashMap<>();
+  private final Set<String> warnedOnce = ConcurrentHashMap.newKeySet();
 
   ThrottledLogger(Logger logger, Clock clock, Duration interval) {
     this.logger = logger;
@@ -31,6 +33,13 @@ final class ThrottledLogger {
       return;
     }
     if (last.compareAndSet(previous, now)) {
+      logger.warn(format, arguments);
+    }
+  }
+
+  /** Logs the first time {@code key} is seen, never again. */
+  void warnOnce(String key, String format, Object... arguments) {
+    if (warnedOnce.add(key)) {
       logger.warn(format, arguments);
     }
   }

@@ -225,6 +225,37 @@ class SystemMonitorTest {
   }
 
   @Test
+  void recordRequest_drops_areLoggedAtMostOncePerMinutePerReason() {
+    ch.qos.logback.classic.Logger logger =
+        (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(SystemMonitor.class);
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> appender =
+        new ch.qos.logback.core.read.ListAppender<>();
+    appender.start();
+    logger.addAppender(appender);
+    try {
+      SystemMonitor monitor = monitor();
+
+      monitor.recordRequest("/a", "GET", 200, -1);
+      monitor.recordRequest("/a", "GET", 200, -2);
+      monitor.recordRequest("/a", "GET", 700, 1);
+      clock.advance(Duration.ofMinutes(1));
+      monitor.recordRequest("/a", "GET", 200, Double.NaN);
+
+      assertThat(appender.list)
+          .extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+          .containsExactly(
+              "Dropped an observation (duration -1.0 ms is negative, NaN or infinite); counted in"
+                  + " monitoring.dropped",
+              "Dropped an observation (status code 700 is outside 100..599); counted in"
+                  + " monitoring.dropped",
+              "Dropped an observation (duration NaN ms is negative, NaN or infinite); counted in"
+                  + " monitoring.dropped");
+    } finally {
+      logger.detachAppender(appender);
+    }
+  }
+
+  @Test
   void recordRequest_statusOutside100To599_isDroppedAndCounted() {
     SystemMonitor monitor = monitor();
 
@@ -518,7 +549,7 @@ class SystemMonitorTest {
                   + " is already in use on 0.0.0.0: stop what holds it, or choose another with"
                   + " prometheusPort(...) (0 picks a free port)");
     }
-    assertThat(threadNames()).doesNotContain(HostSampler.THREAD_NAME);
+    awaitNoThread(HostSampler.THREAD_NAME);
   }
 
   @Test
@@ -529,8 +560,15 @@ class SystemMonitorTest {
     monitor.close();
     monitor.close();
 
-    assertThat(threadNames()).doesNotContain(HostSampler.THREAD_NAME, "amptalk-http-1");
+    awaitNoThread(HostSampler.THREAD_NAME);
     monitor.recordRequest("/after-close", "GET", 200, 1);
+  }
+
+  /** Pool workers finish dying just after their pool reports termination, hence the wait. */
+  private static void awaitNoThread(String name) {
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> !threadNames().contains(name));
   }
 
   private static List<String> threadNames() {

@@ -81,21 +81,11 @@ public final class Agent implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    SystemMonitor.Builder builder =
-        SystemMonitor.builder()
-            .serviceName(serviceName != null ? serviceName : localHostName())
-            .prometheusHost(host)
-            .prometheusPort(port)
-            .collectInterval(collectInterval)
-            .metricsExportInterval(exportInterval)
-            .enableConsole(console);
-    if (otlpEndpoint != null) {
-      builder.otlpEndpoint(otlpEndpoint);
-    }
     SystemMonitor monitor;
     try {
-      monitor = builder.build();
+      monitor = buildMonitor();
     } catch (IllegalArgumentException | IllegalStateException e) {
+      // Bad options and a taken port are the operator's to fix: one line, no stack trace.
       System.err.println("amptalk-monitor: " + e.getMessage());
       return 2;
     }
@@ -119,6 +109,21 @@ public final class Agent implements Callable<Integer> {
     }
     stopped.await();
     return 0;
+  }
+
+  private SystemMonitor buildMonitor() {
+    SystemMonitor.Builder builder =
+        SystemMonitor.builder()
+            .serviceName(serviceName != null ? serviceName : localHostName())
+            .prometheusHost(host)
+            .prometheusPort(port)
+            .collectInterval(collectInterval)
+            .metricsExportInterval(exportInterval)
+            .enableConsole(console);
+    if (otlpEndpoint != null) {
+      builder.otlpEndpoint(otlpEndpoint);
+    }
+    return builder.build();
   }
 
   /** Records a steady trickle of plausible traffic until the process stops. */

@@ -1,0 +1,69 @@
+package io.amptalk.monitoring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.amptalk.monitoring.metrics.SystemSnapshot;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+class HostSamplerTest {
+  private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+  private final FakeHostProbe probe = new FakeHostProbe();
+  private final ThrottledLogger log =
+      new ThrottledLogger(
+          LoggerFactory.getLogger(HostSamplerTest.class), clock, Duration.ofMinutes(1));
+
+  @Test
+  void sample_eachFailingProbeLeavesOnlyItsFigureEmpty() {
+    probe.failCpu = new IllegalStateException("cpu");
+    probe.failFileSystems = new UnsupportedOperationException("fs");
+    probe.failProcess = new IllegalStateException("process");
+    try (HostSampler sampler = new HostSampler(probe, clock, log)) {
+      SystemSnapshot snapshot = sampler.sample();
+
+      assertThat(snapshot.time()).isEqualTo(clock.instant());
+      assertThat(snapshot.cpuUtilization()).isEmpty();
+      assertThat(snapshot.fileSystems()).isEmpty();
+      assertThat(snapshot.processMemoryBytes()).isEmpty();
+      assertThat(snapshot.processThreadCount()).isEmpty();
+      assertThat(snapshot.memory()).isPresent();
+      assertThat(snapshot.networkInterfaces()).hasSize(1);
+      assertThat(sampler.latest()).isSameAs(snapshot);
+    }
+  }
+
+  @Test
+  void start_keepsSamplingAfterProbesThrowErrors() {
+    probe.failCpu = new IllegalStateException("first failure");
+    try (HostSampler sampler = new HostSampler(probe, clock, log)) {
+      sampler.start(Duration.ofMillis(5));
+      await().atMost(Duration.ofSeconds(10)).until(() -> probe.cpuCalls.get() >= 3);
+      probe.failCpu = null;
+
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> sampler.latest().cpuUtilization().isPresent());
+      assertThat(sampler.latest().cpuUtilization()).hasValue(0.25);
+    }
+  }
+
+  @Test
+  void close_endsTheNamedDaemonThread() {
+    HostSampler sampler = new HostSampler(probe, clock, log);
+    sampler.start(Duration.ofMillis(5));
+    await().atMost(Duration.ofSeconds(10)).until(() -> probe.cpuCalls.get() >= 1);
+    Thread thread =
+        Thread.getAllStackTraces().keySet().stream()
+            .filter(t -> t.getName().equals(HostSampler.THREAD_NAME))
+            .findFirst()
+            .orElseThrow();
+    assertThat(thread.isDaemon()).isTrue();
+
+    sampler.close();
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> !thread.isAlive());
+  }
+}
