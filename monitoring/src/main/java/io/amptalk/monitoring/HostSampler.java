@@ -10,6 +10,7 @@ import java.util.OptionalLong;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -23,10 +24,18 @@ final class HostSampler implements AutoCloseable {
   private final HostProbe probe;
   private final Clock clock;
   private final ThrottledLogger log;
+  private final Consumer<SystemSnapshot> onSample;
   private final ScheduledExecutorService executor;
   private volatile SystemSnapshot latest;
 
   HostSampler(HostProbe probe, Clock clock, ThrottledLogger log) {
+    this(probe, clock, log, snapshot -> {});
+  }
+
+  /** {@code onSample} runs on the sampler thread after each published sample. */
+  HostSampler(
+      HostProbe probe, Clock clock, ThrottledLogger log, Consumer<SystemSnapshot> onSample) {
+    this.onSample = onSample;
     this.probe = probe;
     this.clock = clock;
     this.log = log;
@@ -72,6 +81,7 @@ final class HostSampler implements AutoCloseable {
             process.threadCount(),
             process.openFileDescriptors());
     latest = snapshot;
+    onSample.accept(snapshot);
     return snapshot;
   }
 

@@ -167,8 +167,17 @@ final class RequestMetrics {
     return BOUNDS.length;
   }
 
-  int routeCount() {
-    return routes.size();
+  /** Cumulative totals over every series, for {@link RequestWindows}. */
+  record Totals(long[] buckets, long serverErrors) {}
+
+  Totals totals() {
+    long[] buckets = new long[BOUNDS.length + 1];
+    long[] serverErrors = new long[1];
+    for (Route route : routes.values()) {
+      route.addTotals(buckets, serverErrors);
+    }
+    otherRoute.addTotals(buckets, serverErrors);
+    return new Totals(buckets, serverErrors[0]);
   }
 
   /** One point per (route, method, status) seen so far, cumulative since the cell was created. */
@@ -212,6 +221,28 @@ final class RequestMetrics {
         cell = byStatus.get(statusSlot);
       }
       return cell;
+    }
+
+    void addTotals(long[] buckets, long[] serverErrors) {
+      for (int m = 0; m < byMethod.length(); m++) {
+        AtomicReferenceArray<Cell> byStatus = byMethod.get(m);
+        if (byStatus == null) {
+          continue;
+        }
+        for (int s = 0; s < STATUS_SLOTS; s++) {
+          Cell cell = byStatus.get(s);
+          if (cell == null) {
+            continue;
+          }
+          for (int b = 0; b < buckets.length; b++) {
+            long n = cell.buckets[b].sum();
+            buckets[b] += n;
+            if (s + MIN_STATUS >= 500) {
+              serverErrors[0] += n;
+            }
+          }
+        }
+      }
     }
 
     void addPoints(List<HistogramPointData> points, long now) {

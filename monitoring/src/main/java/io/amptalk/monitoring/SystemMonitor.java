@@ -1,7 +1,9 @@
 package io.amptalk.monitoring;
 
+import com.sun.net.httpserver.HttpHandler;
 import io.amptalk.monitoring.http.MonitoringServer;
 import io.amptalk.monitoring.metrics.ErrorRecord;
+import io.amptalk.monitoring.metrics.RequestWindow;
 import io.amptalk.monitoring.metrics.SystemSnapshot;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
@@ -90,11 +92,13 @@ public final class SystemMonitor implements AutoCloseable {
   private final int errorHistorySize;
   private final ArrayDeque<ErrorRecord> recentErrors;
   private final Object errorHistoryLock = new Object();
+  private final RequestWindows windows;
   private final HostSampler sampler;
   private final SdkMeterProvider meterProvider;
   private final List<AutoCloseable> closeables = new ArrayList<>();
   private final MonitoringServer server;
   private final SystemInfo staticInfo;
+  private final Duration windowRetention;
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile ReportedHealth health;
 
@@ -105,6 +109,7 @@ public final class SystemMonitor implements AutoCloseable {
     this.clock = builder.clock;
     this.throttledLog = new ThrottledLogger(LOG, clock, Duration.ofMinutes(1));
     this.errorHistorySize = builder.errorHistorySize;
+    this.windowRetention = builder.requestWindowRetention;
     this.recentErrors = new ArrayDeque<>(errorHistorySize);
     this.health = new ReportedHealth(true, "No status reported yet");
     long startNanos = epochNanos(clock);
@@ -141,7 +146,10 @@ public final class SystemMonitor implements AutoCloseable {
     try {
       HostProbe probe = builder.hostProbe != null ? builder.hostProbe : new OshiHostProbe();
       this.staticInfo = describe(builder, probe, clock.instant());
-      this.sampler = new HostSampler(probe, clock, throttledLog);
+      this.windows =
+          new RequestWindows(requests::totals, builder.requestWindowRetention, clock.instant());
+      this.sampler =
+          new HostSampler(probe, clock, throttledLog, snapshot -> windows.tick(snapshot.time()));
       sampler.sample();
       this.meterProvider = buildMeterProvider(builder, registry);
       Meter meter = meterProvider.get(SCOPE_NAME);
@@ -355,6 +363,56 @@ public final class SystemMonitor implements AutoCloseable {
     }
   }
 
+  /**
+   * Requests recorded over about the last {@code window} (to the sampling interval), across all
+   * routes: counts, server errors and latency buckets, for error-ratio and latency checks.
+   *
+   * @throws IllegalArgumentException when the window is not positive or longer than the configured
+   *     {@code requestWindowRetention}
+   */
+  public RequestWindow getRequestWindow(Duration window) {
+    if (window == null
+        || window.isNegative()
+        || window.isZero()
+        || window.compareTo(windowRetention) > 0) {
+      throw new IllegalArgumentException(
+          "window must be positive and at most requestWindowRetention ("
+              + windowRetention
+              + "), was "
+              + window);
+    }
+    return windows.window(window, clock.instant());
+  }
+
+  /** The meter this monitor's own instruments use; add yours beside them. */
+  public Meter getMeter() {
+    return meterProvider.get(SCOPE_NAME);
+  }
+
+  /**
+   * Serves {@code path} (and below) on the monitor's HTTP port, beside {@code /metrics}.
+   *
+   * @throws IllegalStateException when {@code enablePrometheus} was false, so nothing is served
+   * @throws IllegalArgumentException when the path is already served
+   */
+  public void registerHttpHandler(String path, HttpHandler handler) {
+    if (server == null) {
+      throw new IllegalStateException(
+          "this monitor serves no HTTP (enablePrometheus is false), so it cannot serve " + path);
+    }
+    server.addHandler(path, handler);
+  }
+
+  /** Stops serving a path added with {@link #registerHttpHandler}; returns whether it was. */
+  public boolean unregisterHttpHandler(String path) {
+    return server != null && server.removeHandler(path);
+  }
+
+  /** For tests: samples the host and ticks the request windows now, on this thread. */
+  SystemSnapshot sampleNow() {
+    return sampler.sample();
+  }
+
   public String getServiceName() {
     return serviceName;
   }
@@ -480,6 +538,7 @@ public final class SystemMonitor implements AutoCloseable {
     private int maxErrorTypes = 100;
     private int errorHistorySize = 100;
     private boolean enableJvmMetrics = true;
+    private Duration requestWindowRetention = Duration.ofMinutes(15);
     private HostProbe hostProbe;
     private final List<MetricReader> extraReaders = new ArrayList<>();
 
@@ -573,6 +632,16 @@ public final class SystemMonitor implements AutoCloseable {
     /** Whether to export JVM runtime metrics (memory, GC, threads, classes). Default true. */
     public Builder enableJvmMetrics(boolean enableJvmMetrics) {
       this.enableJvmMetrics = enableJvmMetrics;
+      return this;
+    }
+
+    /**
+     * The longest window {@link SystemMonitor#getRequestWindow} can answer. Default 15 min; costs
+     * one set of cumulative totals (about 150 bytes) per {@code collectInterval} kept.
+     */
+    public Builder requestWindowRetention(Duration requestWindowRetention) {
+      this.requestWindowRetention =
+          requirePositive("requestWindowRetention", requestWindowRetention);
       return this;
     }
 

@@ -393,6 +393,42 @@ class SystemMonitorTest {
   }
 
   @Test
+  void getRequestWindow_differencesCumulativeTotalsOnTheInjectedClock() {
+    SystemMonitor monitor =
+        monitor(
+            b ->
+                b.collectInterval(Duration.ofHours(1))
+                    .requestWindowRetention(Duration.ofMinutes(5)));
+    monitor.recordRequest("/a", "GET", 200, 30); // t=0, before any tick
+    clock.advance(Duration.ofMinutes(1));
+    monitor.sampleNow(); // t=1m
+    monitor.recordRequest("/a", "GET", 503, 300);
+    monitor.recordRequest("/b", "POST", 200, 3);
+    clock.advance(Duration.ofMinutes(1));
+    monitor.sampleNow(); // t=2m
+    monitor.recordRequest("/a", "GET", 500, 3000);
+
+    var lastMinute = monitor.getRequestWindow(Duration.ofMinutes(1));
+    var twoMinutes = monitor.getRequestWindow(Duration.ofMinutes(2));
+    var fiveMinutes = monitor.getRequestWindow(Duration.ofMinutes(5));
+
+    // Since the t=1m tick: everything but the first request.
+    assertThat(lastMinute.window()).isEqualTo(Duration.ofMinutes(1));
+    assertThat(lastMinute.requests()).isEqualTo(3);
+    assertThat(lastMinute.serverErrors()).isEqualTo(2);
+    assertThat(twoMinutes.requests()).isEqualTo(4);
+    assertThat(twoMinutes.serverErrors()).isEqualTo(2);
+    // 3 ms, 30 ms, 300 ms and 3 s.
+    assertThat(twoMinutes.bucketCounts())
+        .containsExactly(1L, 0L, 0L, 1L, 0L, 0L, 0L, 1L, 0L, 0L, 0L, 1L, 0L, 0L, 0L);
+    // Younger than the window: everything since start, and the span says so.
+    assertThat(fiveMinutes.window()).isEqualTo(Duration.ofMinutes(2));
+    assertThat(fiveMinutes.requests()).isEqualTo(4);
+    assertThatThrownBy(() -> monitor.getRequestWindow(Duration.ofMinutes(6)))
+        .hasMessage("window must be positive and at most requestWindowRetention (PT5M), was PT6M");
+  }
+
+  @Test
   void setHealthStatus_drivesGaugeAndKeepsReason_backgroundNeverOverwrites() {
     SystemMonitor monitor = monitor(b -> b.collectInterval(Duration.ofMillis(10)));
     assertThat(longPoints("app.health.status")).containsOnly(Map.entry(Attributes.empty(), 1L));

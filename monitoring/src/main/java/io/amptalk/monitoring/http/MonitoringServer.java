@@ -7,9 +7,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -36,8 +38,11 @@ public final class MonitoringServer implements AutoCloseable {
   private final ExecutorService executor;
   private final String host;
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final Set<String> paths = new HashSet<>();
 
-  private MonitoringServer(HttpServer server, ExecutorService executor, String host) {
+  private MonitoringServer(
+      HttpServer server, ExecutorService executor, String host, Set<String> paths) {
+    this.paths.addAll(paths);
     this.server = server;
     this.executor = executor;
     this.host = host;
@@ -50,6 +55,32 @@ public final class MonitoringServer implements AutoCloseable {
   /** The port bound, which is the one asked for unless that was 0. */
   public int port() {
     return server.getAddress().getPort();
+  }
+
+  /**
+   * Serves {@code path} and everything below it with {@code handler}, from now on.
+   *
+   * @throws IllegalArgumentException when the path already has a handler
+   */
+  public void addHandler(String path, HttpHandler handler) {
+    Objects.requireNonNull(handler, "handler");
+    synchronized (paths) {
+      if (!paths.add(checkPath(path))) {
+        throw new IllegalArgumentException("path '" + path + "' already has a handler");
+      }
+      server.createContext(path, handler);
+    }
+  }
+
+  /** Stops serving {@code path}; returns whether it was served. */
+  public boolean removeHandler(String path) {
+    synchronized (paths) {
+      if (!paths.remove(path)) {
+        return false;
+      }
+      server.removeContext(path);
+      return true;
+    }
   }
 
   /** The host name or address the server was asked to bind. */
@@ -95,12 +126,8 @@ public final class MonitoringServer implements AutoCloseable {
 
     /** Serves {@code path} and everything below it with {@code handler}. */
     public Builder handler(String path, HttpHandler handler) {
-      Objects.requireNonNull(path, "path");
       Objects.requireNonNull(handler, "handler");
-      if (!path.startsWith("/")) {
-        throw new IllegalArgumentException("path must start with '/', was '" + path + "'");
-      }
-      if (handlers.putIfAbsent(path, handler) != null) {
+      if (handlers.putIfAbsent(checkPath(path), handler) != null) {
         throw new IllegalArgumentException("path '" + path + "' already has a handler");
       }
       return this;
@@ -135,8 +162,16 @@ public final class MonitoringServer implements AutoCloseable {
               });
       server.setExecutor(executor);
       server.start();
-      return new MonitoringServer(server, executor, host);
+      return new MonitoringServer(server, executor, host, handlers.keySet());
     }
+  }
+
+  private static String checkPath(String path) {
+    Objects.requireNonNull(path, "path");
+    if (!path.startsWith("/")) {
+      throw new IllegalArgumentException("path must start with '/', was '" + path + "'");
+    }
+    return path;
   }
 
   private static void notFound(HttpExchange exchange) throws IOException {

@@ -87,7 +87,10 @@ public record SystemSnapshot(
     }
   }
 
-  /** One mounted file system. Used is total minus free, so reserved blocks count as used. */
+  /**
+   * One mounted file system. Used is total minus free; blocks reserved for root count as free, as
+   * OSHI reports them.
+   */
   public record FileSystemUsage(
       String device, String mountpoint, String type, long totalBytes, long freeBytes) {
     public FileSystemUsage {

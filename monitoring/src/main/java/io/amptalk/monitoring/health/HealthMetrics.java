@@ -1,0 +1,71 @@
+package io.amptalk.monitoring.health;
+
+import io.amptalk.monitoring.SystemMonitor;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.metrics.Meter;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * Check statuses and durations as metrics on a monitor's meter, read from the cached report at
+ * collection time: {@code health.check.status} is a state set (1 for the current state, 0 for the
+ * others, so every state has a series to alert on), {@code health.check.duration} the last run's.
+ */
+final class HealthMetrics implements AutoCloseable {
+  static final AttributeKey<String> CHECK = AttributeKey.stringKey("check");
+  static final AttributeKey<String> STATE = AttributeKey.stringKey("state");
+
+  private final List<AutoCloseable> registrations;
+
+  HealthMetrics(SystemMonitor monitor, Supplier<HealthReport> report) {
+    Meter meter = monitor.getMeter();
+    this.registrations =
+        List.of(
+            meter
+                .gaugeBuilder("health.check.status")
+                .setDescription("1 for the check's current status, 0 for the other statuses.")
+                .ofLongs()
+                .buildWithCallback(
+                    m ->
+                        report
+                            .get()
+                            .checks()
+                            .forEach(
+                                (name, check) -> {
+                                  for (HealthStatus state : HealthStatus.values()) {
+                                    m.record(
+                                        check.status() == state ? 1 : 0,
+                                        Attributes.of(CHECK, name, STATE, state.jsonName()));
+                                  }
+                                })),
+            meter
+                .gaugeBuilder("health.check.duration")
+                .setDescription("How long the check's last run took.")
+                .setUnit("s")
+                .buildWithCallback(
+                    m ->
+                        report
+                            .get()
+                            .checks()
+                            .forEach(
+                                (name, check) -> {
+                                  if (check.timestamp() != null) {
+                                    m.record(
+                                        check.duration().toNanos() / 1e9,
+                                        Attributes.of(CHECK, name));
+                                  }
+                                })));
+  }
+
+  @Override
+  public void close() {
+    for (AutoCloseable registration : registrations) {
+      try {
+        registration.close();
+      } catch (Exception e) {
+        // Closing an instrument registration does not fail in the SDK; nothing to undo.
+      }
+    }
+  }
+}

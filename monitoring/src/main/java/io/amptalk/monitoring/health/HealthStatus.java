@@ -1,0 +1,52 @@
+package io.amptalk.monitoring.health;
+
+import java.util.Locale;
+
+/**
+ * The status of one check or of the whole service. The overall status is the worst of the checks'
+ * by {@link #severity()}: UNHEALTHY over DEGRADED over UNKNOWN over HEALTHY.
+ */
+public enum HealthStatus {
+  HEALTHY(0, 200, "pass"),
+  UNKNOWN(1, 503, "fail"),
+  DEGRADED(2, 200, "warn"),
+  UNHEALTHY(3, 503, "fail");
+
+  private final int severity;
+  private final int httpStatus;
+  private final String healthJsonStatus;
+
+  HealthStatus(int severity, int httpStatus, String healthJsonStatus) {
+    this.severity = severity;
+    this.httpStatus = httpStatus;
+    this.healthJsonStatus = healthJsonStatus;
+  }
+
+  /** Higher is worse. */
+  public int severity() {
+    return severity;
+  }
+
+  /** Of the two, the worse one. */
+  public HealthStatus worst(HealthStatus other) {
+    return other.severity > severity ? other : this;
+  }
+
+  /**
+   * What a load balancer or probe should see: 200 when HEALTHY or DEGRADED (still serving), 503
+   * when UNHEALTHY or UNKNOWN.
+   */
+  public int httpStatus() {
+    return httpStatus;
+  }
+
+  /** The lowercase name used in JSON, as in the seed: {@code healthy}, {@code degraded}, … */
+  public String jsonName() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+
+  /** The IETF {@code application/health+json} status: pass, warn or fail. */
+  public String healthJsonStatus() {
+    return healthJsonStatus;
+  }
+}

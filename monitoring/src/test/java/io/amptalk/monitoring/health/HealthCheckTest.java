@@ -1,0 +1,477 @@
+package io.amptalk.monitoring.health;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class HealthCheckTest {
+  private static final Instant START = Instant.parse("2026-01-01T00:00:00Z");
+
+  private final MutableClock clock = new MutableClock(START);
+  private final List<HealthCheck> registries = new ArrayList<>();
+  private final CountDownLatch release = new CountDownLatch(1);
+
+  @AfterEach
+  void close() {
+    release.countDown();
+    registries.forEach(HealthCheck::close);
+  }
+
+  private HealthCheck registry() {
+    return registry(b -> {});
+  }
+
+  private HealthCheck registry(Consumer<HealthCheck.Builder> config) {
+    HealthCheck.Builder builder = HealthCheck.builder().autoCheck(false).clock(clock);
+    config.accept(builder);
+    HealthCheck registry = builder.build();
+    registries.add(registry);
+    return registry;
+  }
+
+  /** A check that answers the given statuses in turn, then the last one forever. */
+  private static Check script(HealthStatus... statuses) {
+    Iterator<HealthStatus> it = List.of(statuses).iterator();
+    HealthStatus[] last = {statuses[0]};
+    return () -> {
+      if (it.hasNext()) {
+        last[0] = it.next();
+      }
+      return CheckResult.of(last[0], last[0].jsonName() + " now", Map.of());
+    };
+  }
+
+  private Check hanging(AtomicInteger calls) {
+    return () -> {
+      calls.incrementAndGet();
+      // Ignores interruption, as a badly written check would: only the test's latch frees it.
+      while (true) {
+        try {
+          release.await();
+          return CheckResult.healthy("released");
+        } catch (InterruptedException e) {
+          // keep hanging
+        }
+      }
+    };
+  }
+
+  private static HealthStatus reported(HealthCheck registry, String name) {
+    return registry.getStatusReport().checks().get(name).status();
+  }
+
+  @Test
+  void registerCheck_rejectsDuplicateInvalidAndReservedNames() {
+    HealthCheck registry = registry();
+    registry.registerCheck("db", () -> CheckResult.healthy("ok"), "Database");
+
+    assertThatThrownBy(() -> registry.registerCheck("db", () -> null, "again"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("health check 'db' is already registered");
+    assertThatThrownBy(() -> registry.registerCheck("has space", () -> null, ""))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "health check name must be 1-64 of A-Z, a-z, 0-9, '.', '-' and '_', was 'has space'");
+    assertThatThrownBy(() -> registry.registerCheck(null, () -> null, ""))
+        .hasMessage("health check name must be 1-64 of A-Z, a-z, 0-9, '.', '-' and '_', was null");
+    assertThatThrownBy(() -> registry.registerCheck("ready", () -> null, ""))
+        .hasMessage("health check name 'ready' is reserved for the /health/ready path");
+  }
+
+  @Test
+  void unregisterCheck_returnsWhetherItExisted() {
+    HealthCheck registry = registry();
+    registry.registerCheck("db", () -> CheckResult.healthy("ok"), "Database");
+
+    assertThat(registry.unregisterCheck("db")).isTrue();
+    assertThat(registry.unregisterCheck("db")).isFalse();
+    assertThat(registry.getStatusReport().checks()).isEmpty();
+    assertThat(registry.getCheckNames()).isEmpty();
+  }
+
+  @Test
+  void runCheck_unknownName_throwsNamingIt() {
+    HealthCheck registry = registry();
+
+    assertThatThrownBy(() -> registry.runCheck("nope"))
+        .isInstanceOf(NoSuchElementException.class)
+        .hasMessage("no health check named 'nope'");
+  }
+
+  @Test
+  void runCheck_stampsTimeAndKeepsMessageAndDetails() {
+    HealthCheck registry = registry();
+    registry.registerCheck(
+        "db",
+        () -> {
+          clock.advance(Duration.ofMillis(250));
+          return CheckResult.degraded("slow", Map.of("latency_ms", 250));
+        },
+        "Database");
+
+    CheckResult result = registry.runCheck("db");
+
+    assertThat(result.status()).isEqualTo(HealthStatus.DEGRADED);
+    assertThat(result.message()).isEqualTo("slow");
+    assertThat(result.details()).isEqualTo(Map.of("latency_ms", 250));
+    assertThat(result.time()).isEqualTo(START);
+    assertThat(result.duration()).isEqualTo(Duration.ofMillis(250));
+    assertThat(result.error()).isEmpty();
+  }
+
+  @Test
+  void runAllChecks_runsChecksInParallel() {
+    int n = 4;
+    CyclicBarrier barrier = new CyclicBarrier(n);
+    HealthCheck registry = registry(b -> b.threads(n));
+    for (int i = 0; i < n; i++) {
+      // Each waits for all the others: they complete only if all run at once.
+      registry.registerCheck(
+          "c" + i,
+          () -> {
+            barrier.await(10, TimeUnit.SECONDS);
+            return CheckResult.healthy("met the others");
+          },
+          "");
+    }
+
+    Map<String, CheckResult> results = registry.runAllChecks();
+
+    assertThat(results).containsOnlyKeys("c0", "c1", "c2", "c3");
+    assertThat(results.values())
+        .allSatisfy(r -> assertThat(r.message()).isEqualTo("met the others"));
+  }
+
+  @Test
+  void runAllChecks_hangingThrowingAndNullChecks_othersStillReport() {
+    AtomicInteger hangingCalls = new AtomicInteger();
+    HealthCheck registry = registry(b -> b.defaultTimeout(Duration.ofMillis(300)));
+    registry.registerCheck("hangs", hanging(hangingCalls), "");
+    registry.registerCheck(
+        "throws",
+        () -> {
+          throw new IllegalStateException("boom");
+        },
+        "");
+    registry.registerCheck(
+        "overflows",
+        () -> {
+          throw new StackOverflowError();
+        },
+        "");
+    registry.registerCheck("returns-null", () -> null, "");
+    registry.registerCheck("fine", () -> CheckResult.healthy("fine"), "");
+
+    Map<String, CheckResult> results = registry.runAllChecks();
+
+    assertThat(results.get("hangs").status()).isEqualTo(HealthStatus.UNHEALTHY);
+    assertThat(results.get("hangs").message()).isEqualTo("Timed out after 300 ms");
+    assertThat(results.get("throws").message())
+        .isEqualTo("Check threw IllegalStateException: boom");
+    assertThat(results.get("throws").error()).containsInstanceOf(IllegalStateException.class);
+    assertThat(results.get("overflows").message()).isEqualTo("Check threw StackOverflowError");
+    assertThat(results.get("returns-null").message()).isEqualTo("Check returned no result");
+    assertThat(results.get("fine").status()).isEqualTo(HealthStatus.HEALTHY);
+    assertThat(registry.getOverallStatus()).isEqualTo(HealthStatus.UNHEALTHY);
+  }
+
+  @Test
+  void runCheck_stillHangingAfterTimeout_isNotStartedAgain() {
+    AtomicInteger calls = new AtomicInteger();
+    HealthCheck registry = registry(b -> b.defaultTimeout(Duration.ofMillis(200)));
+    registry.registerCheck("hangs", hanging(calls), "");
+
+    CheckResult first = registry.runCheck("hangs");
+    CheckResult second = registry.runCheck("hangs");
+
+    assertThat(first.message()).isEqualTo("Timed out after 200 ms");
+    assertThat(second.message())
+        .isEqualTo("Timed out after 200 ms and still running; not started again until it returns");
+    assertThat(calls).hasValue(1);
+
+    release.countDown();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> registry.runCheck("hangs").message().equals("released"));
+    assertThat(calls).hasValue(2);
+  }
+
+  @Test
+  void scheduler_keepsRunningChecksWhileOneHangs() {
+    AtomicInteger hangingCalls = new AtomicInteger();
+    AtomicInteger fineCalls = new AtomicInteger();
+    HealthCheck registry =
+        registry(
+            b ->
+                b.autoCheck(true)
+                    .clock(java.time.Clock.systemUTC())
+                    .tick(Duration.ofMillis(10))
+                    .checkInterval(Duration.ofMillis(20))
+                    .defaultTimeout(Duration.ofMillis(100)));
+    registry.registerCheck("hangs", hanging(hangingCalls), "");
+    registry.registerCheck(
+        "fine",
+        () -> {
+          fineCalls.incrementAndGet();
+          return CheckResult.healthy("fine");
+        },
+        "");
+
+    await().atMost(Duration.ofSeconds(20)).until(() -> fineCalls.get() >= 20);
+
+    assertThat(hangingCalls).hasValue(1);
+    assertThat(registry.getCheckHistory("hangs", 100))
+        .extracting(CheckResult::message)
+        .contains("Timed out after 100 ms")
+        .contains("Timed out after 100 ms and still running; not started again until it returns");
+  }
+
+  @Test
+  void runDueChecks_followsRegistryAndCheckIntervalsOnTheInjectedClock() {
+    AtomicInteger everyMinute = new AtomicInteger();
+    AtomicInteger everyTenSeconds = new AtomicInteger();
+    AtomicInteger delayed = new AtomicInteger();
+    HealthCheck registry = registry(b -> b.checkInterval(Duration.ofSeconds(60)));
+    registry.registerCheck("minute", counting(everyMinute), "");
+    registry.registerCheck(
+        "ten",
+        counting(everyTenSeconds),
+        "",
+        CheckOptions.builder().interval(Duration.ofSeconds(10)).build());
+    registry.registerCheck(
+        "delayed",
+        counting(delayed),
+        "",
+        CheckOptions.builder().initialDelay(Duration.ofSeconds(30)).build());
+
+    runDueAt(registry, Duration.ZERO); // t=0: minute, ten
+    runDueAt(registry, Duration.ofSeconds(9)); // t=9: nothing due
+    runDueAt(registry, Duration.ofSeconds(1)); // t=10: ten
+    runDueAt(registry, Duration.ofSeconds(20)); // t=30: ten, delayed
+    runDueAt(registry, Duration.ofSeconds(30)); // t=60: minute, ten
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> everyTenSeconds.get() == 4);
+    assertThat(everyMinute).hasValue(2);
+    assertThat(delayed).hasValue(1);
+  }
+
+  private static Check counting(AtomicInteger counter) {
+    return () -> CheckResult.healthy("run " + counter.incrementAndGet());
+  }
+
+  /** Advances the clock, runs what is due, and waits until those runs are recorded. */
+  private void runDueAt(HealthCheck registry, Duration advance) {
+    clock.advance(advance);
+    registry.runDueChecks();
+    await().atMost(Duration.ofSeconds(10)).until(() -> registry.runsInFlight() == 0);
+  }
+
+  @Test
+  void thresholds_changeReportedStatusOnlyAfterConsecutiveResults() {
+    HealthCheck registry = registry();
+    HealthStatus h = HealthStatus.HEALTHY;
+    HealthStatus u = HealthStatus.UNHEALTHY;
+    registry.registerCheck(
+        "flaky",
+        script(h, u, u, u, h, h),
+        "",
+        CheckOptions.builder().failureThreshold(3).successThreshold(2).build());
+
+    List<HealthStatus> reported = new ArrayList<>();
+    List<HealthStatus> raw = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      raw.add(registry.runCheck("flaky").status());
+      reported.add(reported(registry, "flaky"));
+    }
+
+    assertThat(raw).containsExactly(h, u, u, u, h, h);
+    assertThat(reported).containsExactly(h, h, h, u, u, h);
+  }
+
+  @Test
+  void thresholds_absorbFlapping() {
+    HealthCheck registry = registry();
+    HealthStatus h = HealthStatus.HEALTHY;
+    HealthStatus u = HealthStatus.UNHEALTHY;
+    HealthStatus d = HealthStatus.DEGRADED;
+    registry.registerCheck(
+        "flapping",
+        script(h, u, h, u, h, d, h, u, d, h),
+        "",
+        CheckOptions.builder().failureThreshold(2).build());
+    List<HealthStatus> changes = Collections.synchronizedList(new ArrayList<>());
+    registry.addListener(
+        new HealthListener() {
+          @Override
+          public void onCheckStatusChange(
+              String check, HealthStatus previous, HealthStatus current, CheckResult result) {
+            changes.add(current);
+          }
+        });
+
+    for (int i = 0; i < 10; i++) {
+      registry.runCheck("flapping");
+    }
+
+    // Only the first result (UNKNOWN to HEALTHY) and the one run of two worse results (u, d)
+    // change it; a success threshold of 1 brings it back at once.
+    assertThat(changes).containsExactly(h, d, h);
+  }
+
+  @Test
+  void overallStatus_isWorstOfCriticalChecksByExplicitOrder() {
+    HealthCheck registry = registry();
+    assertThat(registry.getOverallStatus()).isEqualTo(HealthStatus.UNKNOWN);
+
+    registry.registerCheck("a", () -> CheckResult.healthy("a"), "");
+    registry.runAllChecks();
+    assertThat(registry.getOverallStatus()).isEqualTo(HealthStatus.HEALTHY);
+
+    registry.registerCheck("b", () -> CheckResult.unknown("b"), "");
+    registry.runAllChecks();
+    assertThat(registry.getOverallStatus()).isEqualTo(HealthStatus.UNKNOWN);
+
+    registry.registerCheck("c", () -> CheckResult.degraded("c"), "");
+    registry.runAllChecks();
+    assertThat(registry.getOverallStatus()).isEqualTo(HealthStatus.DEGRADED);
+
+    registry.registerCheck(
+        "d", () -> CheckResult.unhealthy("d"), "", CheckOptions.builder().critical(false).build());
+    registry.runAllChecks();
+    assertThat(registry.getOverallStatus()).isEqualTo(HealthStatus.DEGRADED);
+
+    registry.registerCheck("e", () -> CheckResult.unhealthy("e"), "");
+    registry.runAllChecks();
+    assertThat(registry.getOverallStatus()).isEqualTo(HealthStatus.UNHEALTHY);
+  }
+
+  @Test
+  void overallStatus_registeredButNotRun_isUnknown() {
+    HealthCheck registry = registry();
+    registry.registerCheck("a", () -> CheckResult.healthy("a"), "");
+
+    assertThat(registry.getOverallStatus()).isEqualTo(HealthStatus.UNKNOWN);
+    assertThat(registry.getStatusReport().checks().get("a").message()).isEqualTo("Not run yet");
+  }
+
+  @Test
+  void history_isBoundedAndNewestFirst() {
+    HealthCheck registry = registry(b -> b.historySize(3));
+    AtomicInteger runs = new AtomicInteger();
+    registry.registerCheck("a", counting(runs), "");
+    registry.registerCheck("b", counting(new AtomicInteger()), "");
+
+    for (int i = 0; i < 5; i++) {
+      clock.advance(Duration.ofSeconds(1));
+      registry.runCheck("a");
+    }
+    registry.runCheck("b");
+
+    assertThat(registry.getCheckHistory("a", 10))
+        .extracting(CheckResult::message)
+        .containsExactly("run 5", "run 4", "run 3");
+    assertThat(registry.getCheckHistory("a", 2))
+        .extracting(CheckResult::time)
+        .containsExactly(START.plusSeconds(5), START.plusSeconds(4));
+    assertThat(registry.clearHistory("a")).isTrue();
+    assertThat(registry.getCheckHistory("a", 10)).isEmpty();
+    assertThat(registry.getCheckHistory("b", 10)).hasSize(1);
+    registry.clearHistory();
+    assertThat(registry.getCheckHistory("b", 10)).isEmpty();
+    assertThat(registry.clearHistory("nope")).isFalse();
+    assertThatThrownBy(() -> registry.getCheckHistory("nope", 1))
+        .isInstanceOf(NoSuchElementException.class)
+        .hasMessage("no health check named 'nope'");
+  }
+
+  @Test
+  void listeners_toldOfCheckAndOverallChanges_throwingListenerHarmsNothing() {
+    HealthCheck registry = registry();
+    List<String> events = Collections.synchronizedList(new ArrayList<>());
+    registry.addListener(
+        new HealthListener() {
+          @Override
+          public void onCheckStatusChange(
+              String check, HealthStatus previous, HealthStatus current, CheckResult result) {
+            throw new IllegalStateException("listener bug");
+          }
+        });
+    registry.addListener(
+        new HealthListener() {
+          @Override
+          public void onCheckStatusChange(
+              String check, HealthStatus previous, HealthStatus current, CheckResult result) {
+            events.add(check + ": " + previous + " -> " + current + " (" + result.message() + ")");
+          }
+
+          @Override
+          public void onOverallStatusChange(HealthStatus previous, HealthStatus current) {
+            events.add("overall: " + previous + " -> " + current);
+          }
+        });
+    registry.registerCheck(
+        "db", script(HealthStatus.HEALTHY, HealthStatus.HEALTHY, HealthStatus.UNHEALTHY), "");
+
+    registry.runCheck("db");
+    registry.runCheck("db");
+    registry.runCheck("db");
+
+    assertThat(events)
+        .containsExactly(
+            "db: UNKNOWN -> HEALTHY (healthy now)",
+            "overall: UNKNOWN -> HEALTHY",
+            "db: HEALTHY -> UNHEALTHY (unhealthy now)",
+            "overall: HEALTHY -> UNHEALTHY");
+    assertThat(reported(registry, "db")).isEqualTo(HealthStatus.UNHEALTHY);
+  }
+
+  @Test
+  void close_isIdempotentAndEndsThreads() {
+    HealthCheck registry = registry(b -> b.autoCheck(true));
+    registry.registerCheck("a", () -> CheckResult.healthy("a"), "");
+    registry.runAllChecks();
+
+    registry.close();
+    registry.close();
+
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(
+            () ->
+                Thread.getAllStackTraces().keySet().stream()
+                    .noneMatch(t -> t.getName().startsWith("amptalk-health")));
+    assertThat(registry.runCheck("a").message()).isEqualTo("The health check registry is closed");
+  }
+
+  @Test
+  void builder_rejectsBadOptionsNamingOptionAndValue() {
+    assertThatThrownBy(() -> HealthCheck.builder().checkInterval(Duration.ZERO))
+        .hasMessage("checkInterval must be a positive duration, was PT0S");
+    assertThatThrownBy(() -> HealthCheck.builder().defaultTimeout(Duration.ofSeconds(-1)))
+        .hasMessage("defaultTimeout must be a positive duration, was PT-1S");
+    assertThatThrownBy(() -> HealthCheck.builder().historySize(0))
+        .hasMessage("historySize must be at least 1, was 0");
+    assertThatThrownBy(() -> HealthCheck.builder().threads(0))
+        .hasMessage("threads must be 1..256, was 0");
+    assertThatThrownBy(() -> CheckOptions.builder().failureThreshold(0))
+        .hasMessage("failureThreshold must be at least 1, was 0");
+    assertThatThrownBy(() -> CheckOptions.builder().groups("Bad Group"))
+        .hasMessage("group must be 1-64 of a-z, 0-9, '-' and '_', was 'Bad Group'");
+  }
+}
