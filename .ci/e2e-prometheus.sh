@@ -48,6 +48,17 @@ sleep 2 # two host samples, so every host series is present
 check_metrics "http://127.0.0.1:$port/metrics" || fail "promtool check metrics complained (above)"
 echo "e2e: promtool check metrics is clean on $(wc -l <"$work/body.txt") lines"
 
+# The agent's health checks: served on the same port, reported in the seed's JSON.
+health=$(curl -sS --max-time 5 "http://127.0.0.1:$port/health")
+checks=$(echo "$health" | jq -r '.checks | keys | sort | join(",")')
+[ "$checks" = "cpu,disk,memory" ] || fail "/health lists checks '$checks', expected cpu,disk,memory"
+status=$(echo "$health" | jq -r .status)
+case "$status" in healthy|degraded|unhealthy) ;; *) fail "/health status is '$status'" ;; esac
+live=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/health/live")
+[ "$live" = "200" ] || fail "/health/live answered $live, expected 200"
+grep -q '^health_check_status{check="cpu",state="healthy"}' "$work/body.txt" || fail "no health_check_status series"
+echo "e2e: /health reports $status for $checks; /health/live is 200"
+
 prom_port=$(free_port)
 cat >"$work/prometheus.yml" <<YML
 global:

@@ -13,7 +13,10 @@ import java.util.OptionalLong;
  * others. The seam also lets tests make any one probe fail.
  */
 interface HostProbe {
-  /** Whole-host CPU busy fraction since the previous call; empty on the first call. */
+  /**
+   * Whole-host CPU busy fraction since the previous call (on the first call, the most recent figure
+   * the platform offers without blocking); empty when there is none.
+   */
   OptionalDouble cpuUtilization();
 
   MemoryUsage memory();

@@ -3,6 +3,7 @@ package io.amptalk.monitoring;
 import io.amptalk.monitoring.metrics.SystemSnapshot.FileSystemUsage;
 import io.amptalk.monitoring.metrics.SystemSnapshot.MemoryUsage;
 import io.amptalk.monitoring.metrics.SystemSnapshot.NetworkIo;
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalDouble;
@@ -69,7 +70,14 @@ final class OshiHostProbe implements HostProbe {
     long[] previous = previousTicks;
     previousTicks = ticks;
     if (previous == null) {
-      return OptionalDouble.empty();
+      // No ticks to compare yet. Rather than a first snapshot without CPU (which would leave CPU
+      // checks UNKNOWN until the next sample), take the JVM's own recent system load.
+      double load =
+          ManagementFactory.getOperatingSystemMXBean()
+                  instanceof com.sun.management.OperatingSystemMXBean jvm
+              ? jvm.getCpuLoad()
+              : -1;
+      return load >= 0 ? OptionalDouble.of(clamp(load)) : OptionalDouble.empty();
     }
     return OptionalDouble.of(clamp(processor.getSystemCpuLoadBetweenTicks(previous)));
   }

@@ -1,6 +1,8 @@
 package io.amptalk.monitoring.agent;
 
 import io.amptalk.monitoring.SystemMonitor;
+import io.amptalk.monitoring.health.CheckOptions;
+import io.amptalk.monitoring.health.HealthCheck;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -67,6 +69,14 @@ public final class Agent implements Callable<Integer> {
   Duration exportInterval;
 
   @Option(
+      names = "--check-interval",
+      defaultValue = "PT15S",
+      description =
+          "How often the CPU, memory and disk checks run, ISO-8601 (default: ${DEFAULT-VALUE}).",
+      converter = DurationConverter.class)
+  Duration checkInterval;
+
+  @Option(
       names = "--demo",
       description = "Record synthetic requests and errors, to see every series move.")
   boolean demo;
@@ -82,6 +92,7 @@ public final class Agent implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     SystemMonitor monitor;
+    HealthCheck health;
     try {
       monitor = buildMonitor();
     } catch (IllegalArgumentException | IllegalStateException e) {
@@ -89,19 +100,29 @@ public final class Agent implements Callable<Integer> {
       System.err.println("amptalk-monitor: " + e.getMessage());
       return 2;
     }
+    try {
+      health = buildHealth(monitor);
+    } catch (IllegalArgumentException e) {
+      monitor.close();
+      System.err.println("amptalk-monitor: " + e.getMessage());
+      return 2;
+    }
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
                 () -> {
+                  health.close();
                   monitor.close();
                   stopped.countDown();
                 },
                 "amptalk-shutdown"));
-    monitor.setHealthStatus(true, "Agent running");
     String shownHost = "0.0.0.0".equals(host) ? "localhost" : host;
     System.out.printf(
         "amptalk-monitor: serving metrics at http://%s:%d/metrics for service '%s'%n",
         shownHost, monitor.getPrometheusPort(), monitor.getServiceName());
+    System.out.printf(
+        "amptalk-monitor: serving health at http://%s:%d/health; checks %s every %s%n",
+        shownHost, monitor.getPrometheusPort(), health.getCheckNames(), checkInterval);
     System.out.flush();
     if (demo) {
       LOG.info("Demo mode: recording synthetic requests and errors");
@@ -124,6 +145,31 @@ public final class Agent implements Callable<Integer> {
       builder.otlpEndpoint(otlpEndpoint);
     }
     return builder.build();
+  }
+
+  /** The seed's host checks, with its thresholds, reading the monitor's snapshot. */
+  private HealthCheck buildHealth(SystemMonitor monitor) {
+    HealthCheck health =
+        HealthCheck.builder()
+            .serviceName(monitor.getServiceName())
+            .systemMonitor(monitor)
+            .checkInterval(checkInterval)
+            .build();
+    CheckOptions readiness = CheckOptions.builder().groups(CheckOptions.READINESS).build();
+    health.registerCheck(
+        "cpu", HealthCheck.createCpuHealthCheck(monitor, 75.0, 90.0), "CPU usage", readiness);
+    health.registerCheck(
+        "memory",
+        HealthCheck.createMemoryHealthCheck(monitor, 75.0, 90.0),
+        "Memory usage",
+        readiness);
+    String root = java.io.File.listRoots()[0].getPath();
+    health.registerCheck(
+        "disk",
+        HealthCheck.createDiskHealthCheck(monitor, root, 75.0, 90.0),
+        "Disk usage of " + root,
+        readiness);
+    return health;
   }
 
   /** Records a steady trickle of plausible traffic until the process stops. */

@@ -15,8 +15,8 @@ import java.util.OptionalLong;
  * zero, so a failing probe never looks like an idle machine.
  *
  * @param time when the sample was taken
- * @param cpuUtilization whole-host CPU busy fraction in [0, 1]; empty on the first sample, which
- *     has no previous tick counts to compare with
+ * @param cpuUtilization whole-host CPU busy fraction in [0, 1] since the previous sample (the first
+ *     sample takes the JVM's recent figure); empty when the platform gives none
  * @param memory physical memory, if it could be read
  * @param fileSystems real (disk-backed) file systems
  * @param networkInterfaces network interfaces with their cumulative byte counters
