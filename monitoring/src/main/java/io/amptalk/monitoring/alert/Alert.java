@@ -1,0 +1,163 @@
+package io.amptalk.monitoring.alert;
+
+import java.time.Instant;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * One alert, as raised and as kept in history. Immutable: a repeat, a resolution or a silence
+ * produces a new value with the same {@link #id()}.
+ *
+ * @param id unique per raised alert (a UUID); with a notifier's name, the idempotency key of its
+ *     delivery
+ * @param title short summary, e.g. "High CPU Usage"
+ * @param message what happened, for humans
+ * @param severity how bad it is
+ * @param source what raised it, e.g. "system_monitor"
+ * @param service the service it concerns
+ * @param time when it was first raised
+ * @param details context for machines; values are strings, numbers, booleans, lists or maps
+ * @param fingerprint identifies "the same alert" for deduplication and resolution: by default
+ *     derived from service, source and title
+ * @param state firing, or resolved
+ * @param occurrences how many times it was raised (repeats within the dedup window count here)
+ * @param lastSeen when it was last raised (or resolved)
+ * @param silenced whether a silence muted it: kept in history, not notified
+ * @param notes what the system changed in the caller's input (e.g. "title was null")
+ */
+public record Alert(
+    String id,
+    String title,
+    String message,
+    AlertSeverity severity,
+    String source,
+    String service,
+    Instant time,
+    Map<String, Object> details,
+    String fingerprint,
+    State state,
+    int occurrences,
+    Instant lastSeen,
+    boolean silenced,
+    List<String> notes) {
+
+  /** Whether the condition an alert reports is still going on. */
+  public enum State {
+    FIRING,
+    RESOLVED
+  }
+
+  public Alert {
+    Objects.requireNonNull(id, "id");
+    Objects.requireNonNull(title, "title");
+    Objects.requireNonNull(message, "message");
+    Objects.requireNonNull(severity, "severity");
+    Objects.requireNonNull(source, "source");
+    Objects.requireNonNull(service, "service");
+    Objects.requireNonNull(time, "time");
+    details = jsonMap(details);
+    Objects.requireNonNull(fingerprint, "fingerprint");
+    Objects.requireNonNull(state, "state");
+    Objects.requireNonNull(lastSeen, "lastSeen");
+    notes = List.copyOf(notes);
+  }
+
+  public boolean isFiring() {
+    return state == State.FIRING;
+  }
+
+  /** This alert raised once more at {@code when}. */
+  Alert repeated(Instant when) {
+    return new Alert(
+        id,
+        title,
+        message,
+        severity,
+        source,
+        service,
+        time,
+        details,
+        fingerprint,
+        state,
+        occurrences + 1,
+        when,
+        silenced,
+        notes);
+  }
+
+  /** This alert resolved at {@code when}. */
+  Alert resolved(Instant when) {
+    return new Alert(
+        id,
+        title,
+        message,
+        severity,
+        source,
+        service,
+        time,
+        details,
+        fingerprint,
+        State.RESOLVED,
+        occurrences,
+        when,
+        silenced,
+        notes);
+  }
+
+  /** The default fingerprint: the same service, source and title are the same alert. */
+  static String fingerprint(String service, String source, String title) {
+    // Separators that cannot be confused with content: "a|b" + "c" must differ from "a" + "b|c".
+    String key = service.length() + ":" + service + source.length() + ":" + source + title;
+    return java.util.HexFormat.of().formatHex(sha256(key)).substring(0, 16);
+  }
+
+  private static byte[] sha256(String text) {
+    try {
+      return java.security.MessageDigest.getInstance("SHA-256")
+          .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java platform has SHA-256", e);
+    }
+  }
+
+  static Map<String, Object> jsonMap(Map<String, ?> map) {
+    if (map == null || map.isEmpty()) {
+      return Map.of();
+    }
+    Map<String, Object> copy = new LinkedHashMap<>();
+    map.forEach(
+        (key, value) -> {
+          if (key != null) {
+            copy.put(key, jsonValue(value));
+          }
+        });
+    return Collections.unmodifiableMap(copy);
+  }
+
+  /** Keeps JSON-shaped values (copied, so the alert stays immutable); renders the rest. */
+  private static Object jsonValue(Object value) {
+    if ((value instanceof Double d && !Double.isFinite(d))
+        || (value instanceof Float f && !Float.isFinite(f))) {
+      return value.toString(); // JSON has no NaN or Infinity
+    }
+    if (value == null
+        || value instanceof String
+        || value instanceof Number
+        || value instanceof Boolean) {
+      return value;
+    }
+    if (value instanceof Map<?, ?> map) {
+      Map<String, Object> copy = new LinkedHashMap<>();
+      map.forEach((k, v) -> copy.put(String.valueOf(k), jsonValue(v)));
+      return Collections.unmodifiableMap(copy);
+    }
+    if (value instanceof Collection<?> collection) {
+      return Collections.unmodifiableList(collection.stream().map(Alert::jsonValue).toList());
+    }
+    return value.toString();
+  }
+}
