@@ -141,7 +141,7 @@ class SystemMonitorTest {
             .findFirst()
             .orElseThrow();
     assertThat(post.getCount()).isEqualTo(2);
-    assertThat(post.getSum()).isEqualTo(157.3 / 1000 + 4.0 / 1000);
+    assertThat(post.getSum()).isEqualTo(0.1613);
     assertThat(post.getBoundaries()).isEqualTo(RequestMetrics.BOUNDARIES);
     // 0.004 s falls in the first bucket (le 0.005), 0.1573 s in le 0.25.
     assertThat(post.getCounts())

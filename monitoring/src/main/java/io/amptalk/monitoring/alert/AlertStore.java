@@ -44,8 +44,8 @@ public interface AlertStore extends AutoCloseable {
   /**
    * One notification of one alert to one notifier.
    *
-   * @param key the idempotency key: the alert's id, the notifier's name and the alert's state, so a
-   *     receiver can tell a re-delivery from a new alert
+   * @param key the idempotency key {@code id/notifier/state/occurrences}: a re-delivery keeps it, a
+   *     reminder or a resolution gets a new one
    * @param notifier the notifier's name
    * @param alert the alert as it was when enqueued
    */
@@ -62,7 +62,9 @@ public interface AlertStore extends AutoCloseable {
               + "/"
               + notifier
               + "/"
-              + alert.state().name().toLowerCase(java.util.Locale.ROOT),
+              + alert.state().name().toLowerCase(java.util.Locale.ROOT)
+              + "/"
+              + alert.occurrences(),
           notifier,
           alert);
     }

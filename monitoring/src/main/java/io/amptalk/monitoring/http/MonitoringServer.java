@@ -34,6 +34,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class MonitoringServer implements AutoCloseable {
   private static final int THREADS = 2;
 
+  static {
+    // The JDK server writes a response's headers and body in separate packets; with Nagle's
+    // algorithm on, a keep-alive client's delayed ACK then stalls every response by ~40 ms (a load
+    // test here went from 356 to 35,000 requests/s). The property is read once per process when
+    // the first JdkHttpServer starts; a value the application set itself is left alone.
+    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+      System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+  }
+
   private final HttpServer server;
   private final ExecutorService executor;
   private final String host;

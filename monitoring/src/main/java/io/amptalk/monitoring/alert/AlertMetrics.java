@@ -1,0 +1,84 @@
+package io.amptalk.monitoring.alert;
+
+import io.amptalk.monitoring.SystemMonitor;
+import io.amptalk.monitoring.alert.NotifierQueue.Outcome;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.metrics.LongCounter;
+import io.opentelemetry.api.metrics.Meter;
+import io.opentelemetry.api.metrics.ObservableLongGauge;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The alert system's self-metrics on a monitor's meter: {@code alerts.raised} {severity, source},
+ * {@code alert.notifications} {notifier, outcome} and {@code alert.queue.size} {notifier}. The
+ * attribute sets are built once per combination; sources past a cap count as {@code other}.
+ */
+final class AlertMetrics implements AutoCloseable {
+  static final AttributeKey<String> SEVERITY = AttributeKey.stringKey("severity");
+  static final AttributeKey<String> SOURCE = AttributeKey.stringKey("source");
+  static final AttributeKey<String> NOTIFIER = AttributeKey.stringKey("notifier");
+  static final AttributeKey<String> OUTCOME = AttributeKey.stringKey("outcome");
+  private static final int MAX_SOURCES = 100;
+
+  private final LongCounter raised;
+  private final LongCounter notifications;
+  private final ObservableLongGauge queueSize;
+  private final Map<String, Attributes> raisedAttributes = new ConcurrentHashMap<>();
+  private final Map<String, Attributes> outcomeAttributes = new ConcurrentHashMap<>();
+
+  AlertMetrics(SystemMonitor monitor, AlertSystem system) {
+    Meter meter = monitor.getMeter();
+    this.raised =
+        meter
+            .counterBuilder("alerts.raised")
+            .setDescription("Alerts raised, repeats included, by severity and source.")
+            .setUnit("{alert}")
+            .build();
+    this.notifications =
+        meter
+            .counterBuilder("alert.notifications")
+            .setDescription(
+                "What became of each notification: sent, retried, failed, rate_limited, silenced"
+                    + " or deduplicated.")
+            .setUnit("{notification}")
+            .build();
+    this.queueSize =
+        meter
+            .gaugeBuilder("alert.queue.size")
+            .setDescription("Notifications waiting in each notifier's queue, retries included.")
+            .ofLongs()
+            .buildWithCallback(
+                m ->
+                    system
+                        .getQueueSizes()
+                        .forEach((name, size) -> m.record(size, Attributes.of(NOTIFIER, name))));
+  }
+
+  void raised(AlertSeverity severity, String source) {
+    String key = severity.name() + '\u0000' + source;
+    Attributes attributes = raisedAttributes.get(key);
+    if (attributes == null) {
+      String label =
+          raisedAttributes.size() < MAX_SOURCES * AlertSeverity.values().length ? source : "other";
+      attributes =
+          raisedAttributes.computeIfAbsent(
+              key, k -> Attributes.of(SEVERITY, severity.jsonName(), SOURCE, label));
+    }
+    raised.add(1, attributes);
+  }
+
+  void outcome(String notifier, Outcome outcome) {
+    Attributes attributes =
+        outcomeAttributes.computeIfAbsent(
+            notifier + '\u0000' + outcome.name(),
+            k -> Attributes.of(NOTIFIER, notifier, OUTCOME, outcome.label()));
+    notifications.add(1, attributes);
+  }
+
+  @Override
+  public void close() {
+    queueSize.close();
+  }
+}

@@ -1,0 +1,701 @@
+package io.amptalk.monitoring.alert;
+
+import io.amptalk.monitoring.SystemMonitor;
+import io.amptalk.monitoring.alert.AlertStore.DeadLetter;
+import io.amptalk.monitoring.alert.AlertStore.Delivery;
+import io.amptalk.monitoring.alert.NotifierQueue.Outcome;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Raises alerts and routes them to notifiers that really deliver: each notifier on its own bounded
+ * queue and thread, with retries, dead letters, a rate limit, deduplication, reminders, silences,
+ * resolutions, and a bounded history (in memory, or durable with {@link SqliteAlertStore}).
+ *
+ * <p>{@link #alert} returns at once and never throws: malformed input is normalised and noted in
+ * the alert, and nothing is silently dropped: every notification is delivered, retried, or kept as
+ * a dead letter and counted.
+ *
+ * <pre>{@code
+ * AlertSystem alerts = AlertSystem.builder()
+ *     .serviceName("amptalk")
+ *     .defaultNotifiers(List.of(new LoggingNotifier()))
+ *     .build();
+ * createWarningAlert(alerts, "High CPU Usage", "CPU usage has exceeded 80%",
+ *     "system_monitor", Map.of("cpu_usage", 83.5));
+ * alerts.close();
+ * }</pre>
+ */
+public final class AlertSystem implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(AlertSystem.class);
+
+  /** The source of the alerts the system raises about itself (rate-limit summaries). */
+  static final String SELF_SOURCE = "amptalk-monitoring";
+
+  static final int MAX_TITLE_LENGTH = 256;
+  static final int MAX_MESSAGE_LENGTH = 8192;
+
+  private final String serviceName;
+  private final Clock clock;
+  private final Duration dedupWindow;
+  private final Duration repeatInterval;
+  private final AlertStore store;
+  private final List<NotifierQueue> queues = new ArrayList<>();
+  private final Duration closeTimeout;
+  private final AlertMetrics metrics;
+  private final Object lock = new Object();
+
+  /** Firing alerts by fingerprint, least recently raised first, so the bound evicts the stalest. */
+  private final LinkedHashMap<String, Active> firing;
+
+  private final CopyOnWriteArrayList<Silence> silences = new CopyOnWriteArrayList<>();
+  private final ScheduledExecutorService scheduler;
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private final AtomicLong storeFailures = new AtomicLong();
+
+  /** A firing alert and when its notifiers were last told. */
+  private record Active(Alert alert, Instant notified) {}
+
+  private AlertSystem(Builder builder) {
+    this.serviceName = builder.serviceName;
+    this.clock = builder.clock;
+    this.dedupWindow = builder.dedupWindow;
+    this.repeatInterval = builder.repeatInterval;
+    this.store =
+        builder.store != null ? builder.store : new InMemoryAlertStore(builder.maxHistorySize);
+    this.closeTimeout = builder.closeTimeout;
+    int maxFiring = builder.maxFiring;
+    this.firing =
+        new LinkedHashMap<>(16, 0.75f, true) {
+          private static final long serialVersionUID = 1L;
+
+          @Override
+          protected boolean removeEldestEntry(Map.Entry<String, Active> eldest) {
+            return size() > maxFiring;
+          }
+        };
+    this.metrics = builder.monitor == null ? null : new AlertMetrics(builder.monitor, this);
+    List<AlertNotifier> notifiers =
+        builder.notifiers.isEmpty() ? List.of(new LoggingNotifier()) : builder.notifiers;
+    NotifierQueue.Settings settings =
+        new NotifierQueue.Settings(
+            builder.queueCapacity,
+            builder.maxAttempts,
+            new Backoff(
+                builder.initialBackoff,
+                builder.maxBackoff,
+                () -> ThreadLocalRandom.current().nextDouble()),
+            builder.sendTimeout,
+            builder.maxBackoff,
+            builder.rateLimit,
+            builder.ratePer);
+    Set<String> names = new HashSet<>();
+    for (AlertNotifier notifier : notifiers) {
+      if (!names.add(notifier.name())) {
+        throw new IllegalArgumentException(
+            "notifier name '" + notifier.name() + "' is used twice; give each a unique name");
+      }
+    }
+    for (AlertNotifier notifier : notifiers) {
+      queues.add(new NotifierQueue(notifier, settings, store, clock, this::outcome, serviceName));
+    }
+    redeliverPending();
+    this.scheduler =
+        Executors.newSingleThreadScheduledExecutor(
+            runnable -> {
+              Thread thread = new Thread(runnable, "amptalk-alert-scheduler");
+              thread.setDaemon(true);
+              return thread;
+            });
+    for (NotifierQueue queue : queues) {
+      if (queue.notifier() instanceof AlertmanagerNotifier alertmanager) {
+        long every = alertmanager.resendInterval().toMillis();
+        scheduler.scheduleWithFixedDelay(
+            () -> resendFiring(queue), every, every, TimeUnit.MILLISECONDS);
+      }
+    }
+  }
+
+  /** After a restart with a durable store: what was not delivered goes out now. */
+  private void redeliverPending() {
+    List<Delivery> pending = storeCall(store::pending, List.of());
+    for (Delivery delivery : pending) {
+      NotifierQueue queue = queue(delivery.notifier());
+      if (queue == null) {
+        deadLetter(delivery, "notifier '" + delivery.notifier() + "' is no longer configured");
+      } else if (!queue.offer(delivery)) {
+        deadLetter(delivery, "queue of notifier '" + delivery.notifier() + "' is full");
+      }
+    }
+    if (!pending.isEmpty()) {
+      LOG.info("Re-delivering {} notifications left pending before the restart", pending.size());
+    }
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  // ---------------------------------------------------------------- the seed's helpers
+
+  public static Alert createInfoAlert(
+      AlertSystem system, String title, String message, String source, Map<String, ?> details) {
+    return system.alert(title, message, AlertSeverity.INFO, source, details);
+  }
+
+  public static Alert createWarningAlert(
+      AlertSystem system, String title, String message, String source, Map<String, ?> details) {
+    return system.alert(title, message, AlertSeverity.WARNING, source, details);
+  }
+
+  public static Alert createErrorAlert(
+      AlertSystem system, String title, String message, String source, Map<String, ?> details) {
+    return system.alert(title, message, AlertSeverity.ERROR, source, details);
+  }
+
+  public static Alert createCriticalAlert(
+      AlertSystem system, String title, String message, String source, Map<String, ?> details) {
+    return system.alert(title, message, AlertSeverity.CRITICAL, source, details);
+  }
+
+  // ---------------------------------------------------------------- raising and resolving
+
+  /**
+   * Raises an alert and returns it as recorded; returns at once and never throws. A repeat of a
+   * firing alert (same fingerprint, within {@code dedupWindow} of its last occurrence) is counted
+   * on it rather than notified, unless {@code repeatInterval} has passed since its notifiers were
+   * last told.
+   */
+  public Alert alert(
+      String title, String message, AlertSeverity severity, String source, Map<String, ?> details) {
+    try {
+      return raise(title, message, severity, source, details);
+    } catch (RuntimeException e) {
+      // Raised from error paths: the caller must not get a second failure from us.
+      LOG.error("Raising alert '{}' failed", title, e);
+      return null;
+    }
+  }
+
+  private Alert raise(
+      String title, String message, AlertSeverity severity, String source, Map<String, ?> details) {
+    Instant now = clock.instant();
+    List<String> notes = new ArrayList<>(0);
+    String cleanTitle = clean("title", title, "(untitled)", MAX_TITLE_LENGTH, notes);
+    String cleanSource = clean("source", source, "unknown", MAX_TITLE_LENGTH, notes);
+    String cleanMessage = clean("message", message, "", MAX_MESSAGE_LENGTH, notes);
+    if (severity == null) {
+      notes.add("severity was null; raised as WARNING");
+      severity = AlertSeverity.WARNING;
+    }
+    String fingerprint = Alert.fingerprint(serviceName, cleanSource, cleanTitle);
+    if (metrics != null) {
+      metrics.raised(severity, cleanSource);
+    }
+    Alert alert;
+    boolean notify;
+    synchronized (lock) {
+      Active active = firing.get(fingerprint);
+      if (active != null
+          && Duration.between(active.alert().lastSeen(), now).compareTo(dedupWindow) < 0) {
+        alert = active.alert().repeated(now);
+        notify = Duration.between(active.notified(), now).compareTo(repeatInterval) >= 0;
+        firing.put(fingerprint, new Active(alert, notify ? now : active.notified()));
+      } else {
+        alert =
+            new Alert(
+                newId(),
+                cleanTitle,
+                cleanMessage,
+                severity,
+                cleanSource,
+                serviceName,
+                now,
+                Alert.jsonMap(details),
+                fingerprint,
+                Alert.State.FIRING,
+                1,
+                now,
+                isSilenced(cleanTitle, severity, cleanSource, now),
+                notes);
+        notify = true;
+        firing.put(fingerprint, new Active(alert, now));
+      }
+      storeCall(() -> store.save(alert));
+    }
+    if (!notify) {
+      countAll(alert, Outcome.DEDUPLICATED);
+    } else if (alert.silenced()) {
+      countAll(alert, Outcome.SILENCED);
+    } else {
+      dispatch(alert, false);
+    }
+    return alert;
+  }
+
+  /**
+   * Resolves the firing alert with this fingerprint; notifiers that send resolutions are told.
+   * Returns whether one was firing.
+   */
+  public boolean resolve(String fingerprint) {
+    try {
+      Alert resolved;
+      synchronized (lock) {
+        Active active = firing.remove(fingerprint);
+        if (active == null) {
+          return false;
+        }
+        resolved = active.alert().resolved(clock.instant());
+        storeCall(() -> store.save(resolved));
+      }
+      if (!resolved.silenced()) {
+        dispatch(resolved, true);
+      }
+      return true;
+    } catch (RuntimeException e) {
+      LOG.error("Resolving alert {} failed", fingerprint, e);
+      return false;
+    }
+  }
+
+  /** Resolves the firing alert raised with this source and title. */
+  public boolean resolve(String source, String title) {
+    return resolve(
+        Alert.fingerprint(
+            serviceName,
+            clean("source", source, "unknown", MAX_TITLE_LENGTH, new ArrayList<>()),
+            clean("title", title, "(untitled)", MAX_TITLE_LENGTH, new ArrayList<>())));
+  }
+
+  private void dispatch(Alert alert, boolean resolution) {
+    for (NotifierQueue queue : queues) {
+      AlertNotifier notifier = queue.notifier();
+      if (!notifier.accepts(alert) || (resolution && !notifier.sendsResolved())) {
+        continue;
+      }
+      Delivery delivery = Delivery.of(notifier.name(), alert);
+      storeCall(() -> store.enqueue(delivery));
+      if (!queue.offer(delivery)) {
+        deadLetter(
+            delivery,
+            closed.get()
+                ? "the alert system is closed"
+                : "queue of notifier '" + notifier.name() + "' is full");
+      }
+    }
+  }
+
+  /** Alertmanager forgets alerts that are not re-sent; while one fires, it is sent again. */
+  private void resendFiring(NotifierQueue queue) {
+    try {
+      List<Alert> current;
+      synchronized (lock) {
+        current = firing.values().stream().map(Active::alert).toList();
+      }
+      for (Alert alert : current) {
+        if (!alert.silenced() && queue.notifier().accepts(alert)) {
+          // Not through the store: a missed refresh is made good by the next one.
+          queue.offer(
+              new Delivery(
+                  alert.id() + "/" + queue.notifier().name() + "/refresh",
+                  queue.notifier().name(),
+                  alert));
+        }
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("Re-sending firing alerts to {} failed", queue.notifier().name(), e);
+    }
+  }
+
+  private void deadLetter(Delivery delivery, String error) {
+    storeCall(() -> store.deadLetter(delivery, error, clock.instant()));
+    outcome(delivery.notifier(), Outcome.FAILED);
+    LOG.warn(
+        "Alert '{}' not delivered to {}: {}", delivery.alert().title(), delivery.notifier(), error);
+  }
+
+  private void countAll(Alert alert, Outcome outcome) {
+    for (NotifierQueue queue : queues) {
+      if (queue.notifier().accepts(alert)) {
+        outcome(queue.notifier().name(), outcome);
+      }
+    }
+  }
+
+  private void outcome(String notifier, Outcome outcome) {
+    if (metrics != null) {
+      metrics.outcome(notifier, outcome);
+    }
+  }
+
+  // ---------------------------------------------------------------- silences
+
+  /**
+   * Mutes matching alerts for {@code duration}: they are kept in history, marked silenced, and not
+   * notified. Null source or title pattern, or no severities, match anything. Returns the silence.
+   */
+  public Silence addSilence(
+      String source,
+      String titlePattern,
+      Set<AlertSeverity> severities,
+      Duration duration,
+      String comment) {
+    Objects.requireNonNull(duration, "duration");
+    if (duration.isNegative() || duration.isZero()) {
+      throw new IllegalArgumentException("duration must be positive, was " + duration);
+    }
+    Silence silence =
+        new Silence(
+            UUID.randomUUID().toString(),
+            source,
+            titlePattern == null ? null : Pattern.compile(titlePattern),
+            severities == null ? Set.of() : severities,
+            clock.instant().plus(duration),
+            comment);
+    silences.add(silence);
+    return silence;
+  }
+
+  /** Ends a silence early; returns whether it existed. */
+  public boolean removeSilence(String id) {
+    return silences.removeIf(s -> s.id().equals(id));
+  }
+
+  /** Silences still in force. */
+  public List<Silence> getSilences() {
+    Instant now = clock.instant();
+    silences.removeIf(s -> !now.isBefore(s.until()));
+    return List.copyOf(silences);
+  }
+
+  private boolean isSilenced(String title, AlertSeverity severity, String source, Instant now) {
+    if (silences.isEmpty()) {
+      return false;
+    }
+    Alert probe =
+        new Alert(
+            "",
+            title,
+            "",
+            severity,
+            source,
+            serviceName,
+            now,
+            Map.of(),
+            "",
+            Alert.State.FIRING,
+            1,
+            now,
+            false,
+            List.of());
+    for (Silence silence : silences) {
+      if (silence.mutes(probe, now)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  // ---------------------------------------------------------------- history
+
+  /**
+   * The newest {@code limit} alerts of at least {@code minSeverity} from {@code source}, newest
+   * first; a null filter means no filter.
+   */
+  public List<Alert> getHistory(int limit, AlertSeverity minSeverity, String source) {
+    return getHistory(new AlertQuery(limit, minSeverity, source, null, null));
+  }
+
+  /** History matching the query (including a time range), newest first. */
+  public List<Alert> getHistory(AlertQuery query) {
+    return storeCall(() -> store.history(query), List.of());
+  }
+
+  public void clearHistory() {
+    storeCall(store::clearHistory);
+  }
+
+  /** Notifications given up on, with their last error. */
+  public List<DeadLetter> getDeadLetters() {
+    return storeCall(store::deadLetters, List.of());
+  }
+
+  /** Notifications waiting in each notifier's queue (including those waiting to be retried). */
+  public Map<String, Integer> getQueueSizes() {
+    Map<String, Integer> sizes = new LinkedHashMap<>();
+    for (NotifierQueue queue : queues) {
+      sizes.put(queue.notifier().name(), queue.size());
+    }
+    return sizes;
+  }
+
+  /** Store operations that failed (the alert was still dispatched from memory). */
+  public long getStoreFailures() {
+    return storeFailures.get();
+  }
+
+  public String getServiceName() {
+    return serviceName;
+  }
+
+  /**
+   * Stops taking alerts and gives the queues up to {@code closeTimeout} to deliver what is due;
+   * what is left stays in the store (delivered after a restart with a durable store) and is logged
+   * with its count. Idempotent.
+   */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    scheduler.shutdownNow();
+    long deadline = System.nanoTime() + closeTimeout.toNanos();
+    int left = 0;
+    for (NotifierQueue queue : queues) {
+      long remaining = Math.max(0, deadline - System.nanoTime());
+      left += queue.close(Duration.ofNanos(remaining));
+    }
+    if (left > 0) {
+      LOG.warn("{} notifications were not delivered before close; they stay in the store", left);
+    }
+    if (metrics != null) {
+      metrics.close();
+    }
+    store.close();
+  }
+
+  // ---------------------------------------------------------------- internals
+
+  private NotifierQueue queue(String name) {
+    for (NotifierQueue queue : queues) {
+      if (queue.notifier().name().equals(name)) {
+        return queue;
+      }
+    }
+    return null;
+  }
+
+  private static String clean(
+      String field, String value, String fallback, int maxLength, List<String> notes) {
+    if (value == null || value.isBlank()) {
+      notes.add(
+          field + " was " + (value == null ? "null" : "blank") + "; set to '" + fallback + "'");
+      return fallback;
+    }
+    if (value.length() > maxLength) {
+      notes.add(field + " was cut from " + value.length() + " to " + maxLength + " characters");
+      int end = Character.isHighSurrogate(value.charAt(maxLength - 1)) ? maxLength - 1 : maxLength;
+      return value.substring(0, end);
+    }
+    return value;
+  }
+
+  /** A random (version 4) UUID without SecureRandom, which is slow and may block. */
+  private static String newId() {
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    long high = (random.nextLong() & ~0xF000L) | 0x4000L;
+    long low = (random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
+    return new UUID(high, low).toString();
+  }
+
+  private void storeCall(Runnable call) {
+    storeCall(
+        () -> {
+          call.run();
+          return null;
+        },
+        null);
+  }
+
+  /** A store that fails (a full disk) must not stop alerts: log, count, go on from memory. */
+  private <T> T storeCall(java.util.function.Supplier<T> call, T fallback) {
+    try {
+      return call.get();
+    } catch (RuntimeException e) {
+      if (storeFailures.getAndIncrement() % 1000 == 0) {
+        LOG.error(
+            "The alert store failed ({} failures so far); continuing in memory",
+            storeFailures.get(),
+            e);
+      }
+      return fallback;
+    }
+  }
+
+  /** Configures an {@link AlertSystem}; each option is checked when set. */
+  public static final class Builder {
+    private String serviceName = "amptalk";
+    private List<AlertNotifier> notifiers = List.of();
+    private Clock clock = Clock.systemUTC();
+    private int maxHistorySize = 1000;
+    private AlertStore store;
+    private Duration dedupWindow = Duration.ofMinutes(5);
+    private Duration repeatInterval = Duration.ofHours(4);
+    private int queueCapacity = 10_000;
+    private int maxAttempts = 8;
+    private Duration initialBackoff = Duration.ofSeconds(1);
+    private Duration maxBackoff = Duration.ofMinutes(5);
+    private Duration sendTimeout = Duration.ofSeconds(30);
+    private int rateLimit = 60;
+    private Duration ratePer = Duration.ofMinutes(1);
+    private Duration closeTimeout = Duration.ofSeconds(5);
+    private int maxFiring = 10_000;
+    private SystemMonitor monitor;
+
+    private Builder() {}
+
+    public Builder serviceName(String serviceName) {
+      if (serviceName == null || serviceName.isBlank()) {
+        throw new IllegalArgumentException(
+            "serviceName must not be blank, was "
+                + (serviceName == null ? "null" : "'" + serviceName + "'"));
+      }
+      this.serviceName = serviceName;
+      return this;
+    }
+
+    /** Where alerts go. Default: one {@link LoggingNotifier}, as in the seed. */
+    public Builder defaultNotifiers(List<? extends AlertNotifier> notifiers) {
+      Objects.requireNonNull(notifiers, "notifiers");
+      for (AlertNotifier notifier : notifiers) {
+        Objects.requireNonNull(notifier, "notifiers must not contain null");
+      }
+      this.notifiers = List.copyOf(notifiers);
+      return this;
+    }
+
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** Alerts kept by the default in-memory store. Default 1000. */
+    public Builder maxHistorySize(int maxHistorySize) {
+      this.maxHistorySize = atLeastOne("maxHistorySize", maxHistorySize);
+      return this;
+    }
+
+    /** Where history and pending notifications live. Default: in memory. */
+    public Builder store(AlertStore store) {
+      this.store = Objects.requireNonNull(store, "store");
+      return this;
+    }
+
+    /**
+     * A repeat of a firing alert within this long of its last occurrence is counted on it, not
+     * notified. Default 5 min.
+     */
+    public Builder dedupWindow(Duration dedupWindow) {
+      this.dedupWindow = positive("dedupWindow", dedupWindow);
+      return this;
+    }
+
+    /** A still-firing alert is notified again after this long. Default 4 h (Alertmanager's). */
+    public Builder repeatInterval(Duration repeatInterval) {
+      this.repeatInterval = positive("repeatInterval", repeatInterval);
+      return this;
+    }
+
+    /** Notifications each notifier may have waiting. Default 10,000. */
+    public Builder queueCapacity(int queueCapacity) {
+      this.queueCapacity = atLeastOne("queueCapacity", queueCapacity);
+      return this;
+    }
+
+    /** Attempts per notification before it becomes a dead letter. Default 8. */
+    public Builder maxAttempts(int maxAttempts) {
+      this.maxAttempts = atLeastOne("maxAttempts", maxAttempts);
+      return this;
+    }
+
+    /** Backoff after the first failure, doubling up to {@code max}, with jitter. 1 s to 5 min. */
+    public Builder backoff(Duration initial, Duration max) {
+      positive("backoff initial", initial);
+      positive("backoff max", max);
+      if (max.compareTo(initial) < 0) {
+        throw new IllegalArgumentException(
+            "backoff max must be at least initial (" + initial + "), was " + max);
+      }
+      this.initialBackoff = initial;
+      this.maxBackoff = max;
+      return this;
+    }
+
+    /** The longest one delivery attempt may take. Default 30 s. */
+    public Builder sendTimeout(Duration sendTimeout) {
+      this.sendTimeout = positive("sendTimeout", sendTimeout);
+      return this;
+    }
+
+    /**
+     * Each notifier sends at most {@code alerts} per {@code per} (a token bucket); what the limit
+     * holds back is summarised in one notification when it opens again. Default 60 per minute.
+     */
+    public Builder rateLimit(int alerts, Duration per) {
+      this.rateLimit = atLeastOne("rateLimit", alerts);
+      this.ratePer = positive("rateLimit period", per);
+      return this;
+    }
+
+    /** No rate limit. */
+    public Builder noRateLimit() {
+      this.rateLimit = 0;
+      return this;
+    }
+
+    /** How long {@link #close()} may spend delivering what is queued. Default 5 s. */
+    public Builder closeTimeout(Duration closeTimeout) {
+      this.closeTimeout = positive("closeTimeout", closeTimeout);
+      return this;
+    }
+
+    /** Firing alerts tracked for deduplication and resolution. Default 10,000. */
+    public Builder maxFiring(int maxFiring) {
+      this.maxFiring = atLeastOne("maxFiring", maxFiring);
+      return this;
+    }
+
+    /** Count alerts and notification outcomes as metrics on this monitor. */
+    public Builder systemMonitor(SystemMonitor monitor) {
+      this.monitor = Objects.requireNonNull(monitor, "monitor");
+      return this;
+    }
+
+    public AlertSystem build() {
+      return new AlertSystem(this);
+    }
+
+    private static int atLeastOne(String option, int value) {
+      if (value < 1) {
+        throw new IllegalArgumentException(option + " must be at least 1, was " + value);
+      }
+      return value;
+    }
+
+    private static Duration positive(String option, Duration value) {
+      if (value == null || value.isNegative() || value.isZero()) {
+        throw new IllegalArgumentException(option + " must be a positive duration, was " + value);
+      }
+      return value;
+    }
+  }
+}

@@ -1,0 +1,87 @@
+package io.amptalk.monitoring.alert;
+
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
+
+/**
+ * Writes alerts to the log through SLF4J, at a level that follows the severity: INFO at info,
+ * WARNING at warn, ERROR and CRITICAL at error. The seed's default notifier.
+ *
+ * <pre>{@code
+ * [WARNING] High CPU Usage: CPU usage has exceeded 80% (source=system_monitor, service=amptalk,
+ * details={cpu_usage=83.5})
+ * }</pre>
+ */
+public final class LoggingNotifier implements AlertNotifier {
+  static final String LOGGER_NAME = "io.amptalk.monitoring.alerts";
+
+  private final Logger logger;
+  private final AlertSeverity minSeverity;
+
+  /** Logs every alert to the {@code io.amptalk.monitoring.alerts} logger. */
+  public LoggingNotifier() {
+    this(AlertSeverity.INFO);
+  }
+
+  /** Logs alerts of {@code minSeverity} or worse. */
+  public LoggingNotifier(AlertSeverity minSeverity) {
+    this.logger = LoggerFactory.getLogger(LOGGER_NAME);
+    this.minSeverity = Objects.requireNonNull(minSeverity, "minSeverity");
+  }
+
+  @Override
+  public void send(Alert alert) {
+    Level level =
+        switch (alert.severity()) {
+          case INFO -> Level.INFO;
+          case WARNING -> Level.WARN;
+          case ERROR, CRITICAL -> Level.ERROR;
+        };
+    logger.atLevel(level).log(format(alert));
+  }
+
+  static String format(Alert alert) {
+    String label = alert.isFiring() ? alert.severity().name() : "RESOLVED";
+    StringBuilder text =
+        new StringBuilder()
+            .append('[')
+            .append(label)
+            .append("] ")
+            .append(alert.title())
+            .append(": ")
+            .append(alert.message())
+            .append(" (source=")
+            .append(alert.source())
+            .append(", service=")
+            .append(alert.service());
+    if (!alert.details().isEmpty()) {
+      text.append(", details=").append(alert.details());
+    }
+    if (alert.occurrences() > 1) {
+      text.append(", occurrences=").append(alert.occurrences());
+    }
+    return text.append(')').toString();
+  }
+
+  @Override
+  public String name() {
+    return "logging";
+  }
+
+  @Override
+  public AlertSeverity minSeverity() {
+    return minSeverity;
+  }
+
+  @Override
+  public boolean sendsResolved() {
+    return true;
+  }
+
+  @Override
+  public String toString() {
+    return "LoggingNotifier{minSeverity=" + minSeverity + "}";
+  }
+}

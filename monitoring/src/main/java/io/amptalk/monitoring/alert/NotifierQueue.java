@@ -1,0 +1,342 @@
+package io.amptalk.monitoring.alert;
+
+import io.amptalk.monitoring.alert.AlertStore.Delivery;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.DelayQueue;
+import java.util.concurrent.Delayed;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One notifier's bounded queue and its worker thread, so a slow receiver delays only itself. Each
+ * attempt runs on a sender thread and is bounded by the send timeout; failures are retried with
+ * backoff (or after the receiver's Retry-After) up to a limit, then kept as dead letters. A rate
+ * limit holds alerts back and summarises them in one notification when it opens again.
+ */
+final class NotifierQueue {
+  private static final Logger LOG = LoggerFactory.getLogger(NotifierQueue.class);
+  private static final int SUMMARY_TITLES = 5;
+
+  /** What became of one notification, for the self-metrics. */
+  enum Outcome {
+    SENT,
+    RETRIED,
+    FAILED,
+    RATE_LIMITED,
+    SILENCED,
+    DEDUPLICATED;
+
+    String label() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
+
+  interface OutcomeListener {
+    void outcome(String notifier, Outcome outcome);
+  }
+
+  /** Delivery settings shared by every notifier of one alert system. */
+  record Settings(
+      int capacity,
+      int maxAttempts,
+      Backoff backoff,
+      Duration sendTimeout,
+      Duration maxRetryAfter,
+      int rateLimit,
+      Duration ratePer) {}
+
+  private final AlertNotifier notifier;
+  private final String name;
+  private final Settings settings;
+  private final AlertStore store;
+  private final Clock clock;
+  private final OutcomeListener listener;
+  private final String serviceName;
+  private final DelayQueue<Item> queue = new DelayQueue<>();
+  private final AtomicInteger size = new AtomicInteger();
+  private final AtomicLong sequence = new AtomicLong();
+  private final TokenBucket bucket;
+  private final Thread worker;
+  private ExecutorService sender;
+  private volatile boolean accepting = true;
+  private volatile boolean stopping;
+  private volatile boolean halted;
+
+  /** Held back by the rate limit since the last summary; touched by the worker thread only. */
+  private int suppressed;
+
+  private AlertSeverity suppressedSeverity = AlertSeverity.INFO;
+  private final List<String> suppressedTitles = new ArrayList<>();
+
+  NotifierQueue(
+      AlertNotifier notifier,
+      Settings settings,
+      AlertStore store,
+      Clock clock,
+      OutcomeListener listener,
+      String serviceName) {
+    this.notifier = notifier;
+    this.name = notifier.name();
+    this.settings = settings;
+    this.store = store;
+    this.clock = clock;
+    this.listener = listener;
+    this.serviceName = serviceName;
+    this.bucket =
+        settings.rateLimit() > 0
+            ? new TokenBucket(settings.rateLimit(), settings.ratePer(), clock)
+            : null;
+    this.sender = newSender();
+    this.worker = new Thread(this::work, "amptalk-alert-" + name);
+    worker.setDaemon(true);
+    worker.start();
+  }
+
+  AlertNotifier notifier() {
+    return notifier;
+  }
+
+  /** Queues a delivery the store already holds; false when the queue is full or closed. */
+  boolean offer(Delivery delivery) {
+    if (!accepting) {
+      return false;
+    }
+    if (size.incrementAndGet() > settings.capacity()) {
+      size.decrementAndGet();
+      return false;
+    }
+    queue.add(new Item(delivery, 0, System.nanoTime(), sequence.incrementAndGet(), false));
+    return true;
+  }
+
+  int size() {
+    return size.get();
+  }
+
+  private void work() {
+    while (!halted && (!stopping || hasDue())) {
+      Item item;
+      try {
+        item = stopping ? queue.poll() : queue.poll(100, TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        continue; // only a halting close() interrupts: the loop's condition stops us
+      }
+      try {
+        flushSummaryIfAllowed();
+        if (item == null) {
+          continue;
+        }
+        size.decrementAndGet();
+        if (!item.bypassLimit() && bucket != null && !bucket.tryTake()) {
+          holdBack(item);
+          continue;
+        }
+        attempt(item);
+      } catch (Throwable t) {
+        // Nothing may end this thread: an alert would stop being delivered.
+        LOG.error("Alert delivery to {} failed unexpectedly; continuing", name, t);
+      }
+    }
+  }
+
+  private boolean hasDue() {
+    return queue.peek() != null && queue.peek().getDelay(TimeUnit.NANOSECONDS) <= 0;
+  }
+
+  private void attempt(Item item) {
+    Delivery delivery = item.delivery();
+    int attempts = item.attempts() + 1;
+    Throwable failure = send(delivery.alert());
+    Instant now = clock.instant();
+    if (failure == null) {
+      store.delivered(delivery.key());
+      listener.outcome(name, Outcome.SENT);
+      return;
+    }
+    boolean retryable = !(failure instanceof DeliveryException d) || d.isRetryable();
+    if (retryable && attempts < settings.maxAttempts() && !stopping) {
+      Duration delay = settings.backoff().delay(attempts);
+      if (failure instanceof DeliveryException d && d.retryAfter().isPresent()) {
+        Duration asked = d.retryAfter().get();
+        delay = asked.compareTo(settings.maxRetryAfter()) > 0 ? settings.maxRetryAfter() : asked;
+      }
+      size.incrementAndGet();
+      queue.add(
+          new Item(
+              delivery,
+              attempts,
+              System.nanoTime() + delay.toNanos(),
+              sequence.incrementAndGet(),
+              item.bypassLimit()));
+      listener.outcome(name, Outcome.RETRIED);
+      LOG.debug(
+          "Delivery {} to {} failed ({}); retry {} in {}",
+          delivery.key(),
+          name,
+          failure,
+          attempts,
+          delay);
+      return;
+    }
+    if (retryable && stopping) {
+      // Shutting down: leave it pending in the store, to be delivered after a restart.
+      return;
+    }
+    String error =
+        describe(failure) + " (after " + attempts + (attempts == 1 ? " attempt)" : " attempts)");
+    store.deadLetter(delivery, error, now);
+    listener.outcome(name, Outcome.FAILED);
+    LOG.warn("Alert '{}' could not be delivered to {}: {}", delivery.alert().title(), name, error);
+  }
+
+  /** One attempt, bounded by the send timeout; returns the failure, or null on success. */
+  private Throwable send(Alert alert) {
+    Future<?> future =
+        sender.submit(
+            () -> {
+              notifier.send(alert);
+              return null;
+            });
+    try {
+      future.get(settings.sendTimeout().toNanos(), TimeUnit.NANOSECONDS);
+      return null;
+    } catch (ExecutionException e) {
+      return e.getCause();
+    } catch (TimeoutException e) {
+      future.cancel(true);
+      // The sender thread may be stuck for good; the next attempt gets a fresh one.
+      sender.shutdownNow();
+      sender = newSender();
+      return DeliveryException.retryable(
+          "send timed out after " + settings.sendTimeout().toMillis() + " ms", null);
+    } catch (InterruptedException e) {
+      future.cancel(true);
+      Thread.currentThread().interrupt();
+      return DeliveryException.retryable("interrupted while sending", e);
+    }
+  }
+
+  private void holdBack(Item item) {
+    Alert alert = item.delivery().alert();
+    suppressed++;
+    if (alert.severity().isAtLeast(suppressedSeverity)) {
+      suppressedSeverity = alert.severity();
+    }
+    if (suppressedTitles.size() < SUMMARY_TITLES && !suppressedTitles.contains(alert.title())) {
+      suppressedTitles.add(alert.title());
+    }
+    store.delivered(item.delivery().key()); // accounted for by the summary
+    listener.outcome(name, Outcome.RATE_LIMITED);
+  }
+
+  /** Once the limit lets one through again, tells the receiver what it held back. */
+  private void flushSummaryIfAllowed() {
+    if (suppressed == 0 || !bucket.tryTake()) {
+      return;
+    }
+    Instant now = clock.instant();
+    String title = suppressed + (suppressed == 1 ? " alert" : " alerts") + " suppressed";
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put("suppressed", suppressed);
+    details.put("titles", List.copyOf(suppressedTitles));
+    Alert summary =
+        new Alert(
+            UUID.randomUUID().toString(),
+            title,
+            title
+                + " by the rate limit of notifier '"
+                + name
+                + "': "
+                + String.join(", ", suppressedTitles)
+                + (suppressed > suppressedTitles.size() ? ", …" : ""),
+            suppressedSeverity,
+            AlertSystem.SELF_SOURCE,
+            serviceName,
+            now,
+            details,
+            Alert.fingerprint(serviceName, AlertSystem.SELF_SOURCE, "rate limit " + name),
+            Alert.State.FIRING,
+            1,
+            now,
+            false,
+            List.of());
+    Delivery delivery = Delivery.of(name, summary);
+    store.enqueue(delivery);
+    suppressed = 0;
+    suppressedSeverity = AlertSeverity.INFO;
+    suppressedTitles.clear();
+    size.incrementAndGet();
+    queue.add(new Item(delivery, 0, System.nanoTime(), sequence.incrementAndGet(), true));
+  }
+
+  /**
+   * Stops taking new deliveries, sends what is due within {@code timeout}, then stops. Anything
+   * left stays pending in the store; returns how many.
+   */
+  int close(Duration timeout) {
+    accepting = false;
+    // Not interrupted yet: an interrupt would abort the attempt in flight. The worker sees the
+    // flag within its 100 ms poll and then delivers only what is due.
+    stopping = true;
+    try {
+      worker.join(timeout.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (worker.isAlive()) {
+      halted = true;
+      worker.interrupt();
+    }
+    sender.shutdownNow();
+    return size.get();
+  }
+
+  private ExecutorService newSender() {
+    return Executors.newSingleThreadExecutor(
+        runnable -> {
+          Thread thread = new Thread(runnable, "amptalk-alert-" + name + "-send");
+          thread.setDaemon(true);
+          return thread;
+        });
+  }
+
+  static String describe(Throwable failure) {
+    if (failure instanceof DeliveryException) {
+      return failure.getMessage();
+    }
+    String text = failure.getClass().getSimpleName();
+    return failure.getMessage() == null ? text : text + ": " + failure.getMessage();
+  }
+
+  /** A delivery waiting for its next attempt, due at {@code dueNanos} (System.nanoTime). */
+  private record Item(
+      Delivery delivery, int attempts, long dueNanos, long sequence, boolean bypassLimit)
+      implements Delayed {
+    @Override
+    public long getDelay(TimeUnit unit) {
+      return unit.convert(dueNanos - System.nanoTime(), TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public int compareTo(Delayed other) {
+      Item that = (Item) other;
+      int byDue = Long.compare(dueNanos, that.dueNanos);
+      return byDue != 0 ? byDue : Long.compare(sequence, that.sequence);
+    }
+  }
+}
