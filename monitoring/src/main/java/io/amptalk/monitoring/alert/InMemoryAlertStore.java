@@ -87,9 +87,14 @@ final class InMemoryAlertStore implements AlertStore {
   @Override
   public List<DeadLetter> deadLetters() {
     synchronized (lock) {
-      return List.copyOf(deadLetters.values());
+      List<DeadLetter> ordered = new ArrayList<>(deadLetters.values());
+      ordered.sort(BY_TIME_THEN_KEY);
+      return List.copyOf(ordered);
     }
   }
+
+  private static final java.util.Comparator<DeadLetter> BY_TIME_THEN_KEY =
+      java.util.Comparator.comparing(DeadLetter::time).thenComparing(d -> d.delivery().key());
 
   @Override
   public void close() {}
