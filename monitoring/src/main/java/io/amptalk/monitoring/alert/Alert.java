@@ -117,7 +117,9 @@ public record Alert(
     hash = mix(hash, service);
     hash = mix(hash, source);
     hash = mix(hash, title);
-    return String.format("%016x", hash);
+    // Not String.format: it builds a Formatter per call, which dominated the cost of alert().
+    String hex = Long.toHexString(hash);
+    return "0000000000000000".substring(hex.length()) + hex;
   }
 
   private static long mix(long hash, String text) {
@@ -133,6 +135,11 @@ public record Alert(
     if (map == null || map.isEmpty()) {
       return Map.of();
     }
+    if (map instanceof FrozenMap<?> frozen) {
+      @SuppressWarnings("unchecked") // a FrozenMap is only ever built from a Map<String, Object>
+      Map<String, Object> same = (Map<String, Object>) frozen;
+      return same; // already our immutable copy: repeats and resolutions share it
+    }
     Map<String, Object> copy = new LinkedHashMap<>();
     map.forEach(
         (key, value) -> {
@@ -140,7 +147,36 @@ public record Alert(
             copy.put(key, jsonValue(value));
           }
         });
-    return Collections.unmodifiableMap(copy);
+    return new FrozenMap<>(copy);
+  }
+
+  /** An unmodifiable view of a map no one else holds, so it is immutable; keeps its order. */
+  private static final class FrozenMap<V> extends java.util.AbstractMap<String, V> {
+    private final Map<String, V> map;
+
+    FrozenMap(Map<String, V> map) {
+      this.map = map;
+    }
+
+    @Override
+    public java.util.Set<Map.Entry<String, V>> entrySet() {
+      return Collections.unmodifiableMap(map).entrySet();
+    }
+
+    @Override
+    public V get(Object key) {
+      return map.get(key);
+    }
+
+    @Override
+    public boolean containsKey(Object key) {
+      return map.containsKey(key);
+    }
+
+    @Override
+    public int size() {
+      return map.size();
+    }
   }
 
   /** Keeps JSON-shaped values (copied, so the alert stays immutable); renders the rest. */

@@ -62,7 +62,7 @@ public interface AlertStore extends AutoCloseable {
               + "/"
               + notifier
               + "/"
-              + alert.state().name().toLowerCase(java.util.Locale.ROOT)
+              + (alert.isFiring() ? "firing" : "resolved")
               + "/"
               + alert.occurrences(),
           notifier,
