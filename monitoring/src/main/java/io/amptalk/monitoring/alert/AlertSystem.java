@@ -458,6 +458,19 @@ public final class AlertSystem implements AutoCloseable {
   }
 
   /**
+   * The {@code /alerts} handler, to mount on a JDK {@code HttpServer} at {@code /alerts}: {@code
+   * GET} lists history ({@code limit}, {@code min_severity}, {@code source}, {@code since}), {@code
+   * POST} raises an alert from a JSON body. With a token, both require {@code Authorization: Bearer
+   * <token>}; without one, {@code POST} is refused.
+   */
+  public com.sun.net.httpserver.HttpHandler httpHandler(String token) {
+    if (token != null && token.isBlank()) {
+      throw new IllegalArgumentException("token must not be blank");
+    }
+    return new AlertHttpHandler(this, token);
+  }
+
+  /**
    * Stops taking alerts and gives the queues up to {@code closeTimeout} to deliver what is due;
    * what is left stays in the store (delivered after a restart with a durable store) and is logged
    * with its count. Idempotent.

@@ -78,6 +78,9 @@ public final class MonitoringServer implements AutoCloseable {
       if (!paths.add(checkPath(path))) {
         throw new IllegalArgumentException("path '" + path + "' already has a handler");
       }
+      if ("/".equals(path)) {
+        server.removeContext("/"); // the default 404 handler
+      }
       server.createContext(path, handler);
     }
   }
@@ -89,6 +92,9 @@ public final class MonitoringServer implements AutoCloseable {
         return false;
       }
       server.removeContext(path);
+      if ("/".equals(path)) {
+        server.createContext("/", MonitoringServer::notFound);
+      }
       return true;
     }
   }

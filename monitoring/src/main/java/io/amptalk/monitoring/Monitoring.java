@@ -1,0 +1,154 @@
+package io.amptalk.monitoring;
+
+import io.amptalk.monitoring.alert.AlertSeverity;
+import io.amptalk.monitoring.alert.AlertSystem;
+import io.amptalk.monitoring.health.HealthCheck;
+import io.amptalk.monitoring.health.HealthListener;
+import io.amptalk.monitoring.health.HealthStatus;
+import java.util.Objects;
+import java.util.function.Function;
+
+/**
+ * The three components as one system, served on the monitor's one port: a check that turns DEGRADED
+ * raises a WARNING alert and one that turns UNHEALTHY a CRITICAL alert (both configurable), a
+ * return to HEALTHY resolves it; the overall health drives {@code app.health.status}; and the
+ * monitor's port serves {@code /metrics}, {@code /health} (and its group paths), {@code /alerts},
+ * {@code /api/system} and {@code /}, the status page.
+ *
+ * <pre>{@code
+ * try (Monitoring monitoring = Monitoring.builder()
+ *     .systemMonitor(SystemMonitor.builder().serviceName("amptalk").build())
+ *     .healthCheck(monitor -> HealthCheck.builder().systemMonitor(monitor).build())
+ *     .alertSystem(monitor -> AlertSystem.builder().systemMonitor(monitor).build())
+ *     .build()) {
+ *   monitoring.healthCheck().registerCheck("db", () -> CheckResult.of(db.ping(), "db"), "DB");
+ * }
+ * }</pre>
+ */
+public final class Monitoring implements AutoCloseable {
+  private final SystemMonitor monitor;
+  private final HealthCheck health;
+  private final AlertSystem alerts;
+  private final HealthListener healthAlerts;
+
+  private Monitoring(Builder builder) {
+    this.monitor = Objects.requireNonNull(builder.monitor, "systemMonitor is required");
+    this.health = builder.health.apply(monitor);
+    this.alerts = builder.alerts.apply(monitor);
+    this.healthAlerts =
+        new HealthAlerts(alerts, builder.degradedSeverity, builder.unhealthySeverity);
+    health.addListener(healthAlerts);
+    health.addListener(
+        new HealthListener() {
+          @Override
+          public void onOverallStatusChange(HealthStatus previous, HealthStatus current) {
+            monitor.setHealthStatus(
+                current == HealthStatus.HEALTHY || current == HealthStatus.DEGRADED,
+                "Overall health is " + current.jsonName());
+          }
+        });
+    if (monitor.getPrometheusPort() >= 0) {
+      mount("/health", health.httpHandler());
+      monitor.registerHttpHandler("/alerts", alerts.httpHandler(builder.apiToken));
+      monitor.registerHttpHandler(SystemHttpHandler.API_PATH, SystemHttpHandler.api(monitor));
+      monitor.registerHttpHandler("/", SystemHttpHandler.statusPage());
+    }
+  }
+
+  /** Mounts a path unless the component already did (a HealthCheck built with the monitor). */
+  private void mount(String path, com.sun.net.httpserver.HttpHandler handler) {
+    try {
+      monitor.registerHttpHandler(path, handler);
+    } catch (IllegalArgumentException alreadyServed) {
+      // The component mounted itself on this monitor: nothing to do.
+    }
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  public SystemMonitor systemMonitor() {
+    return monitor;
+  }
+
+  public HealthCheck healthCheck() {
+    return health;
+  }
+
+  public AlertSystem alertSystem() {
+    return alerts;
+  }
+
+  /** Closes the health checks, then the alert system (delivering what it can), then the monitor. */
+  @Override
+  public void close() {
+    health.removeListener(healthAlerts);
+    health.close();
+    alerts.close();
+    monitor.close();
+  }
+
+  /** Configures a {@link Monitoring}. */
+  public static final class Builder {
+    private SystemMonitor monitor;
+    private Function<SystemMonitor, HealthCheck> health =
+        m -> HealthCheck.builder().serviceName(m.getServiceName()).systemMonitor(m).build();
+    private Function<SystemMonitor, AlertSystem> alerts =
+        m -> AlertSystem.builder().serviceName(m.getServiceName()).systemMonitor(m).build();
+    private AlertSeverity degradedSeverity = AlertSeverity.WARNING;
+    private AlertSeverity unhealthySeverity = AlertSeverity.CRITICAL;
+    private String apiToken;
+
+    private Builder() {}
+
+    /** The monitor whose port serves everything; {@link Monitoring} closes it. */
+    public Builder systemMonitor(SystemMonitor monitor) {
+      this.monitor = Objects.requireNonNull(monitor, "monitor");
+      return this;
+    }
+
+    /**
+     * Builds the health registry from the monitor. Default: one with the monitor's service name,
+     * joined to it (health metrics, {@code /health}).
+     */
+    public Builder healthCheck(Function<SystemMonitor, HealthCheck> factory) {
+      this.health = Objects.requireNonNull(factory, "factory");
+      return this;
+    }
+
+    /** Builds the alert system from the monitor. Default: logging only, with alert metrics. */
+    public Builder alertSystem(Function<SystemMonitor, AlertSystem> factory) {
+      this.alerts = Objects.requireNonNull(factory, "factory");
+      return this;
+    }
+
+    /** The severity of the alert a check raises when it turns DEGRADED. Default WARNING. */
+    public Builder degradedSeverity(AlertSeverity severity) {
+      this.degradedSeverity = Objects.requireNonNull(severity, "severity");
+      return this;
+    }
+
+    /** The severity of the alert a check raises when it turns UNHEALTHY. Default CRITICAL. */
+    public Builder unhealthySeverity(AlertSeverity severity) {
+      this.unhealthySeverity = Objects.requireNonNull(severity, "severity");
+      return this;
+    }
+
+    /**
+     * The bearer token {@code /alerts} requires (and without which {@code POST /alerts} is
+     * refused). Default: none.
+     */
+    public Builder apiToken(String apiToken) {
+      if (apiToken == null || apiToken.isBlank()) {
+        throw new IllegalArgumentException("apiToken must not be blank");
+      }
+      this.apiToken = apiToken;
+      return this;
+    }
+
+    public Monitoring build() {
+      return new Monitoring(this);
+    }
+  }
+}

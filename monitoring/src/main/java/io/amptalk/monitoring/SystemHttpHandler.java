@@ -1,0 +1,160 @@
+package io.amptalk.monitoring;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import io.amptalk.monitoring.metrics.SystemSnapshot;
+import io.amptalk.monitoring.metrics.SystemSnapshot.FileSystemUsage;
+import io.amptalk.monitoring.metrics.SystemSnapshot.NetworkIo;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalDouble;
+import java.util.OptionalLong;
+
+/**
+ * {@code /api/system}: the monitor's system info and latest snapshot as JSON; and {@code /}: the
+ * status page, one self-contained HTML file (no CDN: it must work where there is no internet).
+ */
+final class SystemHttpHandler {
+  static final String API_PATH = "/api/system";
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private SystemHttpHandler() {}
+
+  static HttpHandler api(SystemMonitor monitor) {
+    return exchange -> {
+      try (exchange) {
+        if (!API_PATH.equals(exchange.getRequestURI().getPath())) {
+          send(
+              exchange,
+              404,
+              "text/plain; charset=utf-8",
+              "Not found\n".getBytes(StandardCharsets.UTF_8));
+          return;
+        }
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("system", info(monitor.getSystemInfo()));
+        json.put("snapshot", snapshot(monitor.getLatestSnapshot()));
+        json.put("healthy", monitor.isHealthy());
+        json.put("health_reason", monitor.getHealthReason());
+        send(exchange, 200, "application/json", JSON.writeValueAsBytes(json));
+      }
+    };
+  }
+
+  static HttpHandler statusPage() {
+    byte[] page;
+    try (InputStream in = SystemHttpHandler.class.getResourceAsStream("status.html")) {
+      if (in == null) {
+        throw new IllegalStateException("status.html is missing from the library jar");
+      }
+      page = in.readAllBytes();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return exchange -> {
+      try (exchange) {
+        String path = exchange.getRequestURI().getPath();
+        if (!"/".equals(path) && !"/index.html".equals(path)) {
+          send(
+              exchange,
+              404,
+              "text/plain; charset=utf-8",
+              ("Not found: " + path + "\n").getBytes(StandardCharsets.UTF_8));
+          return;
+        }
+        send(exchange, 200, "text/html; charset=utf-8", page);
+      }
+    };
+  }
+
+  private static Map<String, Object> info(SystemInfo info) {
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("service", info.serviceName());
+    json.put("host", info.hostName());
+    json.put("os", info.os());
+    json.put("os_version", info.osVersion());
+    json.put("architecture", info.architecture());
+    json.put("platform", info.platform());
+    json.put("java_version", info.javaVersion());
+    json.put("java_vendor", info.javaVendor());
+    json.put("processor", info.processor());
+    json.put("physical_cores", info.physicalCores());
+    json.put("logical_cores", info.logicalCores());
+    json.put("total_memory_bytes", info.totalMemoryBytes());
+    json.put("start_time", info.startTime().toString());
+    json.put("uptime_seconds", info.uptime().toSeconds());
+    return json;
+  }
+
+  private static Map<String, Object> snapshot(SystemSnapshot s) {
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("time", s.time().toString());
+    json.put("cpu_utilization", value(s.cpuUtilization()));
+    json.put(
+        "memory_total_bytes", s.memory().map(SystemSnapshot.MemoryUsage::totalBytes).orElse(null));
+    json.put(
+        "memory_used_bytes", s.memory().map(SystemSnapshot.MemoryUsage::usedBytes).orElse(null));
+    json.put(
+        "memory_utilization", s.memory().map(SystemSnapshot.MemoryUsage::utilization).orElse(null));
+    List<Map<String, Object>> disks =
+        s.fileSystems().stream()
+            .map(
+                (FileSystemUsage fs) -> {
+                  Map<String, Object> disk = new LinkedHashMap<>();
+                  disk.put("device", fs.device());
+                  disk.put("mountpoint", fs.mountpoint());
+                  disk.put("type", fs.type());
+                  disk.put("total_bytes", fs.totalBytes());
+                  disk.put("used_bytes", fs.usedBytes());
+                  disk.put("utilization", fs.utilization());
+                  return disk;
+                })
+            .toList();
+    json.put("file_systems", disks);
+    List<Map<String, Object>> nics =
+        s.networkInterfaces().stream()
+            .map(
+                (NetworkIo nic) -> {
+                  Map<String, Object> io = new LinkedHashMap<>();
+                  io.put("device", nic.device());
+                  io.put("received_bytes", nic.receivedBytes());
+                  io.put("transmitted_bytes", nic.transmittedBytes());
+                  return io;
+                })
+            .toList();
+    json.put("network", nics);
+    json.put("process_cpu_utilization", value(s.processCpuUtilization()));
+    json.put("process_memory_bytes", value(s.processMemoryBytes()));
+    json.put("process_threads", value(s.processThreadCount()));
+    json.put("process_open_file_descriptors", value(s.processOpenFileDescriptors()));
+    return json;
+  }
+
+  private static Double value(OptionalDouble value) {
+    return value.isPresent() ? value.getAsDouble() : null;
+  }
+
+  private static Long value(OptionalLong value) {
+    return value.isPresent() ? value.getAsLong() : null;
+  }
+
+  private static void send(HttpExchange exchange, int status, String type, byte[] body)
+      throws IOException {
+    exchange.getResponseHeaders().set("Content-Type", type);
+    exchange.getResponseHeaders().set("Cache-Control", "no-store");
+    boolean head = "HEAD".equals(exchange.getRequestMethod());
+    exchange.sendResponseHeaders(status, head ? -1 : body.length);
+    if (!head) {
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(body);
+      }
+    }
+  }
+}

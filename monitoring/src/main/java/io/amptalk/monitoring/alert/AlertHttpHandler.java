@@ -1,0 +1,201 @@
+package io.amptalk.monitoring.alert;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code GET /alerts}: history as JSON, filtered by {@code limit}, {@code min_severity}, {@code
+ * source} and {@code since}; {@code POST /alerts}: raise an alert from outside, with a JSON body
+ * {@code {"title", "message", "severity", "source", "details"}}. When a token is set, both require
+ * {@code Authorization: Bearer <token>}; without one, POST is refused (403), since anyone could
+ * raise alerts.
+ */
+final class AlertHttpHandler implements HttpHandler {
+  static final String PATH = "/alerts";
+  static final int DEFAULT_LIMIT = 100;
+  static final int MAX_LIMIT = 1000;
+  static final int MAX_BODY_BYTES = 64 * 1024;
+
+  private final AlertSystem system;
+  private final byte[] token;
+
+  AlertHttpHandler(AlertSystem system, String token) {
+    this.system = system;
+    this.token = token == null ? null : ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
+  }
+
+  @Override
+  public void handle(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      if (!PATH.equals(exchange.getRequestURI().getPath())) {
+        send(exchange, 404, error("not found: " + exchange.getRequestURI().getPath()));
+        return;
+      }
+      switch (exchange.getRequestMethod()) {
+        case "GET", "HEAD" -> {
+          if (token != null && !authorized(exchange)) {
+            send(exchange, 401, error("a bearer token is required"));
+            return;
+          }
+          list(exchange);
+        }
+        case "POST" -> {
+          if (token == null) {
+            send(
+                exchange, 403, error("raising alerts over HTTP needs a token; none is configured"));
+          } else if (!authorized(exchange)) {
+            send(exchange, 401, error("a bearer token is required"));
+          } else {
+            raise(exchange);
+          }
+        }
+        default -> {
+          exchange.getResponseHeaders().set("Allow", "GET, HEAD, POST");
+          send(exchange, 405, error("method not allowed: " + exchange.getRequestMethod()));
+        }
+      }
+    }
+  }
+
+  private void list(HttpExchange exchange) throws IOException {
+    Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
+    int limit;
+    AlertSeverity minSeverity;
+    Instant since;
+    try {
+      limit = query.containsKey("limit") ? Integer.parseInt(query.get("limit")) : DEFAULT_LIMIT;
+      if (limit < 0 || limit > MAX_LIMIT) {
+        throw new IllegalArgumentException(
+            "limit must be 0.." + MAX_LIMIT + ", was " + query.get("limit"));
+      }
+      minSeverity =
+          query.containsKey("min_severity") ? AlertSeverity.parse(query.get("min_severity")) : null;
+      since = query.containsKey("since") ? Instant.parse(query.get("since")) : null;
+    } catch (NumberFormatException e) {
+      send(exchange, 400, error("limit must be a number, was '" + query.get("limit") + "'"));
+      return;
+    } catch (DateTimeParseException e) {
+      send(
+          exchange,
+          400,
+          error("since must be an ISO-8601 instant, was '" + query.get("since") + "'"));
+      return;
+    } catch (IllegalArgumentException e) {
+      send(exchange, 400, error(e.getMessage()));
+      return;
+    }
+    List<Alert> alerts =
+        system.getHistory(new AlertQuery(limit, minSeverity, query.get("source"), since, null));
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("alerts", alerts.stream().map(AlertJson::toMap).toList());
+    json.put("dead_letters", system.getDeadLetters().size());
+    json.put("queues", system.getQueueSizes());
+    send(exchange, 200, AlertJson.write(json));
+  }
+
+  private void raise(HttpExchange exchange) throws IOException {
+    byte[] body;
+    try (InputStream in = exchange.getRequestBody()) {
+      body = in.readNBytes(MAX_BODY_BYTES + 1);
+    }
+    if (body.length > MAX_BODY_BYTES) {
+      send(exchange, 413, error("the body must be at most " + MAX_BODY_BYTES + " bytes"));
+      return;
+    }
+    JsonNode json;
+    try {
+      json = AlertJson.MAPPER.readTree(body);
+    } catch (IOException e) {
+      send(exchange, 400, error("the body is not valid JSON"));
+      return;
+    }
+    if (!(json instanceof ObjectNode object)) {
+      send(exchange, 400, error("the body must be a JSON object"));
+      return;
+    }
+    String title = text(object, "title");
+    if (title == null || title.isBlank()) {
+      send(exchange, 400, error("title is required and must be a non-empty string"));
+      return;
+    }
+    AlertSeverity severity;
+    try {
+      String given = text(object, "severity");
+      severity = given == null ? AlertSeverity.WARNING : AlertSeverity.parse(given);
+    } catch (IllegalArgumentException e) {
+      send(exchange, 400, error(e.getMessage()));
+      return;
+    }
+    JsonNode details = object.get("details");
+    if (details != null && !details.isObject()) {
+      send(exchange, 400, error("details must be a JSON object"));
+      return;
+    }
+    @SuppressWarnings("unchecked")
+    Map<String, Object> detailMap =
+        details == null ? Map.of() : AlertJson.MAPPER.convertValue(details, Map.class);
+    String source = text(object, "source");
+    Alert alert =
+        system.alert(
+            title, text(object, "message"), severity, source == null ? "http" : source, detailMap);
+    send(exchange, 201, AlertJson.toJson(alert));
+  }
+
+  private static String text(ObjectNode object, String field) {
+    JsonNode node = object.get(field);
+    return node == null || node.isNull()
+        ? null
+        : node.isTextual() ? node.asText() : node.toString();
+  }
+
+  private boolean authorized(HttpExchange exchange) {
+    String given = exchange.getRequestHeaders().getFirst("Authorization");
+    // Constant-time: the comparison must not tell an attacker how much of the token matched.
+    return given != null && MessageDigest.isEqual(token, given.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static Map<String, String> query(String raw) {
+    Map<String, String> params = new LinkedHashMap<>();
+    if (raw == null || raw.isEmpty()) {
+      return params;
+    }
+    for (String pair : raw.split("&")) {
+      int eq = pair.indexOf('=');
+      String key = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+      String value =
+          eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+      params.putIfAbsent(key, value);
+    }
+    return params;
+  }
+
+  private static String error(String message) {
+    return AlertJson.write(Map.of("error", message));
+  }
+
+  private static void send(HttpExchange exchange, int status, String json) throws IOException {
+    byte[] body = json.getBytes(StandardCharsets.UTF_8);
+    exchange.getResponseHeaders().set("Content-Type", "application/json");
+    exchange.getResponseHeaders().set("Cache-Control", "no-store");
+    boolean head = "HEAD".equals(exchange.getRequestMethod());
+    exchange.sendResponseHeaders(status, head ? -1 : body.length);
+    if (!head) {
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(body);
+      }
+    }
+  }
+}

@@ -1,0 +1,230 @@
+package io.amptalk.monitoring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+import io.amptalk.monitoring.alert.AlertSystem;
+import io.amptalk.monitoring.alert.WebhookNotifier;
+import io.amptalk.monitoring.health.CheckOptions;
+import io.amptalk.monitoring.health.CheckResult;
+import io.amptalk.monitoring.health.HealthCheck;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The three components wired as one, against a real webhook receiver and over real HTTP. */
+class MonitoringIT {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final HttpClient http = HttpClient.newHttpClient();
+  private final List<JsonNode> received = new CopyOnWriteArrayList<>();
+  private final AtomicReference<CheckResult> db =
+      new AtomicReference<>(CheckResult.healthy("db up"));
+  private HttpServer receiver;
+  private Monitoring monitoring;
+
+  @BeforeEach
+  void start() throws Exception {
+    receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    receiver.createContext(
+        "/hook",
+        exchange -> {
+          received.add(JSON.readTree(exchange.getRequestBody()));
+          exchange.sendResponseHeaders(200, -1);
+          exchange.close();
+        });
+    receiver.start();
+    String hook = "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook";
+    monitoring =
+        Monitoring.builder()
+            .systemMonitor(
+                SystemMonitor.builder()
+                    .serviceName("amptalk")
+                    .prometheusHost("127.0.0.1")
+                    .prometheusPort(0)
+                    .enableJvmMetrics(false)
+                    .build())
+            .healthCheck(m -> HealthCheck.builder().systemMonitor(m).autoCheck(false).build())
+            .alertSystem(
+                m ->
+                    AlertSystem.builder()
+                        .systemMonitor(m)
+                        .noRateLimit()
+                        .defaultNotifiers(
+                            List.of(WebhookNotifier.builder().webhookUrl(hook).build()))
+                        .build())
+            .apiToken("s3cret")
+            .build();
+    monitoring
+        .healthCheck()
+        .registerCheck(
+            "db", db::get, "Database", CheckOptions.builder().failureThreshold(2).build());
+  }
+
+  @AfterEach
+  void stop() {
+    monitoring.close();
+    receiver.stop(0);
+  }
+
+  private HttpResponse<String> get(String path, String... headers) throws Exception {
+    HttpRequest.Builder request = HttpRequest.newBuilder(uri(path));
+    if (headers.length > 0) {
+      request.headers(headers);
+    }
+    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private HttpResponse<String> post(String path, String body, String... headers) throws Exception {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(uri(path)).POST(HttpRequest.BodyPublishers.ofString(body));
+    if (headers.length > 0) {
+      request.headers(headers);
+    }
+    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private URI uri(String path) {
+    return URI.create("http://127.0.0.1:" + monitoring.systemMonitor().getPrometheusPort() + path);
+  }
+
+  private void runChecks(int times) {
+    for (int i = 0; i < times; i++) {
+      monitoring.healthCheck().runAllChecks();
+    }
+  }
+
+  @Test
+  void checkTurningUnhealthy_raisesOneAlert_returningHealthy_resolvesIt() throws Exception {
+    runChecks(1);
+    db.set(CheckResult.unhealthy("connection refused"));
+    runChecks(3); // the second failure crosses the threshold; the third repeats nothing
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> received.size() == 1);
+    JsonNode alert = received.get(0);
+    assertThat(alert.get("title").asText()).isEqualTo("Health check 'db' is unhealthy");
+    assertThat(alert.get("severity").asText()).isEqualTo("critical");
+    assertThat(alert.get("source").asText()).isEqualTo("health_check");
+    assertThat(alert.get("message").asText()).isEqualTo("connection refused");
+    assertThat(alert.get("state").asText()).isEqualTo("firing");
+    assertThat(get("/metrics").body().lines())
+        .contains(
+            "alerts_raised_total{severity=\"critical\",source=\"health_check\"} 1.0",
+            "health_check_status{check=\"db\",state=\"unhealthy\"} 1.0",
+            "app_health_status 0.0");
+
+    db.set(CheckResult.healthy("db up again"));
+    runChecks(1);
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> received.size() == 2);
+    assertThat(received.get(1).get("state").asText()).isEqualTo("resolved");
+    assertThat(received.get(1).get("id").asText()).isEqualTo(alert.get("id").asText());
+    assertThat(get("/metrics").body().lines())
+        .contains(
+            "health_check_status{check=\"db\",state=\"healthy\"} 1.0", "app_health_status 1.0");
+  }
+
+  @Test
+  void checkTurningDegraded_raisesAWarning() {
+    runChecks(1);
+    db.set(CheckResult.degraded("slow"));
+    runChecks(2);
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> received.size() == 1);
+    assertThat(received.get(0).get("title").asText()).isEqualTo("Health check 'db' is degraded");
+    assertThat(received.get(0).get("severity").asText()).isEqualTo("warning");
+  }
+
+  @Test
+  void flappingInsideTheThresholds_raisesNothing() throws Exception {
+    runChecks(1);
+    for (int i = 0; i < 5; i++) {
+      db.set(CheckResult.unhealthy("blip"));
+      runChecks(1);
+      db.set(CheckResult.healthy("fine"));
+      runChecks(1);
+    }
+
+    assertThat(monitoring.alertSystem().getHistory(10, null, null)).isEmpty();
+    assertThat(received).isEmpty();
+  }
+
+  @Test
+  void alertsEndpoint_listsAndRaisesWithTheToken() throws Exception {
+    String auth = "Bearer s3cret";
+
+    assertThat(get("/alerts").statusCode()).isEqualTo(401);
+    assertThat(post("/alerts", "{\"title\":\"x\"}").statusCode()).isEqualTo(401);
+    HttpResponse<String> raised =
+        post(
+            "/alerts",
+            "{\"title\":\"Queue backlog\",\"message\":\"5000 jobs\",\"severity\":\"error\","
+                + "\"source\":\"worker\",\"details\":{\"jobs\":5000}}",
+            "Authorization",
+            auth);
+    assertThat(raised.statusCode()).isEqualTo(201);
+    assertThat(JSON.readTree(raised.body()).get("title").asText()).isEqualTo("Queue backlog");
+
+    JsonNode listed =
+        JSON.readTree(get("/alerts?limit=5&min_severity=warning", "Authorization", auth).body());
+    assertThat(listed.get("alerts").get(0).get("title").asText()).isEqualTo("Queue backlog");
+    assertThat(listed.get("alerts").get(0).get("details").get("jobs").asInt()).isEqualTo(5000);
+    assertThat(
+            JSON.readTree(get("/alerts?source=nobody", "Authorization", auth).body())
+                .get("alerts")
+                .size())
+        .isZero();
+  }
+
+  @Test
+  void alertsEndpoint_rejectsBadRequestsClearly() throws Exception {
+    String auth = "Bearer s3cret";
+
+    assertThat(post("/alerts", "{not json", "Authorization", auth).body())
+        .isEqualTo("{\"error\":\"the body is not valid JSON\"}");
+    assertThat(post("/alerts", "[1]", "Authorization", auth).body())
+        .isEqualTo("{\"error\":\"the body must be a JSON object\"}");
+    assertThat(post("/alerts", "{\"message\":\"m\"}", "Authorization", auth).body())
+        .isEqualTo("{\"error\":\"title is required and must be a non-empty string\"}");
+    HttpResponse<String> badSeverity =
+        post("/alerts", "{\"title\":\"t\",\"severity\":\"loud\"}", "Authorization", auth);
+    assertThat(badSeverity.statusCode()).isEqualTo(400);
+    assertThat(badSeverity.body())
+        .isEqualTo(
+            "{\"error\":\"severity must be one of info, warning, error, critical, was 'loud'\"}");
+    assertThat(get("/alerts?limit=x", "Authorization", auth).body())
+        .isEqualTo("{\"error\":\"limit must be a number, was 'x'\"}");
+    assertThat(get("/alerts?since=yesterday", "Authorization", auth).body())
+        .isEqualTo("{\"error\":\"since must be an ISO-8601 instant, was 'yesterday'\"}");
+    assertThat(post("/alerts", "x".repeat(70_000), "Authorization", auth).statusCode())
+        .isEqualTo(413);
+  }
+
+  @Test
+  void systemEndpointAndStatusPage_areServedOnTheSamePort() throws Exception {
+    HttpResponse<String> system = get("/api/system");
+    HttpResponse<String> page = get("/");
+
+    assertThat(system.statusCode()).isEqualTo(200);
+    JsonNode json = JSON.readTree(system.body());
+    assertThat(json.get("system").get("service").asText()).isEqualTo("amptalk");
+    assertThat(json.get("snapshot").get("memory_total_bytes").asLong()).isPositive();
+    assertThat(page.statusCode()).isEqualTo(200);
+    assertThat(page.headers().firstValue("Content-Type")).hasValue("text/html; charset=utf-8");
+    assertThat(page.body()).contains("amptalk-monitoring");
+    assertThat(get("/nope").statusCode()).isEqualTo(404);
+    assertThat(get("/health").statusCode()).isIn(200, 503);
+  }
+}
