@@ -33,8 +33,19 @@ public final class Monitoring implements AutoCloseable {
 
   private Monitoring(Builder builder) {
     this.monitor = Objects.requireNonNull(builder.monitor, "systemMonitor is required");
-    this.health = builder.health.apply(monitor);
-    this.alerts = builder.alerts.apply(monitor);
+    HealthCheck builtHealth = null;
+    try {
+      builtHealth = builder.health.apply(monitor);
+      this.alerts = builder.alerts.apply(monitor);
+    } catch (RuntimeException | Error e) {
+      // Nothing half-started: what was built is closed, the port released.
+      if (builtHealth != null) {
+        builtHealth.close();
+      }
+      monitor.close();
+      throw e;
+    }
+    this.health = builtHealth;
     this.healthAlerts =
         new HealthAlerts(alerts, builder.degradedSeverity, builder.unhealthySeverity);
     health.addListener(healthAlerts);

@@ -1,8 +1,13 @@
 package io.amptalk.monitoring.agent;
 
+import io.amptalk.monitoring.Monitoring;
 import io.amptalk.monitoring.SystemMonitor;
+import io.amptalk.monitoring.alert.AlertSystem;
+import io.amptalk.monitoring.alert.LoggingNotifier;
+import io.amptalk.monitoring.alert.SqliteAlertStore;
 import io.amptalk.monitoring.health.CheckOptions;
 import io.amptalk.monitoring.health.HealthCheck;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -77,9 +82,17 @@ public final class Agent implements Callable<Integer> {
   Duration checkInterval;
 
   @Option(
+      names = "--data-dir",
+      defaultValue = "data",
+      description = "Where the alert history is kept (default: ./${DEFAULT-VALUE}).")
+  Path dataDir;
+
+  @Option(
       names = "--demo",
       description = "Record synthetic requests and errors, to see every series move.")
   boolean demo;
+
+  static final String ALERTS_DB = "alerts.db";
 
   private final CountDownLatch stopped = new CountDownLatch(1);
 
@@ -91,19 +104,17 @@ public final class Agent implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    SystemMonitor monitor;
-    HealthCheck health;
+    Monitoring monitoring;
     try {
-      monitor = buildMonitor();
+      monitoring =
+          Monitoring.builder()
+              .systemMonitor(buildMonitor())
+              .healthCheck(this::buildHealth)
+              .alertSystem(this::buildAlerts)
+              .build();
     } catch (IllegalArgumentException | IllegalStateException e) {
-      // Bad options and a taken port are the operator's to fix: one line, no stack trace.
-      System.err.println("amptalk-monitor: " + e.getMessage());
-      return 2;
-    }
-    try {
-      health = buildHealth(monitor);
-    } catch (IllegalArgumentException e) {
-      monitor.close();
+      // Bad options, a taken port, an unwritable data directory: the operator's to fix, so one
+      // line and no stack trace.
       System.err.println("amptalk-monitor: " + e.getMessage());
       return 2;
     }
@@ -111,18 +122,25 @@ public final class Agent implements Callable<Integer> {
         .addShutdownHook(
             new Thread(
                 () -> {
-                  health.close();
-                  monitor.close();
+                  monitoring.close();
                   stopped.countDown();
                 },
                 "amptalk-shutdown"));
-    String shownHost = "0.0.0.0".equals(host) ? "localhost" : host;
+    SystemMonitor monitor = monitoring.systemMonitor();
+    String base =
+        "http://"
+            + ("0.0.0.0".equals(host) ? "localhost" : host)
+            + ":"
+            + monitor.getPrometheusPort();
     System.out.printf(
-        "amptalk-monitor: serving metrics at http://%s:%d/metrics for service '%s'%n",
-        shownHost, monitor.getPrometheusPort(), monitor.getServiceName());
+        "amptalk-monitor: serving metrics at %s/metrics for service '%s'%n",
+        base, monitor.getServiceName());
     System.out.printf(
-        "amptalk-monitor: serving health at http://%s:%d/health; checks %s every %s%n",
-        shownHost, monitor.getPrometheusPort(), health.getCheckNames(), checkInterval);
+        "amptalk-monitor: status page at %s/ ; health at %s/health; alerts at %s/alerts%n",
+        base, base, base);
+    System.out.printf(
+        "amptalk-monitor: checking %s every %s; alert history in %s%n",
+        monitoring.healthCheck().getCheckNames(), checkInterval, dataDir.resolve(ALERTS_DB));
     System.out.flush();
     if (demo) {
       LOG.info("Demo mode: recording synthetic requests and errors");
@@ -130,6 +148,16 @@ public final class Agent implements Callable<Integer> {
     }
     stopped.await();
     return 0;
+  }
+
+  /** A logging notifier, history and undelivered notifications in SQLite under the data dir. */
+  private AlertSystem buildAlerts(SystemMonitor monitor) {
+    return AlertSystem.builder()
+        .serviceName(monitor.getServiceName())
+        .systemMonitor(monitor)
+        .store(SqliteAlertStore.open(dataDir.resolve(ALERTS_DB), 1000))
+        .defaultNotifiers(List.of(new LoggingNotifier()))
+        .build();
   }
 
   private SystemMonitor buildMonitor() {
@@ -155,7 +183,10 @@ public final class Agent implements Callable<Integer> {
             .systemMonitor(monitor)
             .checkInterval(checkInterval)
             .build();
-    CheckOptions readiness = CheckOptions.builder().groups(CheckOptions.READINESS).build();
+    // Three bad results in a row (45 s at the default interval) before a check turns: host
+    // figures spike, and a spike is not an incident.
+    CheckOptions readiness =
+        CheckOptions.builder().groups(CheckOptions.READINESS).failureThreshold(3).build();
     health.registerCheck(
         "cpu", HealthCheck.createCpuHealthCheck(monitor, 75.0, 90.0), "CPU usage", readiness);
     health.registerCheck(

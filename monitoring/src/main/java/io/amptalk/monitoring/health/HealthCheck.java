@@ -679,7 +679,7 @@ public final class HealthCheck implements AutoCloseable {
     /**
      * Adds a result to the history and applies the thresholds: the reported status moves toward the
      * result's only after {@code failureThreshold} worse (or {@code successThreshold} better)
-     * results in a row. The first result is taken as it is.
+     * results in a row; a first result no worse than the initial UNKNOWN is taken at once.
      */
     StatusChange record(CheckResult result, int historySize) {
       synchronized (lock) {
@@ -689,7 +689,10 @@ public final class HealthCheck implements AutoCloseable {
         }
         HealthStatus previous = reported;
         HealthStatus raw = result.status();
-        if (last == null) {
+        if (last == null && raw.severity() <= reported.severity()) {
+          // Leaving the initial UNKNOWN for HEALTHY needs no streak: a service is ready as soon as
+          // its checks pass. Leaving it for worse still needs failureThreshold results, so a spike
+          // at start-up raises nothing.
           reported = raw;
         } else if (raw == reported) {
           streak = 0;

@@ -335,6 +335,34 @@ class HealthCheckTest {
   }
 
   @Test
+  void thresholds_applyFromTheStart_aBadFirstResultWaitsForTheStreak() {
+    HealthCheck registry = registry();
+    registry.registerCheck(
+        "spiky",
+        script(
+            HealthStatus.UNHEALTHY,
+            HealthStatus.HEALTHY,
+            HealthStatus.UNHEALTHY,
+            HealthStatus.UNHEALTHY),
+        "",
+        CheckOptions.builder().failureThreshold(2).build());
+
+    List<HealthStatus> reported = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      registry.runCheck("spiky");
+      reported.add(reported(registry, "spiky"));
+    }
+
+    // A start-up spike stays UNKNOWN; the first success is taken at once; two failures turn it.
+    assertThat(reported)
+        .containsExactly(
+            HealthStatus.UNKNOWN,
+            HealthStatus.HEALTHY,
+            HealthStatus.HEALTHY,
+            HealthStatus.UNHEALTHY);
+  }
+
+  @Test
   void overallStatus_isWorstOfCriticalChecksByExplicitOrder() {
     HealthCheck registry = registry();
     assertThat(registry.getOverallStatus()).isEqualTo(HealthStatus.UNKNOWN);
