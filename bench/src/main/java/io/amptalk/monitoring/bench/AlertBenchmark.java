@@ -85,6 +85,36 @@ public class AlertBenchmark {
   }
 
   @Benchmark
+  @BenchmarkMode(Mode.AverageTime)
+  @OutputTimeUnit(TimeUnit.NANOSECONDS)
+  public Alert newAlertNoDispatch(Quiet quiet) {
+    String title = TITLE[next++ & (TITLES - 1)];
+    return quiet.system.alert(
+        title, "CPU usage has exceeded 80%", AlertSeverity.WARNING, "bench", DETAILS);
+  }
+
+  @State(Scope.Benchmark)
+  public static class Quiet {
+    AlertSystem system;
+
+    @Setup
+    public void setUp() {
+      system =
+          AlertSystem.builder()
+              .serviceName("bench")
+              .defaultNotifiers(List.of(new LoggingNotifier(AlertSeverity.CRITICAL)))
+              .dedupWindow(Duration.ofNanos(1))
+              .maxFiring(1024)
+              .build();
+    }
+
+    @TearDown
+    public void tearDown() {
+      system.close();
+    }
+  }
+
+  @Benchmark
   @BenchmarkMode(Mode.Throughput)
   @OutputTimeUnit(TimeUnit.SECONDS)
   public Alert newAlertThroughput() {

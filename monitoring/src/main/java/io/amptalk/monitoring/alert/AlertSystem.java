@@ -71,6 +71,7 @@ public final class AlertSystem implements AutoCloseable {
   private final ScheduledExecutorService scheduler;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final AtomicLong storeFailures = new AtomicLong();
+  private final AtomicLong deadLettered = new AtomicLong();
 
   /** A firing alert and when its notifiers were last told. */
   private record Active(Alert alert, Instant notified) {}
@@ -291,6 +292,9 @@ public final class AlertSystem implements AutoCloseable {
       AlertNotifier notifier = queue.notifier();
       if (!notifier.accepts(alert) || (resolution && !notifier.sendsResolved())) {
         continue;
+      }
+      if (!queue.admit(alert)) {
+        continue; // held back by the rate limit, and summarised when it opens again
       }
       Delivery delivery = Delivery.of(notifier.name(), alert);
       storeCall(() -> store.enqueue(delivery));

@@ -74,6 +74,12 @@ final class InMemoryAlertStore implements AlertStore {
     synchronized (lock) {
       outbox.remove(delivery.key());
       deadLetters.put(delivery.key(), new DeadLetter(delivery, error, when));
+      // Bounded like history: the oldest dead letters go first (they are counted in metrics).
+      Iterator<Map.Entry<String, DeadLetter>> oldest = deadLetters.entrySet().iterator();
+      while (deadLetters.size() > maxHistorySize) {
+        oldest.next();
+        oldest.remove();
+      }
     }
   }
 

@@ -5,20 +5,23 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
 import java.util.UUID;
-import java.util.concurrent.DelayQueue;
-import java.util.concurrent.Delayed;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,6 +34,7 @@ import org.slf4j.LoggerFactory;
 final class NotifierQueue {
   private static final Logger LOG = LoggerFactory.getLogger(NotifierQueue.class);
   private static final int SUMMARY_TITLES = 5;
+  private static final long IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
   /** What became of one notification, for the self-metrics. */
   enum Outcome {
@@ -67,7 +71,19 @@ final class NotifierQueue {
   private final Clock clock;
   private final OutcomeListener listener;
   private final String serviceName;
-  private final DelayQueue<Item> queue = new DelayQueue<>();
+
+  /**
+   * New deliveries from any thread. Lock-free, and the worker is woken only when it sleeps, so
+   * raising an alert during a storm costs the caller a CAS rather than a futex wake per alert.
+   */
+  private final ConcurrentLinkedQueue<Item> intake = new ConcurrentLinkedQueue<>();
+
+  /** Deliveries by due time; touched by the worker thread only. */
+  private final PriorityQueue<Item> schedule =
+      new PriorityQueue<>(
+          Comparator.comparingLong(Item::dueNanos).thenComparingLong(Item::sequence));
+
+  private final AtomicBoolean sleeping = new AtomicBoolean();
   private final AtomicInteger size = new AtomicInteger();
   private final AtomicLong sequence = new AtomicLong();
   private final TokenBucket bucket;
@@ -77,11 +93,12 @@ final class NotifierQueue {
   private volatile boolean stopping;
   private volatile boolean halted;
 
-  /** Held back by the rate limit since the last summary; touched by the worker thread only. */
+  /** Held back by the rate limit since the last summary, guarded by {@link #summaryLock}. */
   private int suppressed;
 
   private AlertSeverity suppressedSeverity = AlertSeverity.INFO;
   private final List<String> suppressedTitles = new ArrayList<>();
+  private final Object summaryLock = new Object();
 
   NotifierQueue(
       AlertNotifier notifier,
@@ -120,7 +137,8 @@ final class NotifierQueue {
       size.decrementAndGet();
       return false;
     }
-    queue.add(new Item(delivery, 0, System.nanoTime(), sequence.incrementAndGet(), false));
+    intake.add(new Item(delivery, 0, System.nanoTime(), sequence.incrementAndGet()));
+    wake();
     return true;
   }
 
@@ -128,24 +146,30 @@ final class NotifierQueue {
     return size.get();
   }
 
+  private void wake() {
+    if (sleeping.get() && sleeping.compareAndSet(true, false)) {
+      LockSupport.unpark(worker);
+    }
+  }
+
   private void work() {
-    while (!halted && (!stopping || hasDue())) {
-      Item item;
-      try {
-        item = stopping ? queue.poll() : queue.poll(100, TimeUnit.MILLISECONDS);
-      } catch (InterruptedException e) {
-        continue; // only a halting close() interrupts: the loop's condition stops us
+    while (!halted) {
+      for (Item fresh = intake.poll(); fresh != null; fresh = intake.poll()) {
+        schedule.add(fresh);
       }
       try {
         flushSummaryIfAllowed();
-        if (item == null) {
+        Item item = schedule.peek();
+        long wait = item == null ? IDLE_NANOS : item.dueNanos() - System.nanoTime();
+        if (wait > 0) {
+          if (stopping) {
+            return; // closing: deliver only what is due
+          }
+          sleep(wait);
           continue;
         }
+        schedule.poll();
         size.decrementAndGet();
-        if (!item.bypassLimit() && bucket != null && !bucket.tryTake()) {
-          holdBack(item);
-          continue;
-        }
         attempt(item);
       } catch (Throwable t) {
         // Nothing may end this thread: an alert would stop being delivered.
@@ -154,8 +178,14 @@ final class NotifierQueue {
     }
   }
 
-  private boolean hasDue() {
-    return queue.peek() != null && queue.peek().getDelay(TimeUnit.NANOSECONDS) <= 0;
+  /** Parks until woken by a new delivery, the next due time, or the idle tick. */
+  private void sleep(long nanos) {
+    sleeping.set(true);
+    // Re-check after announcing sleep: an offer between the drain and here would not wake us.
+    if (intake.isEmpty() && !stopping) {
+      LockSupport.parkNanos(this, Math.min(nanos, IDLE_NANOS));
+    }
+    sleeping.set(false);
   }
 
   private void attempt(Item item) {
@@ -176,13 +206,9 @@ final class NotifierQueue {
         delay = asked.compareTo(settings.maxRetryAfter()) > 0 ? settings.maxRetryAfter() : asked;
       }
       size.incrementAndGet();
-      queue.add(
+      schedule.add(
           new Item(
-              delivery,
-              attempts,
-              System.nanoTime() + delay.toNanos(),
-              sequence.incrementAndGet(),
-              item.bypassLimit()));
+              delivery, attempts, System.nanoTime() + delay.toNanos(), sequence.incrementAndGet()));
       listener.outcome(name, Outcome.RETRIED);
       LOG.debug(
           "Delivery {} to {} failed ({}); retry {} in {}",
@@ -231,29 +257,48 @@ final class NotifierQueue {
     }
   }
 
-  private void holdBack(Item item) {
-    Alert alert = item.delivery().alert();
-    suppressed++;
-    if (alert.severity().isAtLeast(suppressedSeverity)) {
-      suppressedSeverity = alert.severity();
+  /**
+   * Whether the rate limit lets {@code alert} through now. If not, it is held back (counted and
+   * remembered for the summary) on the caller's thread, so a storm never fills the queue.
+   */
+  boolean admit(Alert alert) {
+    if (bucket == null || bucket.tryTake()) {
+      return true;
     }
-    if (suppressedTitles.size() < SUMMARY_TITLES && !suppressedTitles.contains(alert.title())) {
-      suppressedTitles.add(alert.title());
+    synchronized (summaryLock) {
+      suppressed++;
+      if (alert.severity().isAtLeast(suppressedSeverity)) {
+        suppressedSeverity = alert.severity();
+      }
+      if (suppressedTitles.size() < SUMMARY_TITLES && !suppressedTitles.contains(alert.title())) {
+        suppressedTitles.add(alert.title());
+      }
     }
-    store.delivered(item.delivery().key()); // accounted for by the summary
     listener.outcome(name, Outcome.RATE_LIMITED);
+    return false;
   }
 
   /** Once the limit lets one through again, tells the receiver what it held back. */
   private void flushSummaryIfAllowed() {
-    if (suppressed == 0 || !bucket.tryTake()) {
-      return;
+    int count;
+    AlertSeverity severity;
+    List<String> titles;
+    synchronized (summaryLock) {
+      if (suppressed == 0 || !bucket.tryTake()) {
+        return;
+      }
+      count = suppressed;
+      severity = suppressedSeverity;
+      titles = List.copyOf(suppressedTitles);
+      suppressed = 0;
+      suppressedSeverity = AlertSeverity.INFO;
+      suppressedTitles.clear();
     }
     Instant now = clock.instant();
-    String title = suppressed + (suppressed == 1 ? " alert" : " alerts") + " suppressed";
+    String title = count + (count == 1 ? " alert" : " alerts") + " suppressed";
     Map<String, Object> details = new LinkedHashMap<>();
-    details.put("suppressed", suppressed);
-    details.put("titles", List.copyOf(suppressedTitles));
+    details.put("suppressed", count);
+    details.put("titles", List.copyOf(titles));
     Alert summary =
         new Alert(
             UUID.randomUUID().toString(),
@@ -262,9 +307,9 @@ final class NotifierQueue {
                 + " by the rate limit of notifier '"
                 + name
                 + "': "
-                + String.join(", ", suppressedTitles)
-                + (suppressed > suppressedTitles.size() ? ", …" : ""),
-            suppressedSeverity,
+                + String.join(", ", titles)
+                + (count > titles.size() ? ", …" : ""),
+            severity,
             AlertSystem.SELF_SOURCE,
             serviceName,
             now,
@@ -277,11 +322,8 @@ final class NotifierQueue {
             List.of());
     Delivery delivery = Delivery.of(name, summary);
     store.enqueue(delivery);
-    suppressed = 0;
-    suppressedSeverity = AlertSeverity.INFO;
-    suppressedTitles.clear();
     size.incrementAndGet();
-    queue.add(new Item(delivery, 0, System.nanoTime(), sequence.incrementAndGet(), true));
+    schedule.add(new Item(delivery, 0, System.nanoTime(), sequence.incrementAndGet()));
   }
 
   /**
@@ -290,9 +332,10 @@ final class NotifierQueue {
    */
   int close(Duration timeout) {
     accepting = false;
-    // Not interrupted yet: an interrupt would abort the attempt in flight. The worker sees the
-    // flag within its 100 ms poll and then delivers only what is due.
+    // Not interrupted: an interrupt would abort the attempt in flight. Woken, the worker delivers
+    // what is due and stops.
     stopping = true;
+    LockSupport.unpark(worker);
     try {
       worker.join(timeout.toMillis());
     } catch (InterruptedException e) {
@@ -324,19 +367,5 @@ final class NotifierQueue {
   }
 
   /** A delivery waiting for its next attempt, due at {@code dueNanos} (System.nanoTime). */
-  private record Item(
-      Delivery delivery, int attempts, long dueNanos, long sequence, boolean bypassLimit)
-      implements Delayed {
-    @Override
-    public long getDelay(TimeUnit unit) {
-      return unit.convert(dueNanos - System.nanoTime(), TimeUnit.NANOSECONDS);
-    }
-
-    @Override
-    public int compareTo(Delayed other) {
-      Item that = (Item) other;
-      int byDue = Long.compare(dueNanos, that.dueNanos);
-      return byDue != 0 ? byDue : Long.compare(sequence, that.sequence);
-    }
-  }
+  private record Item(Delivery delivery, int attempts, long dueNanos, long sequence) {}
 }
