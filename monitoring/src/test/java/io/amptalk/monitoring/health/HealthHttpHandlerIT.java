@@ -3,6 +3,7 @@ package io.amptalk.monitoring.health;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
+import io.amptalk.monitoring.testing.MutableClock;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
