@@ -223,7 +223,7 @@ class MonitoringIT {
     assertThat(json.get("snapshot").get("memory_total_bytes").asLong()).isPositive();
     assertThat(page.statusCode()).isEqualTo(200);
     assertThat(page.headers().firstValue("Content-Type")).hasValue("text/html; charset=utf-8");
-    assertThat(page.body()).contains("amptalk-monitoring");
+    assertThat(page.body()).contains("id=\"overall-status\"");
     assertThat(get("/nope").statusCode()).isEqualTo(404);
     assertThat(get("/health").statusCode()).isIn(200, 503);
   }

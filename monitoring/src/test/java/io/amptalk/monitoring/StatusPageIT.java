@@ -1,0 +1,253 @@
+package io.amptalk.monitoring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.amptalk.monitoring.alert.AlertSeverity;
+import io.amptalk.monitoring.health.CheckResult;
+import io.amptalk.monitoring.health.HealthCheck;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+
+/**
+ * The status page ({@code /}) in a real browser: the system's headless Chromium, driven by Selenium
+ * through the system's chromedriver (never a downloaded one). It fails, never skips, when either is
+ * missing.
+ */
+class StatusPageIT {
+  private static final File CHROMIUM = new File("/usr/bin/chromium");
+  private static final File CHROMEDRIVER = new File("/usr/bin/chromedriver");
+  private static final Duration PAGE_TIMEOUT = Duration.ofSeconds(15);
+
+  private final AtomicReference<CheckResult> database =
+      new AtomicReference<>(CheckResult.healthy("connected to main"));
+  private Monitoring monitoring;
+  private ChromeDriver driver;
+  private Path profile;
+
+  @BeforeEach
+  void start() throws IOException {
+    for (File binary : List.of(CHROMIUM, CHROMEDRIVER)) {
+      assertThat(binary.canExecute())
+          .withFailMessage(
+              "%s is missing: install chromium and chromium-driver (Debian) — .ci/run does", binary)
+          .isTrue();
+    }
+    monitoring = startMonitoring(0);
+    profile = Files.createTempDirectory("status-page-chromium");
+    ChromeOptions options = new ChromeOptions();
+    options.setBinary(CHROMIUM);
+    options.addArguments(
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+        "--user-data-dir=" + profile);
+    ChromeDriverService service =
+        new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER).build();
+    driver = new ChromeDriver(service, options);
+    driver.manage().window().setSize(new Dimension(1280, 800));
+  }
+
+  private Monitoring startMonitoring(int port) {
+    Monitoring started =
+        Monitoring.builder()
+            .systemMonitor(
+                SystemMonitor.builder()
+                    .serviceName("checkout")
+                    .prometheusHost("127.0.0.1")
+                    .prometheusPort(port)
+                    .enableJvmMetrics(false)
+                    .build())
+            .healthCheck(
+                m ->
+                    HealthCheck.builder()
+                        .systemMonitor(m)
+                        .autoCheck(true)
+                        .checkInterval(Duration.ofMillis(500))
+                        .build())
+            .build();
+    started.healthCheck().registerCheck("database", database::get, "Main PostgreSQL pool");
+    started
+        .healthCheck()
+        .registerCheck("cache", () -> CheckResult.healthy("hit ratio 0.97"), "Redis");
+    started.healthCheck().runAllChecks();
+    return started;
+  }
+
+  @AfterEach
+  void stop() throws IOException {
+    try {
+      if (driver != null) {
+        driver.quit();
+      }
+    } finally {
+      if (monitoring != null) {
+        monitoring.close();
+      }
+      if (profile != null) {
+        try (var files = Files.walk(profile)) {
+          files.sorted((a, b) -> b.compareTo(a)).map(Path::toFile).forEach(File::delete);
+        }
+      }
+    }
+  }
+
+  private String baseUrl() {
+    return "http://127.0.0.1:" + monitoring.systemMonitor().getPrometheusPort();
+  }
+
+  private WebElement find(String css) {
+    return driver.findElement(By.cssSelector(css));
+  }
+
+  private String checkStatus(String name) {
+    return find("[data-check=\"" + name + "\"] .status").getDomAttribute("data-status");
+  }
+
+  private WebElement alert(String title) {
+    return find("#alerts [data-alert-title=\"" + title + "\"]");
+  }
+
+  @Test
+  void page_checkTurnsUnhealthyAndAlertsRaised_showsThemWithinSeconds() throws IOException {
+    driver.get(baseUrl() + "/");
+
+    await()
+        .atMost(PAGE_TIMEOUT)
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> {
+              assertThat(find("#overall-status").getDomAttribute("data-status"))
+                  .isEqualTo("healthy");
+              assertThat(find("#overall-status").getText()).isEqualTo("healthy");
+              assertThat(checkStatus("database")).isEqualTo("healthy");
+              assertThat(checkStatus("cache")).isEqualTo("healthy");
+              assertThat(find("#connection").getDomAttribute("data-state")).isEqualTo("live");
+            });
+    assertThat(find("#service").getText()).isEqualTo("checkout");
+    assertThat(find("[data-check=\"cache\"] .message").getText()).isEqualTo("hit ratio 0.97");
+    WebElement lastRun = find("[data-check=\"database\"] .last-run");
+    assertThat(lastRun.getText()).matches("last run \\d+ s ago");
+    assertThat(Instant.parse(lastRun.getDomAttribute("title"))).isBefore(Instant.now());
+
+    database.set(CheckResult.unhealthy("connection refused"));
+    monitoring.healthCheck().runAllChecks();
+
+    await()
+        .atMost(PAGE_TIMEOUT)
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> {
+              assertThat(checkStatus("database")).isEqualTo("unhealthy");
+              assertThat(find("[data-check=\"database\"] .status").getText())
+                  .isEqualTo("unhealthy");
+              assertThat(find("[data-check=\"database\"] .message").getText())
+                  .isEqualTo("connection refused");
+              assertThat(find("#overall-status").getDomAttribute("data-status"))
+                  .isEqualTo("unhealthy");
+              WebElement raised = alert("Health check 'database' is unhealthy");
+              assertThat(raised.getDomAttribute("data-state")).isEqualTo("firing");
+              assertThat(raised.getDomAttribute("data-severity")).isEqualTo("critical");
+            });
+    // The history strip remembers the healthy runs before the failure.
+    List<String> history =
+        driver.findElements(By.cssSelector("[data-check=\"database\"] .history .cell")).stream()
+            .map(cell -> cell.getDomAttribute("data-status"))
+            .toList();
+    assertThat(history).contains("healthy").endsWith("unhealthy");
+
+    monitoring
+        .alertSystem()
+        .alert("Disk almost full", "95%", AlertSeverity.ERROR, "disk", Map.of());
+
+    await()
+        .atMost(PAGE_TIMEOUT)
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> {
+              WebElement disk = alert("Disk almost full");
+              assertThat(disk.getDomAttribute("data-state")).isEqualTo("firing");
+              assertThat(disk.getDomAttribute("data-severity")).isEqualTo("error");
+              assertThat(disk.findElement(By.cssSelector(".message")).getText()).isEqualTo("95%");
+              assertThat(disk.findElement(By.cssSelector(".source")).getText()).isEqualTo("disk");
+              assertThat(find("#metric-memory .value").getText()).endsWith("%");
+            });
+    // Self-contained: everything the page loaded came from the monitor itself.
+    Object resources =
+        ((JavascriptExecutor) driver)
+            .executeScript(
+                "return performance.getEntriesByType('resource').map(e => e.name)"
+                    + ".concat([location.href])");
+    assertThat((List<?>) resources)
+        .allSatisfy(url -> assertThat(url).asString().startsWith(baseUrl()));
+
+    screenshot(1280, 800, false, "status-page.png");
+    // A phone: a 390×844 viewport at 2x, with the viewport meta tag honoured.
+    screenshot(390, 844, true, "status-page-phone.png");
+  }
+
+  @Test
+  void page_serverGoneAndBack_showsConnectionLostThenRecovers() {
+    int port = monitoring.systemMonitor().getPrometheusPort();
+    driver.get(baseUrl() + "/");
+    await()
+        .atMost(PAGE_TIMEOUT)
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> assertThat(find("#connection").getDomAttribute("data-state")).isEqualTo("live"));
+
+    monitoring.close();
+
+    await()
+        .atMost(PAGE_TIMEOUT)
+        .untilAsserted(
+            () -> {
+              assertThat(find("#connection").getDomAttribute("data-state")).isEqualTo("lost");
+              assertThat(find("#connection").getText()).startsWith("Connection lost");
+            });
+
+    monitoring = startMonitoring(port);
+
+    await()
+        .atMost(PAGE_TIMEOUT)
+        .untilAsserted(
+            () -> assertThat(find("#connection").getDomAttribute("data-state")).isEqualTo("live"));
+  }
+
+  /** Saves what a viewport of that size shows (emulated exactly: a window has browser chrome). */
+  private void screenshot(int width, int height, boolean phone, String name) throws IOException {
+    driver.executeCdpCommand(
+        "Emulation.setDeviceMetricsOverride",
+        Map.of(
+            "width", width, "height", height, "deviceScaleFactor", phone ? 2 : 1, "mobile", phone));
+    Path target = Path.of("target");
+    Files.createDirectories(target);
+    File shot = driver.getScreenshotAs(OutputType.FILE);
+    Files.copy(shot.toPath(), target.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+  }
+}
