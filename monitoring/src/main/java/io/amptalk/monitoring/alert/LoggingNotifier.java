@@ -1,6 +1,7 @@
 package io.amptalk.monitoring.alert;
 
 import java.util.Objects;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.event.Level;
@@ -19,6 +20,7 @@ public final class LoggingNotifier implements AlertNotifier {
 
   private final Logger logger;
   private final AlertSeverity minSeverity;
+  private final Set<String> sources;
 
   /** Logs every alert to the {@code io.amptalk.monitoring.alerts} logger. */
   public LoggingNotifier() {
@@ -27,8 +29,14 @@ public final class LoggingNotifier implements AlertNotifier {
 
   /** Logs alerts of {@code minSeverity} or worse. */
   public LoggingNotifier(AlertSeverity minSeverity) {
+    this(minSeverity, Set.of());
+  }
+
+  /** Logs alerts of {@code minSeverity} or worse from {@code sources} (all when empty). */
+  public LoggingNotifier(AlertSeverity minSeverity, Set<String> sources) {
     this.logger = LoggerFactory.getLogger(LOGGER_NAME);
     this.minSeverity = Objects.requireNonNull(minSeverity, "minSeverity");
+    this.sources = Set.copyOf(sources);
   }
 
   @Override
@@ -76,12 +84,20 @@ public final class LoggingNotifier implements AlertNotifier {
   }
 
   @Override
+  public Set<String> sources() {
+    return sources;
+  }
+
+  @Override
   public boolean sendsResolved() {
     return true;
   }
 
   @Override
   public String toString() {
-    return "LoggingNotifier{minSeverity=" + minSeverity + "}";
+    return "LoggingNotifier{minSeverity="
+        + minSeverity
+        + (sources.isEmpty() ? "" : ", sources=" + sources)
+        + "}";
   }
 }

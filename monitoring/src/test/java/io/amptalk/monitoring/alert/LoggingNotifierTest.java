@@ -75,4 +75,14 @@ class LoggingNotifierTest extends AlertNotifierContract {
     assertThat(notifier.accepts(alert(AlertSeverity.ERROR, Alert.State.FIRING))).isTrue();
     assertThat(notifier.toString()).isEqualTo("LoggingNotifier{minSeverity=ERROR}");
   }
+
+  @Test
+  void sources_filter() {
+    LoggingNotifier notifier =
+        new LoggingNotifier(AlertSeverity.INFO, java.util.Set.of("database"));
+
+    assertThat(notifier.accepts(alert(AlertSeverity.CRITICAL, Alert.State.FIRING))).isFalse();
+    assertThat(notifier.toString())
+        .isEqualTo("LoggingNotifier{minSeverity=INFO, sources=[database]}");
+  }
 }
