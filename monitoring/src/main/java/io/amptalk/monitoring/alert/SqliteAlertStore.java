@@ -342,6 +342,15 @@ public final class SqliteAlertStore implements AlertStore {
             insert.setLong(5, epochNanos(when));
             insert.executeUpdate();
           }
+          // Bounded like history, so an outage during a storm cannot fill the disk: the oldest
+          // dead letters go first (every one was counted in the alert metrics when it failed).
+          try (PreparedStatement trim =
+              connection.prepareStatement(
+                  "DELETE FROM dead_letters WHERE key IN (SELECT key FROM dead_letters"
+                      + " ORDER BY time_ns DESC, key DESC LIMIT -1 OFFSET ?)")) {
+            trim.setInt(1, maxHistorySize);
+            trim.executeUpdate();
+          }
           return null;
         });
   }

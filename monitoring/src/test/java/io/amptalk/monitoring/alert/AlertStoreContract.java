@@ -350,6 +350,21 @@ abstract class AlertStoreContract {
   }
 
   @Test
+  void deadLetters_areBoundedLikeHistory_oldestGoFirst() {
+    AlertStore store = store(3);
+    List<Delivery> deliveries = new java.util.ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      Delivery delivery = Delivery.of("webhook", alert("d" + i));
+      deliveries.add(delivery);
+      store.deadLetter(delivery, "failed " + i, T0.plusSeconds(i));
+    }
+
+    assertThat(store.deadLetters())
+        .extracting(DeadLetter::error)
+        .containsExactly("failed 2", "failed 3", "failed 4");
+  }
+
+  @Test
   void deadLetter_notPending_isStillKept() {
     AlertStore store = store(10);
     Delivery a = Delivery.of("webhook", alert("a"));
