@@ -1,0 +1,310 @@
+#!/usr/bin/env bash
+# End-to-end: the deployment files of deploy/ checked by the real tools.
+#  1. promtool check config / check rules / test rules (alert-rules.test.yml), amtool check-config
+#     and amtool's routing of each severity; the dashboard JSON and the YAML of the compose and
+#     Grafana provisioning files parse (YAML only when /usr/bin/python3 has its yaml module).
+#  2. The agent runs in demo mode; a real Alertmanager loads deploy/alertmanager/alertmanager.yml;
+#     a real Prometheus runs deploy/prometheus/prometheus.yml (with alert-rules.yml), rewritten
+#     only to scrape and evaluate every 1 s and to point at the agent's and Alertmanager's ports.
+#  3. After ~25 s of data: every alert rule is loaded and evaluates with health "ok", carries a
+#     severity and summary/description; every rule expression and every dashboard panel
+#     expression is answered by GET /api/v1/query without error; every metric they name is one the
+#     agent exports; the dashboard's main panels return data.
+# Needs agent/target/amptalk-monitor.jar (built by `mvn verify`), prometheus, promtool,
+# prometheus-alertmanager, amtool, jq, curl, java and /usr/bin/python3 (for a free port).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+log() { echo "e2e-deploy: $*"; }
+fail() { echo "e2e-deploy: FAIL: $*" >&2; exit 1; }
+
+work=$(mktemp -d)
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+# On failure, show what the servers said.
+dump() {
+  for f in agent.err prometheus.log am.log; do
+    [ -s "$work/$f" ] || continue
+    echo "--- $f (last 20 lines)" >&2
+    tail -n 20 "$work/$f" >&2 || true
+  done
+}
+
+for tool in prometheus promtool prometheus-alertmanager amtool jq curl java /usr/bin/python3; do
+  command -v "$tool" >/dev/null \
+    || fail "$tool is missing (apt-get install prometheus prometheus-alertmanager jq curl python3)"
+done
+jar=agent/target/amptalk-monitor.jar
+[ -f "$jar" ] || fail "$jar is missing: run mvn verify first"
+prom_yml=deploy/prometheus/prometheus.yml
+rules_yml=deploy/prometheus/alert-rules.yml
+rules_test=deploy/prometheus/alert-rules.test.yml
+am_yml=deploy/alertmanager/alertmanager.yml
+dashboard=deploy/grafana/dashboards/amptalk.json
+for f in "$prom_yml" "$rules_yml" "$rules_test" "$am_yml" "$dashboard" deploy/compose.yml deploy/agent.Dockerfile \
+  deploy/grafana/provisioning/datasources/prometheus.yml deploy/grafana/provisioning/dashboards/amptalk.yml; do
+  [ -f "$f" ] || fail "$f is missing"
+done
+
+oneline() { printf '%s' "$1" | tr '\n' ' ' | tr -s ' '; }
+free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+# The agent first: it needs 20-30 s of demo data for the rate() windows, the static checks run
+# meanwhile.
+java -jar "$jar" --host 127.0.0.1 --port 0 --demo --service-name amptalk --data-dir "$work/agent-data" \
+  >"$work/agent.out" 2>"$work/agent.err" &
+pids+=($!)
+agent_pid=$!
+agent_started=$SECONDS
+
+# --- 1. The real tools' own checks -------------------------------------------------------------
+
+# run_tool WHAT CMD...: runs a checker quietly; on failure shows its output and fails.
+run_tool() {
+  local what=$1
+  shift
+  "$@" >"$work/tool.out" 2>&1 || { cat "$work/tool.out" >&2; fail "$what (above)"; }
+}
+# promtool resolves rule_files relative to the config: alert-rules.yml sits next to prometheus.yml.
+run_tool "promtool check config refused $prom_yml" promtool check config "$prom_yml"
+log "promtool check config: $prom_yml is valid, with its rule files"
+run_tool "promtool check rules refused $rules_yml" promtool check rules "$rules_yml"
+rule_count=$(grep -cE '^[[:space:]]*-[[:space:]]*alert:' "$rules_yml")
+log "promtool check rules: $rules_yml is valid ($(sed -n 's/.*SUCCESS: \([0-9]*\) rules found.*/\1/p' "$work/tool.out") rules, $rule_count alerts)"
+run_tool "promtool test rules: the alert rules' unit tests failed" promtool test rules "$rules_test"
+log "promtool test rules: $rules_test passes ($(grep -c '^  - name:' "$rules_test") tests: each alert fires when it should, with its labels and annotations)"
+run_tool "amtool check-config refused $am_yml" amtool check-config "$am_yml"
+log "amtool check-config: $am_yml is valid"
+for route in severity=critical:oncall-webhook severity=warning:team-webhook severity=info:blackhole alertname=Other:team-webhook; do
+  run_tool "amtool: an alert with ${route%%:*} is not routed to ${route#*:}" \
+    amtool config routes test --config.file="$am_yml" --verify.receivers="${route#*:}" "${route%%:*}"
+done
+log "amtool config routes test: critical -> oncall-webhook, warning -> team-webhook, info -> blackhole, others -> team-webhook"
+
+jq -e . "$dashboard" >/dev/null 2>"$work/jq.err" || { cat "$work/jq.err" >&2; fail "$dashboard is not valid JSON"; }
+jq -e '(.schemaVersion | type == "number") and (.uid | type == "string") and (.panels | length > 0)' "$dashboard" >/dev/null \
+  || fail "$dashboard lacks schemaVersion, uid or panels"
+dup=$(jq -r '[.. | objects | select(has("gridPos")) | .id] | group_by(.) | map(select(length > 1) | .[0]) | join(",")' "$dashboard")
+[ -z "$dup" ] || fail "$dashboard: panel ids $dup are used twice"
+nods=$(jq -r '.. | objects | select(.targets? | type == "array") | select((.datasource.uid // "") | IN("${datasource}", "prometheus") | not) | .title' "$dashboard")
+[ -z "$nods" ] || fail "$dashboard: panels without the Prometheus data source (\${datasource} or uid prometheus): $nods"
+log "$dashboard: valid JSON, schemaVersion $(jq .schemaVersion "$dashboard"), $(jq '[.. | objects | select(.targets? | type == "array")] | length' "$dashboard") panels with queries"
+
+# compose and the Grafana provisioning files: no YAML parser among the Debian tools above, so
+# Python's when it is there (Debian's python3-yaml).
+if /usr/bin/python3 -c 'import yaml' 2>/dev/null; then
+  /usr/bin/python3 - >"$work/yaml.out" 2>&1 <<'PY' || { cat "$work/yaml.out" >&2; fail "deploy/ YAML check (above)"; }
+import os, sys, yaml
+os.chdir("deploy")
+problems = []
+docs = {}
+for path in ["compose.yml", "grafana/provisioning/datasources/prometheus.yml",
+             "grafana/provisioning/dashboards/amptalk.yml"]:
+    try:
+        docs[path] = yaml.safe_load(open(path))
+    except yaml.YAMLError as e:
+        sys.exit(f"{path} is not valid YAML: {e}")
+compose = docs["compose.yml"]
+services = compose.get("services") or {}
+for name in ["agent", "prometheus", "alertmanager", "grafana"]:
+    if name not in services:
+        problems.append(f"compose.yml: no service '{name}'")
+build = (services.get("agent") or {}).get("build") or {}
+dockerfile = os.path.join(build.get("context", "."), build.get("dockerfile", "Dockerfile"))
+if not os.path.isfile(dockerfile):
+    problems.append(f"compose.yml: the agent's Dockerfile {dockerfile} does not exist")
+mounts = {}
+for name, svc in services.items():
+    for vol in svc.get("volumes") or []:
+        src, dst = vol.split(":")[:2]
+        mounts[(name, dst)] = src
+        if src.startswith(".") and not os.path.exists(src):
+            problems.append(f"compose.yml: service {name} mounts {src}, which does not exist")
+provider_path = docs["grafana/provisioning/dashboards/amptalk.yml"]["providers"][0]["options"]["path"]
+if ("grafana", provider_path) not in mounts:
+    problems.append(f"compose.yml: grafana does not mount the dashboards at {provider_path}")
+uids = [d.get("uid") for d in docs["grafana/provisioning/datasources/prometheus.yml"]["datasources"]]
+if "prometheus" not in uids:
+    problems.append("the Grafana data source does not have uid 'prometheus'")
+if problems:
+    sys.exit("\n".join(problems))
+print(f"{len(docs)} files, {len(services)} services, {len(mounts)} mounts")
+PY
+  log "compose.yml and the Grafana provisioning files: valid YAML, their mounts and Dockerfile exist ($(cat "$work/yaml.out"))"
+else
+  log "NOTE: /usr/bin/python3 has no yaml module (apt-get install python3-yaml): compose.yml and the Grafana provisioning files were not parsed"
+fi
+
+# --- 2. The agent, Alertmanager and Prometheus running the deploy/ files -----------------------
+
+port=""
+for _ in $(seq 1 100); do
+  port=$(sed -n 's#.*serving metrics at http://127.0.0.1:\([0-9]*\)/metrics.*#\1#p' "$work/agent.out")
+  [ -n "$port" ] && break
+  kill -0 "$agent_pid" 2>/dev/null || { dump; fail "agent exited"; }
+  sleep 0.2
+done
+[ -n "$port" ] || { dump; fail "agent did not print its URL"; }
+log "agent (demo mode) serves http://127.0.0.1:$port/metrics"
+
+am_port=$(free_port)
+am="http://127.0.0.1:$am_port"
+prometheus-alertmanager --config.file="$am_yml" --storage.path="$work/am" \
+  --web.listen-address="127.0.0.1:$am_port" --cluster.listen-address= >"$work/am.log" 2>&1 &
+pids+=($!)
+am_pid=$!
+ready=""
+for _ in $(seq 1 100); do
+  curl -fsS --max-time 1 "$am/-/ready" >/dev/null 2>&1 && { ready=yes; break; }
+  kill -0 "$am_pid" 2>/dev/null || { dump; fail "Alertmanager exited with $am_yml"; }
+  sleep 0.2
+done
+[ -n "$ready" ] || { dump; fail "Alertmanager not ready at $am after 20 s"; }
+log "Alertmanager runs $am_yml at $am"
+
+# prometheus.yml as shipped, but every 1 s and at the ports of this run; alert-rules.yml next to it.
+mkdir -p "$work/prom"
+cp "$rules_yml" "$work/prom/"
+sed -e "s#localhost:8000#127.0.0.1:$port#" -e "s#localhost:9093#127.0.0.1:$am_port#" \
+  -e 's#\(scrape_interval:\).*#\1 1s#' -e 's#\(evaluation_interval:\).*#\1 1s#' \
+  "$prom_yml" >"$work/prom/prometheus.yml"
+grep -q "'127.0.0.1:$port'" "$work/prom/prometheus.yml" && grep -q "'127.0.0.1:$am_port'" "$work/prom/prometheus.yml" \
+  && ! grep -q 'localhost:' "$work/prom/prometheus.yml" && grep -q 'evaluation_interval: 1s' "$work/prom/prometheus.yml" \
+  || fail "cannot derive the test config from $prom_yml: expected targets 'localhost:8000' and 'localhost:9093' and a global evaluation_interval"
+run_tool "promtool check config refused the derived config" promtool check config "$work/prom/prometheus.yml"
+prom_port=$(free_port)
+prometheus --config.file="$work/prom/prometheus.yml" --storage.tsdb.path="$work/prom/data" \
+  --web.listen-address="127.0.0.1:$prom_port" >"$work/prometheus.log" 2>&1 &
+pids+=($!)
+prom_pid=$!
+api="http://127.0.0.1:$prom_port/api/v1"
+
+# query EXPR: the JSON answer of an instant query (also on 4xx/5xx, which carry the error).
+query() { curl -sS --max-time 10 --get --data-urlencode "query=$1" "$api/query"; }
+
+up=""
+for _ in $(seq 1 60); do
+  kill -0 "$prom_pid" 2>/dev/null || { dump; fail "Prometheus exited"; }
+  up=$(query 'up{job="amptalk"}' 2>/dev/null | jq -r '.data.result[0].value[1] // empty' || true)
+  [ "$up" = "1" ] && break
+  sleep 0.5
+done
+if [ "$up" != "1" ]; then
+  curl -sS "$api/targets" | jq '.data.activeTargets[] | {scrapeUrl, health, lastError}' >&2 || true
+  dump
+  fail "Prometheus reports up=${up:-none} for job amptalk"
+fi
+log "Prometheus $(prometheus --version 2>&1 | head -n 1 | awk '{print $3}') runs $prom_yml (every 1 s, at this run's ports) and scrapes the agent: up == 1"
+
+ams=$(curl -fsS "$api/alertmanagers" | jq -r '.data.activeAlertmanagers[].url')
+echo "$ams" | grep -q "127.0.0.1:$am_port/" || fail "Prometheus does not send to the Alertmanager of prometheus.yml (active: ${ams:-none})"
+log "Prometheus sends its alerts to the Alertmanager: $ams"
+
+wait_for=$((agent_started + 25 - SECONDS))
+if [ "$wait_for" -gt 0 ]; then
+  log "letting the demo agent run ${wait_for} s more, so that the rate() windows have data"
+  sleep "$wait_for"
+fi
+
+# --- 3. Every expression through the query API -------------------------------------------------
+
+# metric_names EXPR: the metric names an expression selects, one a line. Strings, label matchers,
+# ranges and by/without/on/ignoring/group_* lists are removed first; of the words left, those
+# followed by a parenthesis are functions, those starting with a digit numbers or durations, and
+# the rest keywords or metric names.
+metric_names() {
+  printf '%s\n' "$1" | tr '\n' ' ' |
+    sed -E -e 's/"([^"\\]|\\.)*"//g' -e 's/\{[^}]*\}//g' -e 's/\[[^]]*\]//g' \
+      -e 's/(^|[^a-zA-Z0-9_:])(by|without|on|ignoring|group_left|group_right)[[:space:]]*\([^)]*\)/\1/g' \
+      -e 's/[[:space:]]+\(/(/g' |
+    grep -oE '[a-zA-Z0-9_:.]+\(?' | grep -xE '[a-zA-Z_:][a-zA-Z0-9_:]*' |
+    grep -vxE 'and|or|unless|bool|offset|inf|nan|Inf|NaN|atan2' | sort -u || true
+}
+# Metrics that appear only after their first event: an alert, a notification, a collection.
+event_only='alerts_raised_total|alert_notifications_total|jvm_gc_duration_seconds_(bucket|sum|count)'
+curl -fsS "$api/label/__name__/values" | jq -r '.data[]' >"$work/names.txt"
+: >"$work/used-names.txt"
+
+# check_expr WHAT EXPR: evaluates EXPR, fails on an error, prints a line; leaves the number of
+# series in $series.
+checked=0
+check_expr() {
+  local what=$1 expr=$2 answer
+  answer=$(query "$expr") || fail "$what: the query API did not answer"
+  [ "$(echo "$answer" | jq -r '.status // empty')" = "success" ] \
+    || fail "$what: Prometheus refused '$(oneline "$expr")': $(echo "$answer" | jq -r '(.errorType // "?") + ": " + (.error // .)')"
+  series=$(echo "$answer" | jq '.data.result | if type == "array" then length else 1 end')
+  checked=$((checked + 1))
+  local name
+  for name in $(metric_names "$expr"); do
+    grep -qxF "$name" "$work/names.txt" && { echo "$name" >>"$work/used-names.txt"; continue; }
+    echo "$name" | grep -qxE "$event_only" && { echo "$name (after its first event)" >>"$work/used-names.txt"; continue; }
+    fail "$what: '$(oneline "$expr")' names $name, which the agent does not export (a typo?)"
+  done
+}
+
+# The rules, as Prometheus loaded them (promtool cannot list them): each evaluated, healthy.
+rules=""
+for _ in $(seq 1 20); do
+  rules=$(curl -fsS "$api/rules?type=alert" | jq -c '[.data.groups[].rules[]]')
+  [ "$(echo "$rules" | jq '[.[] | select(.health == "unknown")] | length')" = "0" ] && break
+  sleep 0.5
+done
+loaded=$(echo "$rules" | jq length)
+[ "$loaded" = "$rule_count" ] || fail "Prometheus loaded $loaded alert rules, $rules_yml has $rule_count"
+for i in $(seq 0 $((loaded - 1))); do
+  rule=$(echo "$rules" | jq -c ".[$i]")
+  name=$(echo "$rule" | jq -r .name)
+  health=$(echo "$rule" | jq -r .health)
+  [ "$health" = "ok" ] && [ -z "$(echo "$rule" | jq -r '.lastError // empty')" ] \
+    || fail "rule $name has health '$health': $(echo "$rule" | jq -r '.lastError // "never evaluated"')"
+  echo "$rule" | jq -e '(.labels.severity | IN("critical", "warning", "info"))
+      and ((.annotations.summary // "") != "") and ((.annotations.description // "") != "")' >/dev/null \
+    || fail "rule $name needs a severity label (critical, warning or info) and summary and description annotations"
+  check_expr "rule $name" "$(echo "$rule" | jq -r .query)"
+  log "rule $name ($(echo "$rule" | jq -r .labels.severity)): health ok, state $(echo "$rule" | jq -r .state), query answered with $series series"
+done
+rules_checked=$checked
+
+# The dashboard: every target's expr, with Grafana's interval variables as Grafana would fill them.
+main_panels=("Request rate by route" "Latency p50 / p95 / p99" "CPU utilization" "Memory utilization" "Health per check")
+for title in "${main_panels[@]}"; do
+  jq -e --arg t "$title" 'any(.. | objects | select(.targets? | type == "array"); .title == $t)' "$dashboard" >/dev/null \
+    || fail "$dashboard has no panel titled '$title' (a main panel of this check)"
+done
+jq -c '.. | objects | select(.targets? | type == "array") | .title as $t
+       | .targets[] | select(.expr != null) | {title: $t, ref: .refId, expr}' "$dashboard" >"$work/targets.jsonl"
+total=$(jq '[.. | .expr? // empty] | length' "$dashboard")
+[ "$(wc -l <"$work/targets.jsonl")" = "$total" ] \
+  || fail "$dashboard has $total exprs but only $(wc -l <"$work/targets.jsonl") in panel targets"
+while IFS= read -r target; do
+  title=$(echo "$target" | jq -r .title)
+  what="panel '$title' $(echo "$target" | jq -r .ref)"
+  expr=$(echo "$target" | jq -r .expr | sed -e 's/\$__rate_interval/1m/g' -e 's/\$__interval/15s/g' -e 's/\$__range/1h/g')
+  case "$expr" in *'$'*) fail "$what uses a template variable this check cannot fill: '$(oneline "$expr")'" ;; esac
+  check_expr "$what" "$expr"
+  main=""
+  for m in "${main_panels[@]}"; do [ "$m" = "$title" ] && main=yes; done
+  if [ -n "$main" ]; then
+    for _ in $(seq 1 20); do
+      [ "$series" -gt 0 ] && break
+      sleep 0.5
+      check_expr "$what" "$expr"
+      checked=$((checked - 1))
+    done
+    [ "$series" -gt 0 ] || { dump; fail "$what (a main panel) returns no data: '$(oneline "$expr")'"; }
+    log "$what: answered with $series series (main panel: has data)"
+  else
+    log "$what: answered with $series series"
+  fi
+done <"$work/targets.jsonl"
+panels_checked=$((checked - rules_checked))
+
+log "metrics named by the rules and the dashboard, all exported by the agent: $(sort -u "$work/used-names.txt" | paste -sd, - | sed 's/,/, /g')"
+log "$rules_checked rule expressions and $panels_checked dashboard expressions evaluated by Prometheus without error"
+log "OK ($SECONDS s)"
