@@ -2,6 +2,10 @@ package io.amptalk.monitoring.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.amptalk.monitoring.alert.Alert;
+import io.amptalk.monitoring.alert.AlertQuery;
+import io.amptalk.monitoring.alert.AlertSeverity;
+import io.amptalk.monitoring.alert.SqliteAlertStore;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -9,23 +13,29 @@ import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
+/** The command line in-process: parsing, errors and the one-shot commands. */
 class AgentTest {
 
-  private record Run(int exitCode, String err) {}
+  private record Run(int exitCode, String out, String err) {}
 
   private static Run run(String... args) {
     PrintStream originalErr = System.err;
     ByteArrayOutputStream err = new ByteArrayOutputStream();
+    StringWriter out = new StringWriter();
     StringWriter usage = new StringWriter();
     System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
     try {
-      CommandLine commandLine = new CommandLine(new Agent());
+      CommandLine commandLine = Agent.commandLine();
+      commandLine.setOut(new PrintWriter(out));
       commandLine.setErr(new PrintWriter(usage));
       int code = commandLine.execute(args);
-      return new Run(code, err.toString(StandardCharsets.UTF_8) + usage);
+      return new Run(code, out.toString(), err.toString(StandardCharsets.UTF_8) + usage);
     } finally {
       System.setErr(originalErr);
     }
@@ -60,6 +70,16 @@ class AgentTest {
   }
 
   @Test
+  void runSubcommand_invalidOptionValue_exits2LikeTheDefault() {
+    Run run = run("run", "--port", "70000");
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err())
+        .isEqualTo(
+            "amptalk-monitor: prometheusPort must be 0..65535, was 70000" + System.lineSeparator());
+  }
+
+  @Test
   void zeroCollectInterval_exits2() {
     Run run = run("--collect-interval", "PT0S");
 
@@ -76,5 +96,127 @@ class AgentTest {
 
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.err()).startsWith("Invalid value for option '--port': 'eighty' is not an int");
+  }
+
+  @Test
+  void unparsableDuration_exits2NamingTheFormat() {
+    Run run = run("demo", "--check-interval", "15s");
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err())
+        .startsWith(
+            "Invalid value for option '--check-interval': '15s' is not an ISO-8601 duration such"
+                + " as PT1S, PT500MS or PT15M");
+  }
+
+  @Test
+  void optionBeforeSubcommand_exits2AskingToMoveIt() {
+    Run run = run("--data-dir", "elsewhere", "--port", "0", "alert", "--title", "T");
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err())
+        .startsWith(
+            "Options go after the command: --data-dir, --port given before 'alert'; see"
+                + " 'amptalk-monitor alert --help'");
+  }
+
+  @Test
+  void optionBeforeCheck_exits3AsANagiosPluginDoes() {
+    Run run = run("--port", "0", "check");
+
+    assertThat(run.exitCode()).isEqualTo(3);
+    assertThat(run.err())
+        .startsWith(
+            "Options go after the command: --port given before 'check'; see 'amptalk-monitor"
+                + " check --help'"
+                + System.lineSeparator()
+                + "Usage: amptalk-monitor check ");
+  }
+
+  @Test
+  void check_badOption_exits3AsANagiosPluginDoes() {
+    Run run = run("check", "--collect-interval", "soon");
+
+    assertThat(run.exitCode()).isEqualTo(3);
+    assertThat(run.err())
+        .startsWith(
+            "Invalid value for option '--collect-interval': 'soon' is not an ISO-8601 duration");
+  }
+
+  @Test
+  void check_collectIntervalPastNagiosTimeout_unknown() {
+    Run run = run("check", "--collect-interval", "PT1M");
+
+    assertThat(run.exitCode()).isEqualTo(3);
+    assertThat(run.out())
+        .isEqualTo(
+            "AMPTALK UNKNOWN - --collect-interval must be at most PT15S (Nagios stops a plugin"
+                + " after 60 s), was PT1M"
+                + System.lineSeparator());
+  }
+
+  @Test
+  void check_unknownOption_exits3() {
+    Run run = run("check", "--port", "8000");
+
+    assertThat(run.exitCode()).isEqualTo(3);
+    assertThat(run.err()).startsWith("Unknown options: '--port', '8000'");
+  }
+
+  @Test
+  void alert_badSeverity_exits2WithTheParsersMessage() {
+    Run run = run("alert", "--title", "T", "--severity", "loud");
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err())
+        .startsWith(
+            "Invalid value for option '--severity': severity must be one of info, warning, error,"
+                + " critical, was 'loud'");
+  }
+
+  @Test
+  void alert_noTitle_exits2() {
+    Run run = run("alert");
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).startsWith("Missing required option: '--title=<text>'");
+  }
+
+  @Test
+  void alert_raisesOneAlert_printsItsIdAndKeepsItInTheStore(@TempDir Path dir) {
+    Path data = dir.resolve("data");
+
+    Run run =
+        run(
+            "alert",
+            "--title",
+            "Disk almost full",
+            "--message",
+            "92% used",
+            "--severity",
+            "critical",
+            "--source",
+            "ops",
+            "--service-name",
+            "svc",
+            "--data-dir",
+            data.toString());
+
+    assertThat(run.exitCode()).isEqualTo(0);
+    String id = run.out().strip();
+    assertThat(id).matches("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
+    try (SqliteAlertStore store = SqliteAlertStore.open(data.resolve("alerts.db"), 10)) {
+      List<Alert> history = store.history(new AlertQuery(10, null, null, null, null));
+      assertThat(history).hasSize(1);
+      Alert alert = history.get(0);
+      assertThat(alert.id()).isEqualTo(id);
+      assertThat(alert.title()).isEqualTo("Disk almost full");
+      assertThat(alert.message()).isEqualTo("92% used");
+      assertThat(alert.severity()).isEqualTo(AlertSeverity.CRITICAL);
+      assertThat(alert.source()).isEqualTo("ops");
+      assertThat(alert.service()).isEqualTo("svc");
+      assertThat(store.pending()).isEmpty();
+      assertThat(store.deadLetters()).isEmpty();
+    }
   }
 }

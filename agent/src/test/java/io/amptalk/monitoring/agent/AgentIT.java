@@ -1,0 +1,385 @@
+package io.amptalk.monitoring.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.amptalk.monitoring.alert.Alert;
+import io.amptalk.monitoring.alert.AlertQuery;
+import io.amptalk.monitoring.alert.AlertSeverity;
+import io.amptalk.monitoring.alert.SqliteAlertStore;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The agent as a user runs it: the built jar ({@code target/amptalk-monitor.jar}, made in the
+ * package phase) started as a child JVM, probed over HTTP, and stopped with SIGTERM.
+ */
+class AgentIT {
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
+  private static final Duration ONE_SHOT_TIMEOUT = Duration.ofSeconds(30);
+  private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
+  private static final Pattern PORT =
+      Pattern.compile("serving metrics at http://127\\.0\\.0\\.1:(\\d+)/metrics");
+  private static final String UUID =
+      "[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}";
+
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final List<Process> started = new ArrayList<>();
+
+  @TempDir Path dir;
+
+  /** A started agent: its process and where its output goes. */
+  private record Child(Process process, Path out, Path err) {
+    String stdout() throws IOException {
+      return Files.readString(out, StandardCharsets.UTF_8);
+    }
+
+    String stderr() throws IOException {
+      return Files.readString(err, StandardCharsets.UTF_8);
+    }
+
+    /** Waits for the exit; fails (and kills it) if it does not come in time. */
+    int exitCode(Duration timeout) throws InterruptedException, IOException {
+      boolean exited = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      if (!exited) {
+        process.destroyForcibly();
+      }
+      assertThat(exited)
+          .as("exited within %s; stdout:%n%s%nstderr:%n%s", timeout, stdout(), stderr())
+          .isTrue();
+      return process.exitValue();
+    }
+  }
+
+  private static Path jar() {
+    String configured = System.getProperty("amptalk.agent.jar");
+    Path jar =
+        configured != null
+            ? Path.of(configured)
+            : Path.of(System.getProperty("user.dir"), "target", "amptalk-monitor.jar");
+    assertThat(jar).as("the agent jar, built in the package phase").isRegularFile();
+    return jar;
+  }
+
+  private Child start(Map<String, String> environment, String... args) throws IOException {
+    Path run = Files.createTempDirectory(dir, "run");
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-jar");
+    command.add(jar().toString());
+    command.addAll(List.of(args));
+    ProcessBuilder builder =
+        new ProcessBuilder(command)
+            .directory(run.toFile())
+            .redirectOutput(run.resolve("stdout.txt").toFile())
+            .redirectError(run.resolve("stderr.txt").toFile());
+    builder.environment().remove("AMPTALK_API_TOKEN");
+    builder.environment().putAll(environment);
+    Process process = builder.start();
+    started.add(process);
+    return new Child(process, run.resolve("stdout.txt"), run.resolve("stderr.txt"));
+  }
+
+  private Child start(String... args) throws IOException {
+    return start(Map.of(), args);
+  }
+
+  @AfterEach
+  void killLeftovers() {
+    started.forEach(Process::destroyForcibly);
+  }
+
+  /** The port the agent printed; fails at once if it exits instead. */
+  private static int awaitPort(Child agent) {
+    return await()
+        .atMost(START_TIMEOUT)
+        .pollInterval(Duration.ofMillis(50))
+        .failFast("the agent exited before printing its port", () -> !agent.process().isAlive())
+        .until(
+            () -> {
+              Matcher matcher = PORT.matcher(agent.stdout());
+              return matcher.find()
+                  ? Optional.of(Integer.parseInt(matcher.group(1)))
+                  : Optional.<Integer>empty();
+            },
+            Optional::isPresent)
+        .orElseThrow();
+  }
+
+  private HttpResponse<String> get(int port, String path, String... headers) throws Exception {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .timeout(Duration.ofSeconds(10));
+    if (headers.length > 0) {
+      request.headers(headers);
+    }
+    return http.send(request.GET().build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private HttpResponse<String> post(int port, String path, String json, String... headers)
+      throws Exception {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .timeout(Duration.ofSeconds(10))
+            .header("Content-Type", "application/json");
+    if (headers.length > 0) {
+      request.headers(headers);
+    }
+    return http.send(
+        request.POST(HttpRequest.BodyPublishers.ofString(json)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static String contentType(HttpResponse<?> response) {
+    return response.headers().firstValue("Content-Type").orElse("");
+  }
+
+  private static void assertPortFree(int port) throws IOException {
+    try (ServerSocket socket = new ServerSocket(port, 50, InetAddress.getByName("127.0.0.1"))) {
+      assertThat(socket.getLocalPort()).isEqualTo(port);
+    }
+  }
+
+  /** SIGTERM (Process.destroy on Unix); the JVM exits 143 once the shutdown hook has run. */
+  private static void stopWithSigterm(Child agent, int port) throws Exception {
+    agent.process().destroy();
+    assertThat(agent.exitCode(STOP_TIMEOUT)).isEqualTo(143);
+    assertThat(agent.stdout()).contains("amptalk-monitor: stopping", "amptalk-monitor: stopped");
+    assertPortFree(port);
+  }
+
+  @Test
+  void noConfig_servesEveryEndpoint_thenStopsOnSigterm() throws Exception {
+    Path data = dir.resolve("data");
+    Child agent = start("--host", "127.0.0.1", "--port", "0", "--data-dir", data.toString());
+    int port = awaitPort(agent);
+
+    assertThat(agent.stdout())
+        .contains("status page at http://127.0.0.1:" + port + "/")
+        .contains("checking [cpu, memory, disk] every PT15S; alert history in " + data);
+    assertThat(agent.stderr())
+        .contains(
+            "amptalk-monitor: warning: no API token (--api-token or AMPTALK_API_TOKEN), so POST"
+                + " /alerts is disabled");
+
+    HttpResponse<String> page = get(port, "/");
+    assertThat(page.statusCode()).isEqualTo(200);
+    assertThat(contentType(page)).startsWith("text/html");
+    assertThat(page.body()).contains("<html");
+
+    HttpResponse<String> metrics = get(port, "/metrics");
+    assertThat(metrics.statusCode()).isEqualTo(200);
+    assertThat(metrics.body()).contains("app_health_status");
+
+    HttpResponse<String> health = get(port, "/health");
+    assertThat(health.statusCode()).isIn(200, 503);
+    assertThat(contentType(health)).contains("json");
+    assertThat(health.body()).startsWith("{").contains("\"checks\"", "\"cpu\"", "\"disk\"");
+
+    assertThat(get(port, "/health/live").statusCode()).isEqualTo(200);
+
+    HttpResponse<String> ready = get(port, "/health/ready");
+    assertThat(ready.statusCode()).isIn(200, 503);
+    assertThat(contentType(ready)).contains("json");
+
+    HttpResponse<String> alerts = get(port, "/alerts");
+    assertThat(alerts.statusCode()).isEqualTo(200);
+    assertThat(contentType(alerts)).contains("json");
+    assertThat(alerts.body()).startsWith("{").contains("\"alerts\"");
+
+    HttpResponse<String> refused = post(port, "/alerts", "{\"title\":\"T\"}");
+    assertThat(refused.statusCode()).isEqualTo(403);
+
+    HttpResponse<String> system = get(port, "/api/system");
+    assertThat(system.statusCode()).isEqualTo(200);
+    assertThat(contentType(system)).contains("json");
+    assertThat(system.body()).startsWith("{").contains("\"snapshot\"");
+
+    assertThat(get(port, "/nope").statusCode()).isEqualTo(404);
+
+    stopWithSigterm(agent, port);
+    assertThat(data.resolve("alerts.db")).isRegularFile();
+  }
+
+  @Test
+  void demo_withTokenFromEnvironment_acceptsAlertsAndRecordsTraffic() throws Exception {
+    Child agent =
+        start(
+            Map.of("AMPTALK_API_TOKEN", "s3cret"),
+            "demo",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            "0",
+            "--data-dir",
+            dir.resolve("data").toString());
+    int port = awaitPort(agent);
+    String bearer = "Bearer s3cret";
+
+    assertThat(post(port, "/alerts", "{\"title\":\"T\"}").statusCode()).isEqualTo(401);
+    HttpResponse<String> raised =
+        post(
+            port,
+            "/alerts",
+            "{\"title\":\"From outside\",\"severity\":\"error\"}",
+            "Authorization",
+            bearer);
+    assertThat(raised.statusCode()).isEqualTo(201);
+    assertThat(get(port, "/alerts").statusCode()).isEqualTo(401);
+    HttpResponse<String> alerts = get(port, "/alerts", "Authorization", bearer);
+    assertThat(alerts.statusCode()).isEqualTo(200);
+    assertThat(alerts.body()).contains("\"From outside\"");
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThat(get(port, "/metrics").body())
+                    .contains("http_server_request_duration_seconds_count{"));
+    assertThat(agent.stderr()).doesNotContain("POST /alerts is disabled");
+
+    stopWithSigterm(agent, port);
+  }
+
+  @Test
+  void check_printsNagiosOutput_exitCodeMatchesItsState() throws Exception {
+    Child agent = start("check");
+
+    int code = agent.exitCode(ONE_SHOT_TIMEOUT);
+
+    assertThat(code).isBetween(0, 3);
+    String out = agent.stdout();
+    assertThat(out).startsWith("AMPTALK ").contains("|");
+    String[] lines = out.split("\\R");
+    String number = "-?\\d+(\\.\\d+)?";
+    assertThat(lines[0])
+        .matches(
+            "AMPTALK (OK|WARNING|CRITICAL|UNKNOWN) - 3 checks: cpu .*, memory .*, disk .* \\|"
+                + " cpu="
+                + number
+                + "%;75;90 memory="
+                + number
+                + "%;75;90 disk="
+                + number
+                + "%;75;90");
+    String state = lines[0].split(" ")[1];
+    assertThat(code).isEqualTo(List.of("OK", "WARNING", "CRITICAL", "UNKNOWN").indexOf(state));
+    assertThat(lines[1]).matches("NAME +STATUS +MESSAGE +DURATION");
+    assertThat(lines).hasSize(5);
+    assertThat(lines[2]).startsWith("cpu ");
+    assertThat(lines[3]).startsWith("memory ");
+    assertThat(lines[4]).startsWith("disk ").endsWith(" ms");
+  }
+
+  @Test
+  void alert_raisesOne_printsItsIdAndStoresIt() throws Exception {
+    Path data = dir.resolve("data");
+    Child agent =
+        start("alert", "--title", "T", "--severity", "error", "--data-dir", data.toString());
+
+    assertThat(agent.exitCode(ONE_SHOT_TIMEOUT)).isEqualTo(0);
+
+    String id = agent.stdout().strip();
+    assertThat(id).matches(UUID);
+    assertThat(agent.stderr()).contains("[ERROR] T: ");
+    Path db = data.resolve("alerts.db");
+    assertThat(db).isRegularFile();
+    try (SqliteAlertStore store = SqliteAlertStore.open(db, 10)) {
+      List<Alert> history = store.history(new AlertQuery(10, null, null, null, null));
+      assertThat(history).extracting(Alert::id).containsExactly(id);
+      assertThat(history.get(0).severity()).isEqualTo(AlertSeverity.ERROR);
+      assertThat(history.get(0).source()).isEqualTo("cli");
+    }
+  }
+
+  @Test
+  void alert_badSeverity_exits2WithTheParsersMessage() throws Exception {
+    Child agent = start("alert", "--title", "T", "--severity", "loud");
+
+    assertThat(agent.exitCode(ONE_SHOT_TIMEOUT)).isEqualTo(2);
+    assertThat(agent.stderr())
+        .startsWith(
+            "Invalid value for option '--severity': severity must be one of info, warning, error,"
+                + " critical, was 'loud'");
+    assertThat(agent.stdout()).isEmpty();
+  }
+
+  @Test
+  void portOutOfRange_exits2WithTheExactMessage() throws Exception {
+    Child agent = start("--port", "70000");
+
+    assertThat(agent.exitCode(ONE_SHOT_TIMEOUT)).isEqualTo(2);
+    assertThat(agent.stderr())
+        .isEqualTo(
+            "amptalk-monitor: prometheusPort must be 0..65535, was 70000" + System.lineSeparator());
+    assertThat(agent.stdout()).isEmpty();
+  }
+
+  @Test
+  void help_listsOptionsCommandsAndExitCodes() throws Exception {
+    Child agent = start("--help");
+
+    assertThat(agent.exitCode(ONE_SHOT_TIMEOUT)).isEqualTo(0);
+    assertThat(agent.stdout())
+        .startsWith("Usage: amptalk-monitor ")
+        .contains(
+            "--host=<address>",
+            "--port=<port>",
+            "--data-dir=<dir>",
+            "--api-token=<token>",
+            "--check-interval=<duration>",
+            "--demo",
+            "Commands:",
+            "  run ",
+            "  check ",
+            "  alert ",
+            "  demo ",
+            "Exit codes:",
+            "143");
+  }
+
+  @Test
+  void checkHelp_listsOptionsAndNagiosExitCodes() throws Exception {
+    Child agent = start("check", "--help");
+
+    assertThat(agent.exitCode(ONE_SHOT_TIMEOUT)).isEqualTo(0);
+    assertThat(agent.stdout())
+        .startsWith("Usage: amptalk-monitor check ")
+        .contains(
+            "--collect-interval=<duration>",
+            "--help",
+            "Exit codes (Nagios plugin):",
+            "0   OK",
+            "3   UNKNOWN");
+  }
+
+  @ParameterizedTest
+  @CsvSource({"run, --api-token=<token>", "demo, --api-token=<token>", "alert, --severity="})
+  void subcommandHelp_exits0ListingItsOptions(String command, String option) throws Exception {
+    Child agent = start(command, "--help");
+
+    assertThat(agent.exitCode(ONE_SHOT_TIMEOUT)).isEqualTo(0);
+    assertThat(agent.stdout()).startsWith("Usage: amptalk-monitor " + command).contains(option);
+  }
+}
