@@ -1,14 +1,13 @@
 package io.amptalk.monitoring;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
+import io.amptalk.monitoring.http.Exchanges;
 import io.amptalk.monitoring.metrics.SystemSnapshot;
 import io.amptalk.monitoring.metrics.SystemSnapshot.FileSystemUsage;
 import io.amptalk.monitoring.metrics.SystemSnapshot.NetworkIo;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -31,7 +30,7 @@ final class SystemHttpHandler {
     return exchange -> {
       try (exchange) {
         if (!API_PATH.equals(exchange.getRequestURI().getPath())) {
-          send(
+          Exchanges.send(
               exchange,
               404,
               "text/plain; charset=utf-8",
@@ -43,7 +42,7 @@ final class SystemHttpHandler {
         json.put("snapshot", snapshot(monitor.getLatestSnapshot()));
         json.put("healthy", monitor.isHealthy());
         json.put("health_reason", monitor.getHealthReason());
-        send(exchange, 200, "application/json", JSON.writeValueAsBytes(json));
+        Exchanges.send(exchange, 200, "application/json", JSON.writeValueAsBytes(json));
       }
     };
   }
@@ -62,14 +61,14 @@ final class SystemHttpHandler {
       try (exchange) {
         String path = exchange.getRequestURI().getPath();
         if (!"/".equals(path) && !"/index.html".equals(path)) {
-          send(
+          Exchanges.send(
               exchange,
               404,
               "text/plain; charset=utf-8",
               ("Not found: " + path + "\n").getBytes(StandardCharsets.UTF_8));
           return;
         }
-        send(exchange, 200, "text/html; charset=utf-8", page);
+        Exchanges.send(exchange, 200, "text/html; charset=utf-8", page);
       }
     };
   }
@@ -143,18 +142,5 @@ final class SystemHttpHandler {
 
   private static Long value(OptionalLong value) {
     return value.isPresent() ? value.getAsLong() : null;
-  }
-
-  private static void send(HttpExchange exchange, int status, String type, byte[] body)
-      throws IOException {
-    exchange.getResponseHeaders().set("Content-Type", type);
-    exchange.getResponseHeaders().set("Cache-Control", "no-store");
-    boolean head = "HEAD".equals(exchange.getRequestMethod());
-    exchange.sendResponseHeaders(status, head ? -1 : body.length);
-    if (!head) {
-      try (OutputStream out = exchange.getResponseBody()) {
-        out.write(body);
-      }
-    }
   }
 }

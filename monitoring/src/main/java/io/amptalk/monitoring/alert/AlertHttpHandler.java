@@ -4,12 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
+import io.amptalk.monitoring.http.Exchanges;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
@@ -34,7 +33,7 @@ final class AlertHttpHandler implements HttpHandler {
 
   AlertHttpHandler(AlertSystem system, String token) {
     this.system = system;
-    this.token = token == null ? null : ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
+    this.token = token == null ? null : Exchanges.bearer(token);
   }
 
   @Override
@@ -162,9 +161,7 @@ final class AlertHttpHandler implements HttpHandler {
   }
 
   private boolean authorized(HttpExchange exchange) {
-    String given = exchange.getRequestHeaders().getFirst("Authorization");
-    // Constant-time: the comparison must not tell an attacker how much of the token matched.
-    return given != null && MessageDigest.isEqual(token, given.getBytes(StandardCharsets.UTF_8));
+    return Exchanges.bears(exchange, token);
   }
 
   private static Map<String, String> query(String raw) {
@@ -187,15 +184,6 @@ final class AlertHttpHandler implements HttpHandler {
   }
 
   private static void send(HttpExchange exchange, int status, String json) throws IOException {
-    byte[] body = json.getBytes(StandardCharsets.UTF_8);
-    exchange.getResponseHeaders().set("Content-Type", "application/json");
-    exchange.getResponseHeaders().set("Cache-Control", "no-store");
-    boolean head = "HEAD".equals(exchange.getRequestMethod());
-    exchange.sendResponseHeaders(status, head ? -1 : body.length);
-    if (!head) {
-      try (OutputStream out = exchange.getResponseBody()) {
-        out.write(body);
-      }
-    }
+    Exchanges.send(exchange, status, "application/json", json.getBytes(StandardCharsets.UTF_8));
   }
 }

@@ -2,10 +2,9 @@ package io.amptalk.monitoring.health;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
+import io.amptalk.monitoring.http.Exchanges;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -40,7 +39,7 @@ final class HealthHttpHandler implements HttpHandler {
 
   HealthHttpHandler(Supplier<HealthReport> reports, String token) {
     this.reports = reports;
-    this.token = token == null ? null : ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
+    this.token = token == null ? null : Exchanges.bearer(token);
   }
 
   @Override
@@ -49,7 +48,7 @@ final class HealthHttpHandler implements HttpHandler {
       String method = exchange.getRequestMethod();
       if (!"GET".equals(method) && !"HEAD".equals(method)) {
         exchange.getResponseHeaders().set("Allow", "GET, HEAD");
-        send(exchange, 405, "text/plain; charset=utf-8", bytes("Method not allowed\n"));
+        Exchanges.send(exchange, 405, "text/plain; charset=utf-8", bytes("Method not allowed\n"));
         return;
       }
       boolean healthJson = accepts(exchange, HEALTH_JSON);
@@ -66,7 +65,7 @@ final class HealthHttpHandler implements HttpHandler {
       }
       Optional<HealthReport> part = part(report, rest.substring(1));
       if (part.isEmpty()) {
-        send(
+        Exchanges.send(
             exchange,
             404,
             "text/plain; charset=utf-8",
@@ -116,12 +115,7 @@ final class HealthHttpHandler implements HttpHandler {
   }
 
   private boolean authorized(HttpExchange exchange) {
-    if (token == null) {
-      return true;
-    }
-    String given = exchange.getRequestHeaders().getFirst("Authorization");
-    // Constant-time: the comparison must not tell an attacker how much of the token matched.
-    return given != null && MessageDigest.isEqual(token, given.getBytes(StandardCharsets.UTF_8));
+    return token == null || Exchanges.bears(exchange, token);
   }
 
   private static boolean accepts(HttpExchange exchange, String type) {
@@ -131,20 +125,7 @@ final class HealthHttpHandler implements HttpHandler {
 
   private static void send(HttpExchange exchange, int status, boolean healthJson, byte[] body)
       throws IOException {
-    send(exchange, status, healthJson ? HEALTH_JSON : "application/json", body);
-  }
-
-  private static void send(HttpExchange exchange, int status, String contentType, byte[] body)
-      throws IOException {
-    exchange.getResponseHeaders().set("Content-Type", contentType);
-    exchange.getResponseHeaders().set("Cache-Control", "no-store");
-    boolean head = "HEAD".equals(exchange.getRequestMethod());
-    exchange.sendResponseHeaders(status, head ? -1 : body.length);
-    if (!head) {
-      try (OutputStream out = exchange.getResponseBody()) {
-        out.write(body);
-      }
-    }
+    Exchanges.send(exchange, status, healthJson ? HEALTH_JSON : "application/json", body);
   }
 
   private static byte[] bytes(String text) {
