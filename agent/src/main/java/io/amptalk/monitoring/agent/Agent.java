@@ -14,12 +14,14 @@ import picocli.CommandLine.ParseResult;
 
 /**
  * The standalone agent, {@code amptalk-monitor}: monitors the host it runs on and serves its
- * metrics, health, alerts and status page until stopped (SIGINT or SIGTERM). Needs no
- * configuration. Without a subcommand it runs ({@code run}); {@code check}, {@code alert} and
- * {@code demo} are the others.
+ * metrics, health, alerts and status page until stopped (SIGINT or SIGTERM). Needs no configuration
+ * ({@code --config monitor.yml} gives one). Without a subcommand it runs ({@code run}); {@code
+ * check}, {@code alert}, {@code validate} and {@code demo} are the others.
  *
  * <pre>{@code
  * java -jar amptalk-monitor.jar --port 8000
+ * java -jar amptalk-monitor.jar --config monitor.yml
+ * java -jar amptalk-monitor.jar validate monitor.yml
  * java -jar amptalk-monitor.jar check            # a Nagios plugin: exit 0, 1, 2 or 3
  * java -jar amptalk-monitor.jar alert --title "Test" --severity error
  * }</pre>
@@ -36,6 +38,7 @@ import picocli.CommandLine.ParseResult;
       AgentRun.class,
       AgentCheck.class,
       AgentAlert.class,
+      AgentValidate.class,
       AgentDemo.class,
       CommandLine.HelpCommand.class
     },

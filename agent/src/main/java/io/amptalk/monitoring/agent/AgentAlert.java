@@ -1,14 +1,18 @@
 package io.amptalk.monitoring.agent;
 
+import io.amptalk.monitoring.SystemMonitor;
 import io.amptalk.monitoring.alert.Alert;
 import io.amptalk.monitoring.alert.AlertSeverity;
 import io.amptalk.monitoring.alert.AlertSystem;
-import io.amptalk.monitoring.alert.LoggingNotifier;
 import io.amptalk.monitoring.alert.SqliteAlertStore;
 import java.io.PrintWriter;
-import java.util.List;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -25,18 +29,18 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     version = Agent.VERSION,
     description = {
-      "Raises one alert through the agent's notifiers (the log) and records it in the alert"
-          + " history, to test them. Prints the alert's id on standard output."
+      "Raises one alert through the configured notifiers (without --config, the log) and"
+          + " records it in the alert history, to test them. Prints the alert's id on standard"
+          + " output."
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
       "0:The alert was raised and handed to the notifiers; its id is printed.",
       "1:The alert could not be raised (see the log).",
-      "2:Bad options, or the alert history cannot be opened."
+      "2:Bad options or configuration, or the alert history cannot be opened."
     })
 final class AgentAlert implements Callable<Integer> {
-  /** Alerts kept in the history; the oldest are forgotten past it. */
-  static final int HISTORY_SIZE = 1000;
+  private static final Logger LOG = LoggerFactory.getLogger(AgentAlert.class);
 
   @Option(
       names = "--title",
@@ -67,6 +71,8 @@ final class AgentAlert implements Callable<Integer> {
       description = "What raised it (default: ${DEFAULT-VALUE}).")
   String source;
 
+  @Mixin AgentOptions.ConfigFile config;
+
   @Mixin AgentOptions.Service service;
 
   @Mixin AgentOptions.DataDir dataDir;
@@ -74,16 +80,36 @@ final class AgentAlert implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   /**
-   * The agent's alerting: the logging notifier, with history and undelivered notifications in
-   * SQLite under the data directory.
+   * The agent's alerting as configured: its notifiers, its settings, its silences, and its history
+   * in SQLite at {@code store} (in memory when null).
    *
+   * @param monitor where its own metrics go; null for none
    * @throws IllegalStateException when the store cannot be opened
    */
-  static AlertSystem.Builder alertSystem(String serviceName, AgentOptions.DataDir dataDir) {
-    return AlertSystem.builder()
-        .serviceName(serviceName)
-        .store(SqliteAlertStore.open(dataDir.alertsDb(), HISTORY_SIZE))
-        .defaultNotifiers(List.of(new LoggingNotifier()));
+  static AlertSystem alertSystem(
+      AgentConfig config, String serviceName, SystemMonitor monitor, Path store) {
+    AlertSystem.Builder builder =
+        AlertSystem.builder().serviceName(serviceName).defaultNotifiers(config.notifiers());
+    config.alerting().forEach(step -> step.accept(builder));
+    if (store != null) {
+      builder.store(SqliteAlertStore.open(store, config.historySize()));
+    }
+    if (monitor != null) {
+      builder.systemMonitor(monitor);
+    }
+    AlertSystem alerts = builder.build();
+    Instant now = Instant.now();
+    for (AgentConfig.SilenceSpec s : config.silences()) {
+      Duration duration = s.duration() != null ? s.duration() : Duration.between(now, s.until());
+      if (duration.isNegative() || duration.isZero()) {
+        // A maintenance window that has passed: the file is stale, not wrong, and the agent must
+        // still start after it.
+        LOG.warn("Silence '{}' ended at {}; not applied", s.comment(), s.until());
+        continue;
+      }
+      alerts.addSilence(s.source(), s.titlePattern(), s.severities(), duration, s.comment());
+    }
+    return alerts;
   }
 
   @Override
@@ -92,8 +118,9 @@ final class AgentAlert implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     AlertSystem alerts;
     try {
-      alerts = alertSystem(service.serviceName(), dataDir).build();
-    } catch (IllegalArgumentException | IllegalStateException e) {
+      AgentConfig loaded = config.load();
+      alerts = alertSystem(loaded, service.serviceName(loaded), null, dataDir.alertsDb(loaded));
+    } catch (ConfigException | IllegalArgumentException | IllegalStateException e) {
       err.println("amptalk-monitor: " + e.getMessage());
       err.flush();
       return 2;

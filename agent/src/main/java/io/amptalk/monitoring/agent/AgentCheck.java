@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -32,8 +33,9 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     version = Agent.VERSION,
     description = {
-      "Runs the CPU, memory and disk checks once, without serving anything, and prints the result"
-          + " as a Nagios plugin does: a status line with perfdata, then a table of the checks."
+      "Runs the checks once (without --config, this host's CPU, memory and disk), without"
+          + " serving anything, and prints the result as a Nagios plugin does: a status line with"
+          + " perfdata, then a table of the checks."
     },
     exitCodeOnInvalidInput = 3,
     exitCodeOnExecutionException = 3,
@@ -42,7 +44,8 @@ import picocli.CommandLine.Spec;
       "0:OK, every check is healthy.",
       "1:WARNING, the worst check is degraded.",
       "2:CRITICAL, the worst check is unhealthy.",
-      "3:UNKNOWN, the worst check is unknown, or the checks could not run (bad options)."
+      "3:UNKNOWN, the worst check is unknown, or the checks could not run (bad options or"
+          + " configuration)."
     })
 final class AgentCheck implements Callable<Integer> {
   static final String PREFIX = "AMPTALK ";
@@ -50,13 +53,15 @@ final class AgentCheck implements Callable<Integer> {
   /** The run waits up to three sampling periods, and Nagios' default plugin timeout is 60 s. */
   static final Duration MAX_COLLECT_INTERVAL = Duration.ofSeconds(15);
 
+  @Mixin AgentOptions.ConfigFile config;
+
   @Option(
       names = "--collect-interval",
       paramLabel = "<duration>",
-      defaultValue = "PT1S",
+      defaultValue = "1s",
       description =
-          "CPU usage is measured over one host sampling period of this length, ISO-8601, at"
-              + " most PT15S (default: ${DEFAULT-VALUE}).",
+          "CPU usage is measured over one host sampling period of this length, e.g. 1s, at"
+              + " most 15s (default: ${DEFAULT-VALUE}).",
       converter = AgentOptions.DurationConverter.class)
   Duration collectInterval;
 
@@ -76,18 +81,22 @@ final class AgentCheck implements Callable<Integer> {
       return exitCode(HealthStatus.UNKNOWN);
     }
     Map<String, CheckResult> results;
-    try (SystemMonitor monitor =
-            SystemMonitor.builder()
-                .serviceName(AgentOptions.localHostName())
-                .enablePrometheus(false)
-                .collectInterval(collectInterval)
-                .build();
-        HealthCheck health =
-            HealthCheck.builder().serviceName(monitor.getServiceName()).autoCheck(false).build()) {
-      HostChecks.register(health, monitor);
-      awaitNextSample(monitor);
-      results = health.runAllChecks();
-    } catch (IllegalArgumentException | IllegalStateException e) {
+    try {
+      AgentConfig loaded = config.load();
+      SystemMonitor.Builder monitorBuilder =
+          SystemMonitor.builder().serviceName(AgentOptions.localHostName());
+      loaded.monitor().forEach(step -> step.accept(monitorBuilder));
+      HealthCheck.Builder healthBuilder = HealthCheck.builder();
+      loaded.health().forEach(step -> step.accept(healthBuilder));
+      try (SystemMonitor monitor =
+              monitorBuilder.enablePrometheus(false).collectInterval(collectInterval).build();
+          HealthCheck health =
+              healthBuilder.serviceName(monitor.getServiceName()).autoCheck(false).build()) {
+        loaded.registerChecks(health, monitor);
+        awaitNextSample(monitor);
+        results = health.runAllChecks();
+      }
+    } catch (ConfigException | IllegalArgumentException | IllegalStateException e) {
       out.println(PREFIX + "UNKNOWN - " + sanitize(e.getMessage()));
       out.flush();
       return exitCode(HealthStatus.UNKNOWN);

@@ -4,7 +4,6 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import picocli.CommandLine;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -21,8 +20,12 @@ final class AgentOptions {
         description = "service.name of the metrics and alerts (default: this host's name).")
     String serviceName;
 
-    String serviceName() {
-      return serviceName != null ? serviceName : localHostName();
+    /** This option's, else the configuration's, else this host's name. */
+    String serviceName(AgentConfig config) {
+      if (serviceName != null) {
+        return serviceName;
+      }
+      return config.serviceName() != null ? config.serviceName() : localHostName();
     }
   }
 
@@ -42,18 +45,43 @@ final class AgentOptions {
     @Option(
         names = "--data-dir",
         paramLabel = "<dir>",
-        defaultValue = "data",
         description =
-            "Where the alert history is kept, in " + ALERTS_DB + " (default: ./${DEFAULT-VALUE}).")
+            "Keep the alert history in <dir>/"
+                + ALERTS_DB
+                + ", whatever the configuration says (default: ./data, or the configuration's"
+                + " alerting.store_path).")
     Path dataDir;
 
-    Path alertsDb() {
-      return dataDir.resolve(ALERTS_DB);
+    /** Where the alert history is kept: this option's, else the configuration's (null: memory). */
+    Path alertsDb(AgentConfig config) {
+      return dataDir != null ? dataDir.resolve(ALERTS_DB) : config.store();
+    }
+  }
+
+  /** {@code --config}: the YAML configuration file. */
+  static final class ConfigFile {
+    @Option(
+        names = {"-c", "--config"},
+        paramLabel = "<file>",
+        description =
+            "YAML configuration (see monitor.example.yml); options given on the command line"
+                + " override it. Default: none, which monitors this host's CPU, memory and disk.")
+    Path file;
+
+    /**
+     * The configuration: the file's, or the defaults.
+     *
+     * @throws ConfigException naming the file, line and key of the first problem
+     */
+    AgentConfig load() {
+      return file == null ? AgentConfig.defaults() : AgentConfig.load(file);
     }
   }
 
   /** What the serving commands take: the default command, {@code run} and {@code demo}. */
   static final class Serve {
+    @Mixin ConfigFile config;
+
     @Mixin Service service;
 
     @Mixin DataDir dataDir;
@@ -61,16 +89,18 @@ final class AgentOptions {
     @Option(
         names = "--host",
         paramLabel = "<address>",
-        defaultValue = "0.0.0.0",
-        description = "Address to serve on (default: ${DEFAULT-VALUE}).")
+        description =
+            "Address to serve on; 127.0.0.1 serves this host only (default: 0.0.0.0, or the"
+                + " configuration's http.host).")
     String host;
 
     @Option(
         names = "--port",
         paramLabel = "<port>",
-        defaultValue = "8000",
-        description = "Port to serve on; 0 picks a free one (default: ${DEFAULT-VALUE}).")
-    int port;
+        description =
+            "Port to serve on; 0 picks a free one (default: 8000, or the configuration's"
+                + " http.port).")
+    Integer port;
 
     @Option(
         names = "--api-token",
@@ -78,23 +108,22 @@ final class AgentOptions {
         defaultValue = "${env:AMPTALK_API_TOKEN}",
         description =
             "Bearer token that GET and POST /alerts then require; without one, POST /alerts is"
-                + " refused (default: the AMPTALK_API_TOKEN environment variable; blank is none).")
+                + " refused (default: the AMPTALK_API_TOKEN environment variable, else the"
+                + " configuration's http.token; blank is none).")
     String apiToken;
 
     @Option(
         names = "--collect-interval",
         paramLabel = "<duration>",
-        defaultValue = "PT1S",
-        description = "Host sampling period, ISO-8601 (default: ${DEFAULT-VALUE}).",
+        description = "Host sampling period, e.g. 1s or PT1S (default: 1s).",
         converter = DurationConverter.class)
     Duration collectInterval;
 
     @Option(
         names = "--check-interval",
         paramLabel = "<duration>",
-        defaultValue = "PT15S",
         description =
-            "How often the CPU, memory and disk checks run, ISO-8601 (default: ${DEFAULT-VALUE}).",
+            "How often the checks run unless configured otherwise, e.g. 15s (default: 15s).",
         converter = DurationConverter.class)
     Duration checkInterval;
 
@@ -111,27 +140,26 @@ final class AgentOptions {
     @Option(
         names = "--export-interval",
         paramLabel = "<duration>",
-        defaultValue = "PT60S",
-        description = "Period of console and OTLP exports, ISO-8601 (default: ${DEFAULT-VALUE}).",
+        description = "Period of console and OTLP exports, e.g. 60s (default: 60s).",
         converter = DurationConverter.class)
     Duration exportInterval;
 
-    /** The token, or null when none was given or it is blank. */
+    /** The token given on the command line or in the environment; null when none or blank. */
     String apiToken() {
       return apiToken == null || apiToken.isBlank() ? null : apiToken;
     }
   }
 
-  /** Parses ISO-8601 durations such as PT1S or PT500MS. */
+  /** Parses durations as the configuration file does: 500ms, 15s, 5m, 1h, or ISO-8601. */
   static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
     @Override
     public Duration convert(String value) {
-      try {
-        return Duration.parse(value);
-      } catch (DateTimeParseException e) {
-        throw new CommandLine.TypeConversionException(
-            "'" + value + "' is not an ISO-8601 duration such as PT1S, PT500MS or PT15M");
-      }
+      // A zero duration parses; the component it is for says why it cannot take it.
+      return ConfigReader.parseDuration(value)
+          .orElseThrow(
+              () ->
+                  new CommandLine.TypeConversionException(
+                      "'" + value + "' is not " + ConfigReader.DURATION_FORMS));
     }
   }
 }

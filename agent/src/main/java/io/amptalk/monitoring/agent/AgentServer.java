@@ -2,8 +2,10 @@ package io.amptalk.monitoring.agent;
 
 import io.amptalk.monitoring.Monitoring;
 import io.amptalk.monitoring.SystemMonitor;
+import io.amptalk.monitoring.alert.AlertNotifier;
 import io.amptalk.monitoring.health.HealthCheck;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -49,23 +51,30 @@ final class AgentServer {
 
   private int serve(boolean demo) throws InterruptedException {
     Monitoring monitoring;
+    AgentConfig config;
     try {
+      config = options.config.load();
       Monitoring.Builder builder =
           Monitoring.builder()
-              .systemMonitor(buildMonitor())
-              .healthCheck(this::buildHealth)
+              .systemMonitor(buildMonitor(config))
+              .healthCheck(monitor -> buildHealth(config, monitor))
               .alertSystem(
                   monitor ->
-                      AgentAlert.alertSystem(monitor.getServiceName(), options.dataDir)
-                          .systemMonitor(monitor)
-                          .build());
-      if (options.apiToken() != null) {
-        builder.apiToken(options.apiToken());
+                      AgentAlert.alertSystem(
+                          config,
+                          monitor.getServiceName(),
+                          monitor,
+                          options.dataDir.alertsDb(config)))
+              .degradedSeverity(config.degradedSeverity())
+              .unhealthySeverity(config.unhealthySeverity());
+      String token = options.apiToken() != null ? options.apiToken() : config.apiToken();
+      if (token != null) {
+        builder.apiToken(token);
       }
       monitoring = builder.build();
-    } catch (IllegalArgumentException | IllegalStateException e) {
-      // Bad options, a taken port, an unwritable data directory: the operator's to fix, so one
-      // line and no stack trace.
+    } catch (ConfigException | IllegalArgumentException | IllegalStateException e) {
+      // A bad file or option, a taken port, an unwritable data directory: the operator's to fix,
+      // so one line and no stack trace.
       err.println("amptalk-monitor: " + e.getMessage());
       return 2;
     }
@@ -80,7 +89,7 @@ final class AgentServer {
                   stopped.countDown();
                 },
                 "amptalk-shutdown"));
-    printStarted(monitoring);
+    printStarted(monitoring, config);
     if (demo) {
       LOG.info("Demo mode: recording synthetic requests and errors");
       runDemo(monitoring.systemMonitor());
@@ -89,56 +98,74 @@ final class AgentServer {
     return 0;
   }
 
-  private void printStarted(Monitoring monitoring) {
+  private void printStarted(Monitoring monitoring, AgentConfig config) {
     SystemMonitor monitor = monitoring.systemMonitor();
+    String host = options.host != null ? options.host : config.host();
     String base =
         "http://"
-            + ("0.0.0.0".equals(options.host) ? "localhost" : options.host)
+            + ("0.0.0.0".equals(host) ? "localhost" : host)
             + ":"
             + monitor.getPrometheusPort();
+    Path store = options.dataDir.alertsDb(config);
     out.printf(
-        "amptalk-monitor: serving metrics at %s/metrics for service '%s'%n",
-        base, monitor.getServiceName());
+        "amptalk-monitor: serving metrics at %s/metrics for service '%s' (configuration: %s)%n",
+        base, monitor.getServiceName(), config.source());
     out.printf(
         "amptalk-monitor: status page at %s/ ; health at %s/health; alerts at %s/alerts%n",
         base, base, base);
     out.printf(
-        "amptalk-monitor: checking %s every %s; alert history in %s%n",
+        "amptalk-monitor: checking %s every %s; alerts to %s; alert history in %s%n",
         monitoring.healthCheck().getCheckNames(),
-        options.checkInterval,
-        options.dataDir.alertsDb());
+        options.checkInterval != null ? options.checkInterval : config.checkInterval(),
+        config.notifiers().stream().map(AlertNotifier::name).toList(),
+        store == null ? "memory" : store);
     out.flush();
-    if (options.apiToken() == null) {
+    if (options.apiToken() == null && config.apiToken() == null) {
       err.println(
-          "amptalk-monitor: warning: no API token (--api-token or AMPTALK_API_TOKEN), so POST"
-              + " /alerts is disabled");
+          "amptalk-monitor: warning: no API token (--api-token, AMPTALK_API_TOKEN or http.token),"
+              + " so POST /alerts is disabled");
       err.flush();
     }
   }
 
-  private SystemMonitor buildMonitor() {
+  private SystemMonitor buildMonitor(AgentConfig config) {
     SystemMonitor.Builder builder =
-        SystemMonitor.builder()
-            .serviceName(options.service.serviceName())
-            .prometheusHost(options.host)
-            .prometheusPort(options.port)
-            .collectInterval(options.collectInterval)
-            .metricsExportInterval(options.exportInterval)
-            .enableConsole(options.console);
+        SystemMonitor.builder().serviceName(AgentOptions.localHostName());
+    config.monitor().forEach(step -> step.accept(builder));
+    // The command line overrides the file.
+    if (options.service.serviceName != null) {
+      builder.serviceName(options.service.serviceName);
+    }
+    if (options.host != null) {
+      builder.prometheusHost(options.host);
+    }
+    if (options.port != null) {
+      builder.prometheusPort(options.port);
+    }
+    if (options.collectInterval != null) {
+      builder.collectInterval(options.collectInterval);
+    }
+    if (options.exportInterval != null) {
+      builder.metricsExportInterval(options.exportInterval);
+    }
+    if (options.console) {
+      builder.enableConsole(true);
+    }
     if (options.otlpEndpoint != null) {
       builder.otlpEndpoint(options.otlpEndpoint);
     }
     return builder.build();
   }
 
-  private HealthCheck buildHealth(SystemMonitor monitor) {
-    HealthCheck health =
-        HealthCheck.builder()
-            .serviceName(monitor.getServiceName())
-            .systemMonitor(monitor)
-            .checkInterval(options.checkInterval)
-            .build();
-    HostChecks.register(health, monitor);
+  private HealthCheck buildHealth(AgentConfig config, SystemMonitor monitor) {
+    HealthCheck.Builder builder =
+        HealthCheck.builder().serviceName(monitor.getServiceName()).systemMonitor(monitor);
+    config.health().forEach(step -> step.accept(builder));
+    if (options.checkInterval != null) {
+      builder.checkInterval(options.checkInterval);
+    }
+    HealthCheck health = builder.build();
+    config.registerChecks(health, monitor);
     return health;
   }
 

@@ -3,12 +3,16 @@ package io.amptalk.monitoring.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
+import com.sun.net.httpserver.HttpServer;
 import io.amptalk.monitoring.alert.Alert;
 import io.amptalk.monitoring.alert.AlertQuery;
 import io.amptalk.monitoring.alert.AlertSeverity;
 import io.amptalk.monitoring.alert.SqliteAlertStore;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -19,9 +23,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -178,11 +185,13 @@ class AgentIT {
 
     assertThat(agent.stdout())
         .contains("status page at http://127.0.0.1:" + port + "/")
-        .contains("checking [cpu, memory, disk] every PT15S; alert history in " + data);
+        .contains(
+            "checking [cpu, memory, disk] every PT15S; alerts to [logging]; alert history in "
+                + data.resolve("alerts.db"));
     assertThat(agent.stderr())
         .contains(
-            "amptalk-monitor: warning: no API token (--api-token or AMPTALK_API_TOKEN), so POST"
-                + " /alerts is disabled");
+            "amptalk-monitor: warning: no API token (--api-token, AMPTALK_API_TOKEN or"
+                + " http.token), so POST /alerts is disabled");
 
     HttpResponse<String> page = get(port, "/");
     assertThat(page.statusCode()).isEqualTo(200);
@@ -381,5 +390,223 @@ class AgentIT {
 
     assertThat(agent.exitCode(ONE_SHOT_TIMEOUT)).isEqualTo(0);
     assertThat(agent.stdout()).startsWith("Usage: amptalk-monitor " + command).contains(option);
+  }
+
+  // ---------------------------------------------------------------- with a configuration file
+
+  /** One HTTP receiver for the example's webhook, Slack and Alertmanager notifiers. */
+  private static final class Receiver implements AutoCloseable {
+    final BlockingQueue<String> requests = new LinkedBlockingQueue<>();
+    final HttpServer server;
+
+    Receiver() throws IOException {
+      server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+      server.createContext(
+          "/",
+          exchange -> {
+            byte[] body = exchange.getRequestBody().readAllBytes();
+            requests.add(
+                exchange.getRequestURI().getPath()
+                    + " "
+                    + new String(body, StandardCharsets.UTF_8));
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+          });
+      server.start();
+    }
+
+    String url(String path) {
+      return "http://127.0.0.1:" + server.getAddress().getPort() + path;
+    }
+
+    /** The requests to {@code path} received so far whose body contains {@code text}. */
+    List<String> to(String path, String text) {
+      return requests.stream().filter(r -> r.startsWith(path + " ") && r.contains(text)).toList();
+    }
+
+    @Override
+    public void close() {
+      server.stop(0);
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    }
+  }
+
+  private static Path example() {
+    return Path.of(System.getProperty("user.dir")).getParent().resolve("monitor.example.yml");
+  }
+
+  @Test
+  void exampleConfig_servesEveryEndpoint_deliversThroughEveryNotifier_stopsOnSigterm()
+      throws Exception {
+    GreenMail smtp = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+    smtp.start();
+    try (Receiver receiver = new Receiver()) {
+      int agentPort = freePort();
+      Map<String, String> env = new HashMap<>();
+      env.put("SERVICE_NAME", "example-it");
+      env.put("AMPTALK_PORT", String.valueOf(agentPort));
+      env.put("AMPTALK_API_TOKEN", "example-token");
+      env.put("SMTP_SERVER", "127.0.0.1");
+      env.put("SMTP_PORT", String.valueOf(smtp.getSmtp().getPort()));
+      env.put("SMTP_STARTTLS", "false");
+      env.put("WEBHOOK_URL", receiver.url("/pager"));
+      env.put("SLACK_WEBHOOK_URL", receiver.url("/slack"));
+      env.put("ALERTMANAGER_URL", receiver.url(""));
+      Child agent = start(env, "--config", example().toString(), "--host", "127.0.0.1");
+      int port = awaitPort(agent);
+      String bearer = "Bearer example-token";
+
+      assertThat(port).isEqualTo(agentPort);
+      assertThat(agent.stdout())
+          .contains(
+              "for service 'example-it' (configuration: " + example() + ")",
+              "checking [cpu, memory, disk, heap, self, port, errors, p99] every PT15S;"
+                  + " alerts to [logging, ops-email, pager, slack, alertmanager];"
+                  + " alert history in data"
+                  + java.io.File.separator
+                  + "alerts.db");
+      assertThat(agent.stderr()).doesNotContain("POST /alerts is disabled");
+      assertThat(get(port, "/").statusCode()).isEqualTo(200);
+      HttpResponse<String> metrics = get(port, "/metrics");
+      assertThat(metrics.statusCode()).isEqualTo(200);
+      assertThat(metrics.body())
+          .contains(
+              "target_info{", "service_name=\"example-it\"", "service_instance_id=\"checkout-1\"");
+      HttpResponse<String> health = get(port, "/health");
+      assertThat(health.body())
+          .contains(
+              "\"cpu\"",
+              "\"memory\"",
+              "\"disk\"",
+              "\"heap\"",
+              "\"self\"",
+              "\"port\"",
+              "\"errors\"",
+              "\"p99\"");
+      assertThat(get(port, "/api/system").statusCode()).isEqualTo(200);
+      assertThat(get(port, "/alerts").statusCode()).isEqualTo(401);
+      assertThat(get(port, "/alerts", "Authorization", bearer).statusCode()).isEqualTo(200);
+
+      HttpResponse<String> raised =
+          post(
+              port,
+              "/alerts",
+              "{\"title\":\"Example config works\",\"severity\":\"critical\","
+                  + "\"source\":\"cli\"}",
+              "Authorization",
+              bearer);
+      assertThat(raised.statusCode()).isEqualTo(201);
+
+      // Every notifier of the example delivers it: e-mail over real SMTP, the JSON webhook with
+      // its header, Slack's format, and Alertmanager's API.
+      assertThat(smtp.waitForIncomingEmail(20_000, 1)).isTrue();
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .untilAsserted(
+              () -> {
+                assertThat(receiver.to("/pager", "Example config works")).hasSize(1);
+                assertThat(receiver.to("/slack", "Example config works")).hasSize(1);
+                assertThat(receiver.to("/api/v2/alerts", "Example config works")).isNotEmpty();
+              });
+      assertThat(
+              java.util.Arrays.stream(smtp.getReceivedMessages())
+                  .map(
+                      m -> {
+                        try {
+                          return m.getSubject();
+                        } catch (jakarta.mail.MessagingException e) {
+                          throw new IllegalStateException(e);
+                        }
+                      })
+                  .filter(subject -> subject.contains("Example config works"))
+                  .toList())
+          .containsExactly("[CRITICAL] Example config works");
+      assertThat(receiver.to("/slack", "Example config works").get(0)).contains("\"attachments\"");
+
+      stopWithSigterm(agent, port);
+      assertThat(agent.out().getParent().resolve("data").resolve("alerts.db")).isRegularFile();
+    } finally {
+      smtp.stop();
+    }
+  }
+
+  @Test
+  void validate_example_exits0SayingWhatItConfigures() throws Exception {
+    Child agent = start("validate", example().toString());
+
+    assertThat(agent.exitCode(ONE_SHOT_TIMEOUT)).isEqualTo(0);
+    assertThat(agent.stdout())
+        .isEqualTo(
+            example()
+                + ": valid; checks: cpu (cpu), memory (memory), disk (disk), heap (jvm), self"
+                + " (http), port (tcp), errors (error_ratio), p99 (latency); notifiers: logging,"
+                + " ops-email, pager, slack, alertmanager; alert history: data"
+                + java.io.File.separator
+                + "alerts.db"
+                + System.lineSeparator());
+  }
+
+  @Test
+  void brokenConfig_validateExits1_runExits2_bothWithTheMessage_nothingStarted() throws Exception {
+    Path file = dir.resolve("monitor.yml");
+    Files.writeString(file, "http:\n  port: 8000\nchecks:\n  cpu:\n    critical_treshold: 95\n");
+    String expected =
+        file
+            + ":5: checks.cpu.critical_treshold: unknown key; expected one of: type, timeout,"
+            + " interval, initial_delay, critical, groups, failure_threshold, success_threshold,"
+            + " description, warning_threshold, critical_threshold";
+
+    Child validate = start("validate", file.toString());
+    assertThat(validate.exitCode(ONE_SHOT_TIMEOUT)).isEqualTo(1);
+    assertThat(validate.stderr())
+        .isEqualTo("amptalk-monitor: " + expected + System.lineSeparator());
+
+    Child run = start("--config", file.toString());
+    assertThat(run.exitCode(ONE_SHOT_TIMEOUT)).isEqualTo(2);
+    assertThat(run.stderr()).contains("amptalk-monitor: " + expected);
+    assertThat(run.stdout()).doesNotContain("serving");
+    assertThat(run.out().getParent().resolve("data")).doesNotExist();
+  }
+
+  /** {@code check} through real checks: a listening port, a closed one, memory at any level. */
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "listening | 0 | AMPTALK OK - 1 check: db OK",
+        "memory    | 1 | AMPTALK WARNING - 1 check: mem WARNING (Memory usage ",
+        "closed    | 2 | AMPTALK CRITICAL - 1 check: db CRITICAL (",
+        "broken    | 3 | AMPTALK UNKNOWN - "
+      })
+  void check_withConfig_exitCodeIsTheNagiosStateOfRealChecks(String what, int code, String line)
+      throws Exception {
+    try (ServerSocket listening = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      int port = what.equals("listening") ? listening.getLocalPort() : freePort();
+      String yaml =
+          switch (what) {
+            case "memory" ->
+                "checks:\n  mem:\n    type: memory\n    warning_threshold: 0\n"
+                    + "    critical_threshold: 100\n";
+            case "broken" -> "checks:\n  db:\n    type: tcp\n    port: 5432\n";
+            default ->
+                "checks:\n  db:\n    type: tcp\n    host: 127.0.0.1\n    port: " + port + "\n";
+          };
+      Path file = dir.resolve(what + ".yml");
+      Files.writeString(file, yaml);
+
+      Child agent = start("check", "--config", file.toString());
+
+      assertThat(agent.exitCode(ONE_SHOT_TIMEOUT)).isEqualTo(code);
+      assertThat(agent.stdout()).startsWith(line);
+      if (what.equals("broken")) {
+        assertThat(agent.stdout())
+            .startsWith("AMPTALK UNKNOWN - " + file + ":2: checks.db: 'host' is required");
+      }
+    }
   }
 }

@@ -100,13 +100,13 @@ class AgentTest {
 
   @Test
   void unparsableDuration_exits2NamingTheFormat() {
-    Run run = run("demo", "--check-interval", "15s");
+    Run run = run("demo", "--check-interval", "15 seconds");
 
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.err())
         .startsWith(
-            "Invalid value for option '--check-interval': '15s' is not an ISO-8601 duration such"
-                + " as PT1S, PT500MS or PT15M");
+            "Invalid value for option '--check-interval': '15 seconds' is not a duration such as"
+                + " 500ms, 15s, 5m, 4h, 1d or PT15S");
   }
 
   @Test
@@ -140,7 +140,8 @@ class AgentTest {
     assertThat(run.exitCode()).isEqualTo(3);
     assertThat(run.err())
         .startsWith(
-            "Invalid value for option '--collect-interval': 'soon' is not an ISO-8601 duration");
+            "Invalid value for option '--collect-interval': 'soon' is not a duration such as"
+                + " 500ms, 15s, 5m, 4h, 1d or PT15S");
   }
 
   @Test
