@@ -22,6 +22,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -108,7 +109,8 @@ public final class AlertSystem implements AutoCloseable {
             builder.sendTimeout,
             builder.maxBackoff,
             builder.rateLimit,
-            builder.ratePer);
+            builder.ratePer,
+            builder.nanoTime);
     Set<String> names = new HashSet<>();
     for (AlertNotifier notifier : notifiers) {
       if (!names.add(notifier.name())) {
@@ -577,6 +579,7 @@ public final class AlertSystem implements AutoCloseable {
     private Duration closeTimeout = Duration.ofSeconds(5);
     private int maxFiring = 10_000;
     private SystemMonitor monitor;
+    private LongSupplier nanoTime = System::nanoTime;
 
     private Builder() {}
 
@@ -694,6 +697,15 @@ public final class AlertSystem implements AutoCloseable {
     /** Count alerts and notification outcomes as metrics on this monitor. */
     public Builder systemMonitor(SystemMonitor monitor) {
       this.monitor = Objects.requireNonNull(monitor, "monitor");
+      return this;
+    }
+
+    /**
+     * For tests: the monotonic time retries are scheduled on, so that a test can step past a
+     * backoff or a Retry-After instead of waiting for it. Default {@code System::nanoTime}.
+     */
+    Builder nanoTime(LongSupplier nanoTime) {
+      this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
       return this;
     }
 

@@ -22,6 +22,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,7 +55,10 @@ final class NotifierQueue {
     void outcome(String notifier, Outcome outcome);
   }
 
-  /** Delivery settings shared by every notifier of one alert system. */
+  /**
+   * Delivery settings shared by every notifier of one alert system. {@code nanoTime} is the
+   * monotonic time retries are scheduled on ({@code System::nanoTime}; tests step it by hand).
+   */
   record Settings(
       int capacity,
       int maxAttempts,
@@ -62,7 +66,8 @@ final class NotifierQueue {
       Duration sendTimeout,
       Duration maxRetryAfter,
       int rateLimit,
-      Duration ratePer) {}
+      Duration ratePer,
+      LongSupplier nanoTime) {}
 
   private final AlertNotifier notifier;
   private final String name;
@@ -137,13 +142,17 @@ final class NotifierQueue {
       size.decrementAndGet();
       return false;
     }
-    intake.add(new Item(delivery, 0, System.nanoTime(), sequence.incrementAndGet()));
+    intake.add(new Item(delivery, 0, nanoTime(), sequence.incrementAndGet()));
     wake();
     return true;
   }
 
   int size() {
     return size.get();
+  }
+
+  private long nanoTime() {
+    return settings.nanoTime().getAsLong();
   }
 
   private void wake() {
@@ -160,7 +169,7 @@ final class NotifierQueue {
       try {
         flushSummaryIfAllowed();
         Item item = schedule.peek();
-        long wait = item == null ? IDLE_NANOS : item.dueNanos() - System.nanoTime();
+        long wait = item == null ? IDLE_NANOS : item.dueNanos() - nanoTime();
         if (wait > 0) {
           if (stopping) {
             return; // closing: deliver only what is due
@@ -207,8 +216,7 @@ final class NotifierQueue {
       }
       size.incrementAndGet();
       schedule.add(
-          new Item(
-              delivery, attempts, System.nanoTime() + delay.toNanos(), sequence.incrementAndGet()));
+          new Item(delivery, attempts, nanoTime() + delay.toNanos(), sequence.incrementAndGet()));
       listener.outcome(name, Outcome.RETRIED);
       LOG.debug(
           "Delivery {} to {} failed ({}); retry {} in {}",
@@ -323,7 +331,7 @@ final class NotifierQueue {
     Delivery delivery = Delivery.of(name, summary);
     store.enqueue(delivery);
     size.incrementAndGet();
-    schedule.add(new Item(delivery, 0, System.nanoTime(), sequence.incrementAndGet()));
+    schedule.add(new Item(delivery, 0, nanoTime(), sequence.incrementAndGet()));
   }
 
   /**
@@ -366,6 +374,6 @@ final class NotifierQueue {
     return failure.getMessage() == null ? text : text + ": " + failure.getMessage();
   }
 
-  /** A delivery waiting for its next attempt, due at {@code dueNanos} (System.nanoTime). */
+  /** A delivery waiting for its next attempt, due at {@code dueNanos} (Settings.nanoTime). */
   private record Item(Delivery delivery, int attempts, long dueNanos, long sequence) {}
 }
