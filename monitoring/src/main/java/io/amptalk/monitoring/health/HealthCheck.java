@@ -332,23 +332,29 @@ public final class HealthCheck implements AutoCloseable {
    */
   private CompletableFuture<CheckResult> execute(Entry entry) {
     Run run;
+    boolean stuck;
     synchronized (entry.lock) {
-      if (entry.current != null) {
-        if (!entry.current.future.isDone()) {
-          return entry.current.future;
-        }
-        run = new Run(clock.instant());
-        settle(
-            entry,
-            run,
-            CheckResult.unhealthy(
-                "Timed out after "
-                    + format(entry.timeout)
-                    + " and still running; not started again until it returns"));
-        return run.future;
+      if (entry.current != null && !entry.current.future.isDone()) {
+        return entry.current.future;
       }
       run = new Run(clock.instant());
-      entry.current = run;
+      stuck = entry.current != null;
+      if (!stuck) {
+        entry.current = run;
+      }
+    }
+    if (stuck) {
+      // Settled after leaving entry.lock: settle publishes under overallLock, and publishing takes
+      // every entry's lock to build the report. Settling while holding entry.lock deadlocked the
+      // scheduler and the pool for good when another check's result was being published at once.
+      settle(
+          entry,
+          run,
+          CheckResult.unhealthy(
+              "Timed out after "
+                  + format(entry.timeout)
+                  + " and still running; not started again until it returns"));
+      return run.future;
     }
     try {
       Future<?> task = pool.submit(() -> runCheck(entry, run));
@@ -621,6 +627,7 @@ public final class HealthCheck implements AutoCloseable {
   private static final class Run {
     final Instant start;
     final AtomicBoolean settled = new AtomicBoolean();
+
     final CompletableFuture<CheckResult> future = new CompletableFuture<>();
 
     Run(Instant start) {
