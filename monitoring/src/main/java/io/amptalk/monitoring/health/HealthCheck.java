@@ -365,6 +365,17 @@ public final class HealthCheck implements AutoCloseable {
                     entry,
                     run,
                     CheckResult.unhealthy("Timed out after " + format(entry.timeout)))) {
+                  if (run.started.compareAndSet(false, true)) {
+                    // Timed out waiting for a pool thread (all held by slow checks): cancelled
+                    // before it started, nothing of it is stuck. Without releasing the entry, its
+                    // run would stay current for good, and the check be reported "still running"
+                    // and never run again.
+                    synchronized (entry.lock) {
+                      if (entry.current == run) {
+                        entry.current = null;
+                      }
+                    }
+                  }
                   task.cancel(true);
                 }
               },
@@ -381,6 +392,9 @@ public final class HealthCheck implements AutoCloseable {
   }
 
   private void runCheck(Entry entry, Run run) {
+    if (!run.started.compareAndSet(false, true)) {
+      return; // timed out before it started: the timer released the entry
+    }
     CheckResult result;
     try {
       result = entry.check.check();
@@ -627,6 +641,9 @@ public final class HealthCheck implements AutoCloseable {
   private static final class Run {
     final Instant start;
     final AtomicBoolean settled = new AtomicBoolean();
+
+    /** Claimed by the pool thread that runs the check, or by the timer when it never started. */
+    final AtomicBoolean started = new AtomicBoolean();
 
     final CompletableFuture<CheckResult> future = new CompletableFuture<>();
 

@@ -153,6 +153,42 @@ class HealthCheckFaultsIT {
     assertThat(steadyRuns).hasValue(6);
   }
 
+  @Test
+  void checkTimedOutWaitingForAThreadHeldByAHangingCheck_runsAgainOnceTheThreadIsFree()
+      throws Exception {
+    start(b -> b.threads(1));
+    AtomicInteger hangingCalls = new AtomicInteger();
+    registry.registerCheck(
+        "hangs",
+        hanging(hangingCalls),
+        "",
+        CheckOptions.builder().timeout(Duration.ofHours(1)).build());
+    registry.registerCheck(
+        "queued",
+        () -> CheckResult.healthy("ran"),
+        "",
+        CheckOptions.builder().timeout(Duration.ofMillis(100)).build());
+
+    // The one thread is held by "hangs": "queued" times out before it ever starts.
+    awaitRuns(1, "queued");
+    assertThat(messages("queued")).containsExactly("Timed out after 100 ms");
+    HttpResponse<String> health = get("/health");
+    assertThat(health.statusCode()).isEqualTo(503);
+    assertThat(statuses(health.body()))
+        .containsExactly(Map.entry("hangs", "unknown"), Map.entry("queued", "unhealthy"));
+
+    release.countDown();
+    awaitRuns(1, "hangs");
+    for (int round = 2; round <= 3; round++) {
+      clock.advance(INTERVAL);
+      awaitRuns(round, "hangs", "queued");
+    }
+
+    assertThat(messages("queued")).containsExactly("ran", "ran", "Timed out after 100 ms");
+    assertThat(messages("hangs")).containsExactly("released", "released", "released");
+    assertThat(get("/health").statusCode()).isEqualTo(200);
+  }
+
   // ---------------------------------------------------------------- helpers
 
   /** Recurses until the stack overflows: a real StackOverflowError, thrown deep in the check. */
