@@ -61,6 +61,9 @@ public final class HealthCheck implements AutoCloseable {
   /** Path segments the HTTP handler gives meaning to, so no check may take them as a name. */
   static final Set<String> RESERVED_NAMES = Set.of("live", "ready", "started", "group");
 
+  /** The check whose run this (pool) thread is executing; see {@link #await}. */
+  private static final ThreadLocal<Entry> RUNNING = new ThreadLocal<>();
+
   private final String serviceName;
   private final Duration checkInterval;
   private final Duration defaultTimeout;
@@ -314,6 +317,14 @@ public final class HealthCheck implements AutoCloseable {
   }
 
   private CheckResult await(Entry entry, CompletableFuture<CheckResult> run) {
+    if (RUNNING.get() == entry) {
+      // A check calling runCheck (or runAllChecks) for itself would wait for its own result, that
+      // is, until its own timeout, and then be reported as timed out instead of as what it found.
+      return CheckResult.unknown(
+          "Health check '"
+              + entry.name
+              + "' asked for its own result from inside its run; a check cannot wait for itself");
+    }
     try {
       // The run completes by its own timeout; the margin only guards against a closed timer.
       return run.get(entry.timeout.toMillis() + 5_000, TimeUnit.MILLISECONDS);
@@ -396,6 +407,7 @@ public final class HealthCheck implements AutoCloseable {
       return; // timed out before it started: the timer released the entry
     }
     CheckResult result;
+    RUNNING.set(entry);
     try {
       result = entry.check.check();
       if (result == null) {
@@ -406,6 +418,7 @@ public final class HealthCheck implements AutoCloseable {
       // check's failure, not the registry's.
       result = CheckResult.failed(t);
     } finally {
+      RUNNING.remove();
       synchronized (entry.lock) {
         if (entry.current == run) {
           entry.current = null;

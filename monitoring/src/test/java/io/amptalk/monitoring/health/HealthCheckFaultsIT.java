@@ -189,6 +189,131 @@ class HealthCheckFaultsIT {
     assertThat(get("/health").statusCode()).isEqualTo(200);
   }
 
+  @Test
+  void checksCallingBackIntoTheRegistry_neitherDeadlockNorDisturbTheOthers() throws Exception {
+    // Threads for every check at once, and a timeout longer than the awaits: a check that waited
+    // for itself would fail this test rather than time out into a result.
+    start(b -> b.threads(16).defaultTimeout(Duration.ofSeconds(30)));
+    AtomicInteger steadyRuns = new AtomicInteger();
+    registry.registerCheck(
+        "steady", () -> CheckResult.healthy("run " + steadyRuns.incrementAndGet()), "");
+    registry.registerCheck("target", () -> CheckResult.healthy("target ok"), "");
+    registry.registerCheck(
+        "reads",
+        () -> {
+          HealthReport report = registry.getStatusReport();
+          HealthStatus overall = registry.getOverallStatus();
+          List<CheckResult> own = registry.getCheckHistory("reads", 10);
+          return CheckResult.healthy(
+              "read " + report.checks().size() + " " + overall.jsonName() + " " + own.size());
+        },
+        "");
+    registry.registerCheck(
+        "self", () -> CheckResult.healthy("own run: " + registry.runCheck("self").message()), "");
+    registry.registerCheck(
+        "other",
+        () -> CheckResult.healthy("target said: " + registry.runCheck("target").message()),
+        "");
+    registry.registerCheck(
+        "registers",
+        () -> {
+          if (registry.getCheckNames().contains("added")) {
+            registry.unregisterCheck("added");
+            return CheckResult.healthy("unregistered added");
+          }
+          registry.registerCheck(
+              "added",
+              () -> CheckResult.healthy("added ok"),
+              "",
+              CheckOptions.builder().critical(false).build());
+          return CheckResult.healthy("registered added");
+        },
+        "");
+    registry.registerCheck(
+        "removes-itself",
+        () -> {
+          registry.unregisterCheck("removes-itself");
+          return CheckResult.healthy("gone");
+        },
+        "");
+    String[] counted = {"steady", "reads", "self", "other", "registers"};
+
+    for (int round = 1; round <= 4; round++) {
+      if (round > 1) {
+        clock.advance(INTERVAL);
+      }
+      awaitRuns(round, counted);
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(() -> !registry.getCheckNames().contains("removes-itself"));
+      HttpResponse<String> health = get("/health");
+      assertThat(health.statusCode()).isEqualTo(200);
+      assertThat(statuses(health.body()))
+          .doesNotContainKey("removes-itself")
+          .contains(
+              Map.entry("steady", "healthy"),
+              Map.entry("target", "healthy"),
+              Map.entry("reads", "healthy"),
+              Map.entry("self", "healthy"),
+              Map.entry("other", "healthy"),
+              Map.entry("registers", "healthy"));
+    }
+
+    assertThat(steadyRuns).hasValue(4);
+    assertThat(messages("self"))
+        .hasSize(4)
+        .containsOnly(
+            "own run: Health check 'self' asked for its own result from inside its run; a check"
+                + " cannot wait for itself");
+    assertThat(messages("other")).hasSize(4).containsOnly("target said: target ok");
+    assertThat(messages("registers"))
+        .containsExactly(
+            "unregistered added", "registered added", "unregistered added", "registered added");
+    assertThat(messages("reads")).hasSize(4).allMatch(m -> m.startsWith("read "));
+    assertThat(registry.getCheckNames()).doesNotContain("removes-itself", "added");
+  }
+
+  @Test
+  void checksCallingRunAllChecksOrEachOther_endWithinTheirTimeouts() throws Exception {
+    start(b -> b.threads(16).defaultTimeout(Duration.ofSeconds(30)));
+    CheckOptions later = CheckOptions.builder().initialDelay(INTERVAL).build();
+    registry.registerCheck("plain", () -> CheckResult.healthy("plain ok"), "");
+    registry.registerCheck(
+        "all",
+        () -> {
+          Map<String, CheckResult> results = registry.runAllChecks();
+          return CheckResult.healthy(
+              results.keySet() + "; own run: " + results.get("all").status().jsonName());
+        },
+        "",
+        later);
+    // Two checks waiting for each other: only a timeout can end that, and it does.
+    registry.registerCheck(
+        "ping",
+        () -> CheckResult.healthy("pong said: " + registry.runCheck("pong").message()),
+        "",
+        CheckOptions.builder().initialDelay(INTERVAL).timeout(Duration.ofMillis(300)).build());
+    registry.registerCheck(
+        "pong",
+        () -> CheckResult.healthy("ping said: " + registry.runCheck("ping").message()),
+        "",
+        later);
+
+    for (int round = 1; round <= 3; round++) {
+      clock.advance(INTERVAL);
+      awaitRuns(round, "all", "ping", "pong");
+      assertThat(get("/health").statusCode()).isEqualTo(503); // ping timed out
+      // ping's thread, interrupted at its timeout, returns before the next round.
+      await().atMost(Duration.ofSeconds(20)).until(() -> registry.runsInFlight() == 0);
+    }
+
+    assertThat(messages("all"))
+        .hasSize(3)
+        .containsOnly("[plain, all, ping, pong]; own run: unknown");
+    assertThat(messages("ping")).hasSize(3).containsOnly("Timed out after 300 ms");
+    assertThat(messages("pong")).hasSize(3).containsOnly("ping said: Timed out after 300 ms");
+  }
+
   // ---------------------------------------------------------------- helpers
 
   /** Recurses until the stack overflows: a real StackOverflowError, thrown deep in the check. */
