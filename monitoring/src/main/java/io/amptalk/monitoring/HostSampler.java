@@ -98,7 +98,10 @@ final class HostSampler implements AutoCloseable {
     try {
       T value = supplier.get();
       return value == null ? missing : value;
-    } catch (RuntimeException | LinkageError e) {
+    } catch (RuntimeException | Error e) {
+      // Errors too, not only LinkageError: JNA reports a native fault as a plain Error ("Invalid
+      // memory access"), and a probe may overflow its stack or run out of memory. Escaping, one
+      // failing figure cost the whole sample, and the last good one stayed published as if current.
       log.warn(
           "probe." + figure, "Could not read the {} figures; exporting none this time", figure, e);
       return missing;

@@ -16,10 +16,10 @@ import java.util.Objects;
  * @param platform one string naming all three, as Python's {@code platform.platform()}
  * @param javaVersion the running Java version
  * @param javaVendor the running Java's vendor
- * @param processor the processor's model name
- * @param physicalCores physical processor cores
- * @param logicalCores logical processors (hardware threads)
- * @param totalMemoryBytes physical memory
+ * @param processor the processor's model name; {@code unknown} when the OS could not say
+ * @param physicalCores physical processor cores; 0 when unknown
+ * @param logicalCores logical processors (hardware threads); 0 when unknown
+ * @param totalMemoryBytes physical memory; 0 when unknown
  * @param startTime when the monitor started
  * @param uptime time since {@code startTime}, by the monitor's clock
  */

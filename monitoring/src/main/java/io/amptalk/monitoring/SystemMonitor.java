@@ -474,7 +474,7 @@ public final class SystemMonitor implements AutoCloseable {
   }
 
   private static SystemInfo describe(Builder builder, HostProbe probe, Instant start) {
-    HostProbe.Hardware hardware = probe.hardware();
+    HostProbe.Hardware hardware = hardware(probe);
     String os = System.getProperty("os.name", "unknown");
     String version = System.getProperty("os.version", "unknown");
     String arch = System.getProperty("os.arch", "unknown");
@@ -493,6 +493,22 @@ public final class SystemMonitor implements AutoCloseable {
         hardware.totalMemoryBytes(),
         start,
         Duration.ZERO);
+  }
+
+  /**
+   * The probe's hardware description, or "unknown" and zeros when it fails: a probe that cannot
+   * read the hardware must not keep the monitor from starting (it failed the build before).
+   */
+  private static HostProbe.Hardware hardware(HostProbe probe) {
+    try {
+      HostProbe.Hardware hardware = probe.hardware();
+      if (hardware != null) {
+        return hardware;
+      }
+    } catch (RuntimeException | Error e) {
+      LOG.warn("Could not read the hardware description; reporting it as unknown", e);
+    }
+    return new HostProbe.Hardware("unknown", 0, 0, 0);
   }
 
   static String hostName() {

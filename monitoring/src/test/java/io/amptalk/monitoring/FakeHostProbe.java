@@ -8,13 +8,14 @@ import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** Fixed host figures; any one probe can be made to throw. */
+/** Fixed host figures; any one probe can be made to throw (an unchecked exception or an error). */
 final class FakeHostProbe implements HostProbe {
-  volatile RuntimeException failCpu;
-  volatile RuntimeException failMemory;
-  volatile RuntimeException failFileSystems;
-  volatile RuntimeException failNetwork;
-  volatile RuntimeException failProcess;
+  volatile Throwable failCpu;
+  volatile Throwable failMemory;
+  volatile Throwable failFileSystems;
+  volatile Throwable failNetwork;
+  volatile Throwable failProcess;
+  volatile Throwable failHardware;
   volatile double cpu = 0.25;
   final AtomicInteger cpuCalls = new AtomicInteger();
 
@@ -52,12 +53,29 @@ final class FakeHostProbe implements HostProbe {
 
   @Override
   public Hardware hardware() {
+    throwIfSet(failHardware);
     return new Hardware("Test CPU 3000", 4, 8, 8_000);
   }
 
-  private static void throwIfSet(RuntimeException e) {
+  /** Every call throws from now on; null makes every call succeed again. */
+  void failEverything(Throwable failure) {
+    failCpu = failure;
+    failMemory = failure;
+    failFileSystems = failure;
+    failNetwork = failure;
+    failProcess = failure;
+    failHardware = failure;
+  }
+
+  private static void throwIfSet(Throwable e) {
+    if (e instanceof RuntimeException unchecked) {
+      throw unchecked;
+    }
+    if (e instanceof Error error) {
+      throw error;
+    }
     if (e != null) {
-      throw e;
+      throw new IllegalArgumentException("only unchecked exceptions and errors", e);
     }
   }
 }

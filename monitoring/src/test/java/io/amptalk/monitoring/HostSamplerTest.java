@@ -52,6 +52,55 @@ class HostSamplerTest {
   }
 
   @Test
+  void sample_probesThrowingErrors_leaveOnlyTheirFiguresEmpty() {
+    probe.failCpu = new OutOfMemoryError("Java heap space");
+    probe.failMemory = new StackOverflowError();
+    probe.failNetwork = new Error("Invalid memory access"); // what JNA throws on a native fault
+    probe.failProcess = new AssertionError("unexpected /proc layout");
+    try (HostSampler sampler = new HostSampler(probe, clock, log)) {
+      SystemSnapshot snapshot = sampler.sample();
+
+      assertThat(snapshot.cpuUtilization()).isEmpty();
+      assertThat(snapshot.memory()).isEmpty();
+      assertThat(snapshot.networkInterfaces()).isEmpty();
+      assertThat(snapshot.processCpuUtilization()).isEmpty();
+      assertThat(snapshot.processMemoryBytes()).isEmpty();
+      assertThat(snapshot.processThreadCount()).isEmpty();
+      assertThat(snapshot.processOpenFileDescriptors()).isEmpty();
+      assertThat(snapshot.fileSystems()).hasSize(1);
+      assertThat(sampler.latest()).isSameAs(snapshot);
+    }
+  }
+
+  @Test
+  void start_everyCallThrowing_publishesSamplesWithoutFigures_thenFiguresOnceTheProbeRecovers() {
+    try (HostSampler sampler = new HostSampler(probe, clock, log)) {
+      assertThat(sampler.sample().cpuUtilization()).hasValue(0.25);
+      probe.failEverything(new Error("Invalid memory access"));
+      sampler.start(Duration.ofMillis(5));
+
+      // No stale figures: the failing probe's samples replace the good one, empty.
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> sampler.latest().cpuUtilization().isEmpty());
+      int calls = probe.cpuCalls.get();
+      await().atMost(Duration.ofSeconds(10)).until(() -> probe.cpuCalls.get() >= calls + 3);
+      SystemSnapshot failed = sampler.latest();
+      assertThat(failed.memory()).isEmpty();
+      assertThat(failed.fileSystems()).isEmpty();
+      assertThat(failed.networkInterfaces()).isEmpty();
+      assertThat(failed.processMemoryBytes()).isEmpty();
+
+      probe.failEverything(null);
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> sampler.latest().cpuUtilization().isPresent());
+      await().atMost(Duration.ofSeconds(10)).until(() -> sampler.latest().memory().isPresent());
+      assertThat(sampler.latest().fileSystems()).hasSize(1);
+    }
+  }
+
+  @Test
   void close_endsTheNamedDaemonThread() {
     HostSampler sampler = new HostSampler(probe, clock, log);
     sampler.start(Duration.ofMillis(5));

@@ -504,6 +504,51 @@ class SystemMonitorTest {
     assertThat(metrics).extracting(MetricData::getName).contains("system.cpu.utilization");
   }
 
+  /** The host series: none may be exported while the probe fails. */
+  private static final List<String> HOST_SERIES =
+      List.of(
+          "system.cpu.utilization",
+          "system.memory.usage",
+          "system.memory.utilization",
+          "system.filesystem.usage",
+          "system.filesystem.utilization",
+          "system.network.io",
+          "process.cpu.utilization",
+          "process.memory.usage",
+          "process.thread.count",
+          "process.open_file_descriptor.count");
+
+  @Test
+  void everyProbeCallThrowing_monitorStartsWithoutHostSeries_thenExportsThemOnceItRecovers() {
+    probe.failEverything(new Error("Invalid memory access")); // what JNA throws on a native fault
+    probe.failCpu = new OutOfMemoryError("Java heap space");
+    probe.failMemory = new IllegalStateException("no /proc/meminfo");
+    SystemMonitor monitor = monitor(b -> b.collectInterval(Duration.ofMillis(5)));
+
+    SystemInfo info = monitor.getSystemInfo();
+    assertThat(info.processor()).isEqualTo("unknown");
+    assertThat(info.physicalCores()).isZero();
+    assertThat(info.logicalCores()).isZero();
+    assertThat(info.totalMemoryBytes()).isZero();
+    assertThat(monitor.getLatestSnapshot().cpuUtilization()).isEmpty();
+    assertThat(collect()).extracting(MetricData::getName).doesNotContainAnyElementsOf(HOST_SERIES);
+    int calls = probe.cpuCalls.get();
+    // The sampler thread goes on through the failures ...
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> probe.cpuCalls.get() >= calls + 3);
+    assertThat(collect()).extracting(MetricData::getName).doesNotContainAnyElementsOf(HOST_SERIES);
+
+    // ... and a later good sample is exported.
+    probe.failEverything(null);
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> monitor.getLatestSnapshot().memory().isPresent());
+    assertThat(collect()).extracting(MetricData::getName).containsAll(HOST_SERIES);
+    assertThat(doublePoints("system.memory.utilization"))
+        .containsOnly(Map.entry(Attributes.empty(), 0.25));
+  }
+
   @Test
   void resource_namesServiceInstanceAndHost() throws Exception {
     monitor(b -> b.serviceInstanceId("instance-7"));
