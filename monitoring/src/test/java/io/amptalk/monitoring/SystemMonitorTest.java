@@ -21,6 +21,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
@@ -632,6 +633,39 @@ class SystemMonitorTest {
                   + " prometheusPort(...) (0 picks a free port)");
     }
     awaitNoThread(HostSampler.THREAD_NAME);
+  }
+
+  @Test
+  void build_portInUse_throwsNamingThePort_leavesNothingRunningAndThePortFree() throws Exception {
+    Set<Thread> before = Set.copyOf(Thread.getAllStackTraces().keySet());
+    int port;
+    try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
+      port = taken.getLocalPort();
+
+      assertThatThrownBy(
+              () ->
+                  SystemMonitor.builder()
+                      .prometheusHost("127.0.0.1")
+                      .prometheusPort(port)
+                      .enableJvmMetrics(true)
+                      .hostProbe(probe)
+                      .build())
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageStartingWith(
+              "prometheusPort " + port + " is already in use on 127.0.0.1: stop what holds it");
+
+      // Nothing was started: no thread that was not there before, daemon or not.
+      assertThat(Thread.getAllStackTraces().keySet())
+          .filteredOn(thread -> !before.contains(thread))
+          .filteredOn(thread -> !thread.isDaemon() || thread.getName().startsWith("amptalk-"))
+          .extracting(Thread::getName)
+          .isEmpty();
+      assertThat(probe.cpuCalls).hasValue(0);
+    }
+    // Nothing holds the port either: once its owner lets go, a monitor takes it.
+    SystemMonitor monitor =
+        monitor(b -> b.enablePrometheus(true).prometheusHost("127.0.0.1").prometheusPort(port));
+    assertThat(monitor.getPrometheusPort()).isEqualTo(port);
   }
 
   @Test
