@@ -432,6 +432,31 @@ public final class SqliteAlertStore implements AlertStore {
   }
 
   /**
+   * For tests: runs {@code PRAGMA <pragma>} on the store's connection and returns the first column
+   * of its first row, or -1 when it has none. Makes the store fail with real SQLite errors where
+   * file permissions cannot (tests run as root): {@code query_only = 1} gives SQLITE_READONLY,
+   * {@code max_page_count = <page_count>} SQLITE_FULL ("database or disk is full").
+   */
+  long pragma(String pragma) {
+    synchronized (lock) {
+      try (Statement statement = connection.createStatement()) {
+        long result = -1;
+        if (statement.execute("PRAGMA " + pragma)) {
+          try (ResultSet rows = statement.getResultSet()) {
+            if (rows.next()) {
+              result = rows.getLong(1);
+            }
+          }
+        }
+        connection.commit();
+        return result;
+      } catch (SQLException e) {
+        throw new IllegalStateException("PRAGMA " + pragma + " failed: " + e.getMessage(), e);
+      }
+    }
+  }
+
+  /**
    * A failed operation of a {@link SqliteAlertStore} (the disk is full, the file was removed or
    * corrupted, the store is closed). Already counted in {@link #failures()} and logged (throttled).
    */
@@ -462,9 +487,24 @@ public final class SqliteAlertStore implements AlertStore {
           connection.rollback();
         } catch (SQLException rollback) {
           e.addSuppressed(rollback);
+          reopenTransaction(e);
         }
         throw fail(operation, reason(e), e);
       }
+    }
+  }
+
+  /**
+   * After SQLITE_FULL (and some I/O errors) SQLite rolls the transaction back itself, so the
+   * driver's rollback fails ("no transaction is active") before it opens the next transaction, and
+   * every later call failed with "cannot commit - no transaction is active", even once there was
+   * room again. Opens that transaction here; under the lock.
+   */
+  private void reopenTransaction(Exception failure) {
+    try (Statement statement = connection.createStatement()) {
+      statement.execute("BEGIN");
+    } catch (SQLException begin) {
+      failure.addSuppressed(begin); // a transaction was still open after all: nothing to do
     }
   }
 

@@ -354,6 +354,43 @@ class SqliteAlertStoreTest extends AlertStoreContract {
   }
 
   @Test
+  void operations_afterTheDatabaseWasFull_workAgainOnceThereIsRoom() {
+    try (SqliteAlertStore store = SqliteAlertStore.open(dir.resolve("full.db"), 10)) {
+      store.save(alert("a"));
+      store.pragma("max_page_count = " + store.pragma("page_count"));
+      Alert big =
+          new Alert(
+              "big",
+              "big",
+              "x".repeat(8000),
+              AlertSeverity.ERROR,
+              "s",
+              "amptalk",
+              Instant.parse("2026-01-01T00:00:00Z"),
+              Map.of("blob", "y".repeat(100_000)),
+              "f",
+              Alert.State.FIRING,
+              1,
+              Instant.parse("2026-01-01T00:00:00Z"),
+              false,
+              List.of());
+
+      assertThatThrownBy(() -> store.save(big))
+          .isInstanceOf(StoreException.class)
+          .hasMessageContaining("[SQLITE_FULL]");
+      // SQLite rolled the transaction back itself: reads and small writes must go on regardless.
+      assertThat(ids(store.history(all()))).containsExactly("a");
+      store.enqueue(Delivery.of("webhook", alert("a")));
+      assertThat(store.pending()).hasSize(1);
+
+      store.pragma("max_page_count = 1000000");
+      store.save(big);
+      assertThat(ids(store.history(all()))).containsExactly("big", "a");
+      assertThat(store.failures()).isEqualTo(1);
+    }
+  }
+
+  @Test
   void history_unreadableRow_isSkippedAndCounted() throws SQLException {
     Path file = dir.resolve("corrupt.db");
     try (SqliteAlertStore store = SqliteAlertStore.open(file, 10)) {
