@@ -12,8 +12,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The alert system's self-metrics on a monitor's meter: {@code alerts.raised} {severity, source},
- * {@code alert.notifications} {notifier, outcome} and {@code alert.queue.size} {notifier}. The
- * attribute sets are built once per combination; sources past a cap count as {@code other}.
+ * {@code alert.notifications} {notifier, outcome}, {@code alert.queue.size} {notifier} and {@code
+ * alert.store.failures}. The attribute sets are built once per combination; sources past a cap
+ * count as {@code other}.
  */
 final class AlertMetrics implements AutoCloseable {
   static final AttributeKey<String> SEVERITY = AttributeKey.stringKey("severity");
@@ -24,6 +25,7 @@ final class AlertMetrics implements AutoCloseable {
 
   private final LongCounter raised;
   private final LongCounter notifications;
+  private final LongCounter storeFailures;
   private final ObservableLongGauge queueSize;
   private final Map<String, Attributes> raisedAttributes = new ConcurrentHashMap<>();
   private final Map<String, Attributes> outcomeAttributes = new ConcurrentHashMap<>();
@@ -43,6 +45,14 @@ final class AlertMetrics implements AutoCloseable {
                 "What became of each notification: sent, retried, failed, rate_limited, silenced"
                     + " or deduplicated.")
             .setUnit("{notification}")
+            .build();
+    this.storeFailures =
+        meter
+            .counterBuilder("alert.store.failures")
+            .setDescription(
+                "Alert store operations that failed; what they would have written is kept in"
+                    + " memory and written back once the store works again.")
+            .setUnit("{failure}")
             .build();
     this.queueSize =
         meter
@@ -75,6 +85,10 @@ final class AlertMetrics implements AutoCloseable {
             notifier + '\u0000' + outcome.name(),
             k -> Attributes.of(NOTIFIER, notifier, OUTCOME, outcome.label()));
     notifications.add(1, attributes);
+  }
+
+  void storeFailed() {
+    storeFailures.add(1);
   }
 
   @Override

@@ -82,8 +82,18 @@ public final class AlertSystem implements AutoCloseable {
     this.clock = builder.clock;
     this.dedupWindow = builder.dedupWindow;
     this.repeatInterval = builder.repeatInterval;
+    List<AlertNotifier> notifiers =
+        builder.notifiers.isEmpty() ? List.of(new LoggingNotifier()) : builder.notifiers;
+    // A store of the caller's (SQLite: a disk that fills, a file made read-only) may fail; guarded,
+    // it never stops an alert and loses nothing while the process runs. Ours in memory cannot.
     this.store =
-        builder.store != null ? builder.store : new InMemoryAlertStore(builder.maxHistorySize);
+        builder.store == null
+            ? new InMemoryAlertStore(builder.maxHistorySize)
+            : new GuardedStore(
+                builder.store,
+                builder.maxHistorySize,
+                builder.queueCapacity * notifiers.size(),
+                this::storeFailed);
     this.closeTimeout = builder.closeTimeout;
     int maxFiring = builder.maxFiring;
     this.firing =
@@ -96,8 +106,6 @@ public final class AlertSystem implements AutoCloseable {
           }
         };
     this.metrics = builder.monitor == null ? null : new AlertMetrics(builder.monitor, this);
-    List<AlertNotifier> notifiers =
-        builder.notifiers.isEmpty() ? List.of(new LoggingNotifier()) : builder.notifiers;
     NotifierQueue.Settings settings =
         new NotifierQueue.Settings(
             builder.queueCapacity,
@@ -454,9 +462,20 @@ public final class AlertSystem implements AutoCloseable {
     return sizes;
   }
 
-  /** Store operations that failed (the alert was still dispatched from memory). */
+  /**
+   * Store operations that failed. Alerts still went out; what the store did not take is kept in
+   * memory, shown in history, and written back once the store works again.
+   */
   public long getStoreFailures() {
     return storeFailures.get();
+  }
+
+  private void storeFailed() {
+    storeFailures.incrementAndGet();
+    AlertMetrics counting = metrics; // null while the constructor re-delivers pending ones
+    if (counting != null) {
+      counting.storeFailed();
+    }
   }
 
   public String getServiceName() {
@@ -550,7 +569,9 @@ public final class AlertSystem implements AutoCloseable {
     try {
       return call.get();
     } catch (RuntimeException e) {
-      if (storeFailures.getAndIncrement() % 1000 == 0) {
+      // The store is guarded (GuardedStore) and does not throw: this is only a last defence.
+      storeFailed();
+      if (storeFailures.get() % 1000 == 1) {
         LOG.error(
             "The alert store failed ({} failures so far); continuing in memory",
             storeFailures.get(),
@@ -614,7 +635,11 @@ public final class AlertSystem implements AutoCloseable {
       return this;
     }
 
-    /** Where history and pending notifications live. Default: in memory. */
+    /**
+     * Where history and pending notifications live. Default: in memory. When it fails, alerts still
+     * go out and are kept in memory, counted in {@link #getStoreFailures()}, and written back once
+     * it works again.
+     */
     public Builder store(AlertStore store) {
       this.store = Objects.requireNonNull(store, "store");
       return this;
