@@ -100,7 +100,7 @@ class NotifierFaultsIT {
   }
 
   private static WebhookNotifier webhook(String url) {
-    return WebhookNotifier.builder().webhookUrl(url).timeout(Duration.ofMillis(500)).build();
+    return WebhookNotifier.builder().webhookUrl(url).timeout(Duration.ofSeconds(2)).build();
   }
 
   private static EmailNotifier email(int port) {
@@ -108,7 +108,7 @@ class NotifierFaultsIT {
         .smtpServer("127.0.0.1")
         .smtpPort(port)
         .connectTimeout(Duration.ofSeconds(2))
-        .readTimeout(Duration.ofMillis(500))
+        .readTimeout(Duration.ofSeconds(2))
         .sender("alerts@example.com")
         .recipients(List.of("oncall@example.com"))
         .build();

@@ -77,7 +77,8 @@ class HealthCheckFaultsIT {
   @Test
   void checksThrowingErrorsReturningNullOrHanging_othersKeepTheirRhythm_healthAnswers()
       throws Exception {
-    start(b -> {});
+    // A thread for each check, and a timeout no busy machine makes a check miss its start by.
+    start(b -> b.threads(8).defaultTimeout(Duration.ofSeconds(2)));
     AtomicInteger steadyRuns = new AtomicInteger();
     AtomicInteger hangingCalls = new AtomicInteger();
     registry.registerCheck(
@@ -138,10 +139,10 @@ class HealthCheckFaultsIT {
         .containsOnly("Check threw IllegalStateException: boom");
     assertThat(messages("returns-null")).hasSize(5).containsOnly("Check returned no result");
     String stillRunning =
-        "Timed out after 300 ms and still running; not started again until it returns";
+        "Timed out after 2 s and still running; not started again until it returns";
     assertThat(messages("hangs"))
         .containsExactly(
-            stillRunning, stillRunning, stillRunning, stillRunning, "Timed out after 300 ms");
+            stillRunning, stillRunning, stillRunning, stillRunning, "Timed out after 2 s");
     assertThat(hangingCalls).hasValue(1);
 
     // Once the hanging check returns, it is run again on the next interval.
@@ -167,11 +168,11 @@ class HealthCheckFaultsIT {
         "queued",
         () -> CheckResult.healthy("ran"),
         "",
-        CheckOptions.builder().timeout(Duration.ofMillis(100)).build());
+        CheckOptions.builder().timeout(Duration.ofSeconds(2)).build());
 
     // The one thread is held by "hangs": "queued" times out before it ever starts.
     awaitRuns(1, "queued");
-    assertThat(messages("queued")).containsExactly("Timed out after 100 ms");
+    assertThat(messages("queued")).containsExactly("Timed out after 2 s");
     HttpResponse<String> health = get("/health");
     assertThat(health.statusCode()).isEqualTo(503);
     assertThat(statuses(health.body()))
@@ -184,7 +185,7 @@ class HealthCheckFaultsIT {
       awaitRuns(round, "hangs", "queued");
     }
 
-    assertThat(messages("queued")).containsExactly("ran", "ran", "Timed out after 100 ms");
+    assertThat(messages("queued")).containsExactly("ran", "ran", "Timed out after 2 s");
     assertThat(messages("hangs")).containsExactly("released", "released", "released");
     assertThat(get("/health").statusCode()).isEqualTo(200);
   }
@@ -292,7 +293,7 @@ class HealthCheckFaultsIT {
         "ping",
         () -> CheckResult.healthy("pong said: " + registry.runCheck("pong").message()),
         "",
-        CheckOptions.builder().initialDelay(INTERVAL).timeout(Duration.ofMillis(300)).build());
+        CheckOptions.builder().initialDelay(INTERVAL).timeout(Duration.ofSeconds(1)).build());
     registry.registerCheck(
         "pong",
         () -> CheckResult.healthy("ping said: " + registry.runCheck("ping").message()),
@@ -310,8 +311,8 @@ class HealthCheckFaultsIT {
     assertThat(messages("all"))
         .hasSize(3)
         .containsOnly("[plain, all, ping, pong]; own run: unknown");
-    assertThat(messages("ping")).hasSize(3).containsOnly("Timed out after 300 ms");
-    assertThat(messages("pong")).hasSize(3).containsOnly("ping said: Timed out after 300 ms");
+    assertThat(messages("ping")).hasSize(3).containsOnly("Timed out after 1 s");
+    assertThat(messages("pong")).hasSize(3).containsOnly("ping said: Timed out after 1 s");
   }
 
   // ---------------------------------------------------------------- helpers
