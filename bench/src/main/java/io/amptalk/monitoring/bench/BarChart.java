@@ -114,7 +114,7 @@ final class BarChart {
         int y = top + r * rowHeight + ROW_PAD / 2;
         int middle = y + (threads.size() * (BAR + BAR_GAP) - BAR_GAP) / 2 + fm.getAscent() / 2 - 2;
         g.setColor(INK);
-        g.setFont(Table.isOurs(row) ? TEXT.deriveFont(Font.BOLD) : TEXT);
+        g.setFont(table.isOurs(row) && !table.allOurs() ? TEXT.deriveFont(Font.BOLD) : TEXT);
         g.drawString(row, left - 12 - g.getFontMetrics().stringWidth(row), middle);
       }
       for (int p = 0; p < panels.size(); p++) {
@@ -151,16 +151,13 @@ final class BarChart {
           threads.size() == 1
               ? ""
               : ", " + threads.get(t) + (threads.get(t) == 1 ? " thread" : " threads");
-      if (table.hasOurs()) {
-        labels.add("amptalk (ours)" + suffix);
+      if (table.hasOurs() || table.allOurs()) {
+        labels.add((table.allOurs() ? "amptalk" : "amptalk (ours)") + suffix);
         colors.add(OURS[t % OURS.length]);
       }
-      if (table.hasOurs()) {
+      if (!table.allOurs()) {
         labels.add("peers" + suffix);
         colors.add(PEERS[t % PEERS.length]);
-      } else {
-        labels.add("amptalk" + suffix);
-        colors.add(OURS[t % OURS.length]);
       }
     }
     for (int i = 0; i < labels.size(); i++) {
@@ -258,7 +255,7 @@ final class BarChart {
     // Bars, whiskers and values.
     for (int r = 0; r < table.rows.size(); r++) {
       String row = table.rows.get(r);
-      Color[] colors = Table.isOurs(row) || !table.hasOurs() ? OURS : PEERS;
+      Color[] colors = table.isOurs(row) ? OURS : PEERS;
       for (int t = 0; t < threads.size(); t++) {
         Result result = table.get(row, threads.get(t));
         if (result == null) {

@@ -47,6 +47,9 @@ public final class Report {
     TITLES.put("AlertBenchmark", "AlertSystem.alert()");
   }
 
+  /** Classes that measure our code alone, with no peer: all their rows are ours. */
+  private static final Set<String> OWN = Set.of("ParallelChecksBenchmark", "AlertBenchmark");
+
   private Report() {}
 
   /** One JMH result: a benchmark (with its parameters) at one thread count. */
@@ -133,7 +136,9 @@ public final class Report {
     return node == null || !node.isNumber() ? Double.NaN : node.asDouble();
   }
 
-  /** library → [in-process bytes, HTTP bytes], from {@link ScrapeBodies}' file when present. */
+  /**
+   * library → [in-process bytes, HTTP bytes, series], from {@link ScrapeBodies}' file when present.
+   */
   static Map<String, long[]> bodySizes(Path dir) throws IOException {
     Path file = dir.resolve("scrape").resolve(ScrapeBodies.SIZES);
     Map<String, long[]> sizes = new LinkedHashMap<>();
@@ -141,7 +146,11 @@ public final class Report {
       List<String> lines = Files.readAllLines(file);
       for (String line : lines.subList(1, lines.size())) {
         String[] cells = line.split("\t");
-        sizes.put(cells[0], new long[] {Long.parseLong(cells[1]), Long.parseLong(cells[2])});
+        sizes.put(
+            cells[0],
+            new long[] {
+              Long.parseLong(cells[1]), Long.parseLong(cells[2]), Long.parseLong(cells[3])
+            });
       }
     }
     return sizes;
@@ -176,7 +185,7 @@ public final class Report {
           .append(": ")
           .append(TITLES.getOrDefault(className, className))
           .append("\n\n");
-      Table table = Table.of(section);
+      Table table = Table.of(section, OWN.contains(className));
       if ("ParallelChecksBenchmark".equals(className)) {
         md.append(checksTable(table));
       } else {
@@ -260,10 +269,15 @@ public final class Report {
     final TreeSet<Integer> threadCounts = new TreeSet<>();
     final Map<String, Map<Integer, Result>> cells = new LinkedHashMap<>();
     final Map<String, String> keys = new LinkedHashMap<>();
+    private final boolean allOurs;
 
-    static Table of(List<Result> section) {
+    private Table(boolean allOurs) {
+      this.allOurs = allOurs;
+    }
+
+    static Table of(List<Result> section, boolean allOurs) {
       boolean manyMethods = section.stream().map(Result::method).distinct().count() > 1;
-      Table table = new Table();
+      Table table = new Table(allOurs);
       // Ours first, then the others in JMH's order.
       List<Result> ordered = new ArrayList<>(section);
       ordered.sort(
@@ -295,7 +309,7 @@ public final class Report {
 
     /** The rows whose results are in {@code unit}: a chart has one axis. */
     Table only(String unit) {
-      Table table = new Table();
+      Table table = new Table(allOurs);
       for (String row : rows) {
         Map<Integer, Result> kept = new LinkedHashMap<>(cells.get(row));
         kept.values().removeIf(r -> !r.unit().equals(unit));
@@ -333,15 +347,20 @@ public final class Report {
           .anyMatch(r -> r.alloc() != null);
     }
 
-    static boolean isOurs(String row) {
-      return row.startsWith(OURS);
+    /** Whether the row measures our code: named amptalk…, or in a class without peers. */
+    boolean isOurs(String row) {
+      return allOurs || row.startsWith(OURS);
+    }
+
+    boolean allOurs() {
+      return allOurs;
     }
 
     /** Our time over the row's, at that thread count; NaN when there is nothing to compare. */
     double ratio(String row, int threads) {
       Result ours = hasOurs() ? get(OURS, threads) : null;
       Result peer = get(row, threads);
-      if (ours == null || peer == null || isOurs(row)) {
+      if (ours == null || peer == null || row.startsWith(OURS)) {
         return Double.NaN;
       }
       // Throughput: more is better, so the time ratio is the inverse.
@@ -371,12 +390,12 @@ public final class Report {
         }
       }
       if (size) {
-        md.append(" body bytes |");
-        rule.append(" ---: |");
+        md.append(" body bytes | series |");
+        rule.append(" ---: | ---: |");
       }
       md.append('\n').append(rule).append('\n');
       for (String row : rows) {
-        md.append("| ").append(isOurs(row) ? "**" + row + "**" : row).append(" |");
+        md.append("| ").append(row.startsWith(OURS) ? "**" + row + "**" : row).append(" |");
         for (int threads : threadCounts) {
           Result r = get(row, threads);
           md.append(' ')
@@ -384,8 +403,7 @@ public final class Report {
                   r == null
                       ? "–"
                       : format(r.score())
-                          + " ± "
-                          + format(r.error())
+                          + (Double.isNaN(r.error()) ? "" : " ± " + format(r.error()))
                           + (common == null ? " " + unit(r.unit()) : ""))
               .append(" |");
           if (alloc) {
@@ -402,6 +420,8 @@ public final class Report {
           long[] bytes = sizes.get(keys.get(row));
           md.append(' ')
               .append(bytes == null ? "–" : String.format(Locale.ROOT, "%,d", bytes[sizeColumn]))
+              .append(" | ")
+              .append(bytes == null ? "–" : String.format(Locale.ROOT, "%,d", bytes[2]))
               .append(" |");
         }
         md.append('\n');
