@@ -5,8 +5,8 @@
 #
 #   bench/run.sh [short|full] [--build] [--only GROUP,...] [JMH arguments...]
 #
-#   short (default)  a quick check, about 6 minutes: 1 fork, few iterations
-#   full             for publishing, about 25 minutes: 2 forks, longer warm-up
+#   short (default)  a quick check, about 5 minutes: 1 fork, few iterations
+#   full             for publishing, about 25 minutes (estimated): 2 forks, longer warm-up
 #   --build          rebuild bench/target/benchmarks.jar (it is built anyway when missing)
 #   --only           run some groups only, e.g. --only scrape,checks
 #
