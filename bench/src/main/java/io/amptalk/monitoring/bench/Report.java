@@ -228,10 +228,10 @@ public final class Report {
       md.append(
           String.format(
               Locale.ROOT,
-              "| %d | %s ± %s %s | %.0f ms | %.1f× |%n",
+              "| %d | %s%s %s | %.0f ms | %.1f× |%n",
               pool,
               format(r.score()),
-              format(r.error()),
+              Double.isNaN(r.error()) ? "" : " ± " + format(r.error()),
               unit(r.unit()),
               ideal,
               checks * (double) sleep / millis(r.score(), r.unit())));
