@@ -16,6 +16,11 @@
 #   scrape-http  ScrapeHttpBenchmark       1 (full: 1 and 2) one GET /metrics over loopback
 #   checks       ParallelChecksBenchmark   1                 runAllChecks() of 50 sleeping checks
 #   alert        AlertBenchmark            1                 AlertSystem.alert()
+# then the load scripts, whose printed figures go into summary.md:
+#   health       health-load.sh    /health under wrk, next to a trivial JDK handler
+#   alerts-load  alerts-load.sh    alerts/s into history, alert() to webhook latency, a storm
+#   footprint    footprint.sh      the agent next to node_exporter, both scraped every second
+# wrk and prometheus-node-exporter are installed from Debian's packages when missing (as root).
 # Every run has -prof gc. Other arguments go to JMH: an option replaces the preset's (-i 5, -f 2,
 # -t 4 for every group, -prof jfr in addition to gc), and a regular expression keeps only the
 # benchmarks it matches (groups left empty are skipped), e.g. bench/run.sh short floor amptalk
@@ -51,6 +56,7 @@ while [[ $# -gt 0 ]]; do
 done
 
 groups=(record scrape scrape-http checks alert)
+scripts=(health alerts-load footprint)
 declare -A class=(
   [record]=RecordRequestBenchmark [scrape]=ScrapeBenchmark [scrape-http]=ScrapeHttpBenchmark
   [checks]=ParallelChecksBenchmark [alert]=AlertBenchmark)
@@ -70,11 +76,19 @@ else
 fi
 
 selected=()
+selected_scripts=()
 for group in "${groups[@]}"; do
   if [[ -z $only || ",$only," == *",$group,"* ]]; then selected+=("$group"); fi
 done
+# The load scripts take no JMH arguments: a benchmark filter runs JMH only.
+for script in "${scripts[@]}"; do
+  if [[ ( -z $only && ${#filters[@]} -eq 0 ) || ",$only," == *",$script,"* ]]; then
+    selected_scripts+=("$script")
+  fi
+done
 for group in ${only//,/ }; do
-  [[ -n ${class[$group]:-} ]] || { echo "unknown group '$group' (one of: ${groups[*]})" >&2; exit 2; }
+  [[ -n ${class[$group]:-} || " ${scripts[*]} " == *" $group "* ]] ||
+    { echo "unknown group '$group' (one of: ${groups[*]} ${scripts[*]})" >&2; exit 2; }
 done
 
 if [[ $build == true || ! -f $jar ]]; then
@@ -125,6 +139,38 @@ for group in "${selected[@]}"; do
   done
   ran+=("$group")
 done
+
+# The load scripts, each printing its figures; short mode runs them shorter.
+install_missing() { # command package
+  command -v "$1" >/dev/null && return 0
+  if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
+    # No service may start from the package (Debian's node_exporter has one).
+    [[ -e /usr/sbin/policy-rc.d ]] || printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
+    chmod +x /usr/sbin/policy-rc.d
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$2" >/dev/null
+  fi
+  command -v "$1" >/dev/null || { echo "$1 is missing: apt-get install $2" >&2; return 1; }
+}
+for script in "${selected_scripts[@]}"; do
+  echo "=== $script"
+  case $script in
+    health)
+      install_missing wrk wrk
+      args=$([[ $mode == short ]] && echo "5" || echo "10") ;;
+    alerts-load)
+      args=$([[ $mode == short ]] && echo "50000 1000 100000" || echo "200000 2000 100000") ;;
+    footprint)
+      install_missing prometheus-node-exporter prometheus-node-exporter
+      [[ -f $root_dir/agent/target/amptalk-monitor.jar && $build == false ]] ||
+        (cd "$root_dir" && mvn -B -q -pl agent -am package -DskipTests)
+      args=$([[ $mode == short ]] && echo "1" || echo "3") ;;
+  esac
+  # shellcheck disable=SC2086
+  file=$([[ $script == health ]] && echo health-load || echo "$script")
+  "$bench_dir/$file.sh" $args 2>&1 | grep -v '^SLF4J' | tee "$out/$script.txt"
+  ran+=("$script")
+done
+
 if [[ ${#ran[@]} -eq 0 ]]; then
   echo "no benchmark matches: ${filters[*]:-} ${only:+(--only $only)}" >&2
   exit 2
@@ -134,5 +180,12 @@ fi
 if [[ " ${ran[*]} " == *" scrape"* ]]; then
   "$java" -cp "$jar" io.amptalk.monitoring.bench.ScrapeBodies "$out/scrape" >/dev/null
 fi
-"$java" -Djava.awt.headless=true -cp "$jar" io.amptalk.monitoring.bench.Report "$out"
+if compgen -G "$out/*.json" >/dev/null; then
+  "$java" -Djava.awt.headless=true -cp "$jar" io.amptalk.monitoring.bench.Report "$out"
+fi
+for script in "${selected_scripts[@]}"; do
+  file=$([[ $script == health ]] && echo health-load || echo "$script")
+  printf '\n## %s (bench/%s.sh)\n\n```\n%s\n```\n' "$script" "$file" "$(cat "$out/$script.txt")" \
+    >>"$out/summary.md"
+done
 echo "Results in $out"
