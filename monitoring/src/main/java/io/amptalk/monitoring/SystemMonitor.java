@@ -1,6 +1,7 @@
 package io.amptalk.monitoring;
 
 import com.sun.net.httpserver.HttpHandler;
+import io.amptalk.monitoring.http.Exchanges;
 import io.amptalk.monitoring.http.MonitoringServer;
 import io.amptalk.monitoring.metrics.ErrorRecord;
 import io.amptalk.monitoring.metrics.RequestWindow;
@@ -169,11 +170,19 @@ public final class SystemMonitor implements AutoCloseable {
   }
 
   private static MonitoringServer startServer(Builder builder, PrometheusRegistry registry) {
+    MetricsHandler metrics = new MetricsHandler(registry);
     try {
       return MonitoringServer.builder()
           .host(builder.prometheusHost)
           .port(builder.prometheusPort)
-          .handler("/metrics", new MetricsHandler(registry))
+          // Prometheus' handler serves the exposition to any method; POST or FOO get a 405.
+          .handler(
+              "/metrics",
+              exchange -> {
+                if (Exchanges.allows(exchange, "GET", "HEAD")) {
+                  metrics.handle(exchange);
+                }
+              })
           .build();
     } catch (UncheckedIOException e) {
       if (e.getCause() instanceof BindException) {
