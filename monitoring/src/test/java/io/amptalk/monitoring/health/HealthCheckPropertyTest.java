@@ -93,7 +93,7 @@ class HealthCheckPropertyTest {
         .as(Registration::new);
   }
 
-  @Property(tries = 300)
+  @Property(tries = 200)
   void registerCheck_anyName_registersOrRefusesWithTheRule_andRunCheckAnswers(
       @ForAll("registrations") Registration r) throws Exception {
     boolean known = r.name() != null && health.getCheckNames().contains(r.name());
