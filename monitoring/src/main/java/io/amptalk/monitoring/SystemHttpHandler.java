@@ -28,6 +28,9 @@ final class SystemHttpHandler {
 
   static HttpHandler api(SystemMonitor monitor) {
     return exchange -> {
+      if (!Exchanges.allows(exchange, "GET", "HEAD")) {
+        return;
+      }
       try (exchange) {
         if (!API_PATH.equals(exchange.getRequestURI().getPath())) {
           Exchanges.send(
@@ -58,6 +61,9 @@ final class SystemHttpHandler {
       throw new UncheckedIOException(e);
     }
     return exchange -> {
+      if (!Exchanges.allows(exchange, "GET", "HEAD")) {
+        return;
+      }
       try (exchange) {
         String path = exchange.getRequestURI().getPath();
         if (!"/".equals(path) && !"/index.html".equals(path)) {

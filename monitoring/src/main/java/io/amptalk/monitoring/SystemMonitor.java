@@ -1,6 +1,7 @@
 package io.amptalk.monitoring;
 
 import com.sun.net.httpserver.HttpHandler;
+import io.amptalk.monitoring.http.Exchanges;
 import io.amptalk.monitoring.http.MonitoringServer;
 import io.amptalk.monitoring.metrics.ErrorRecord;
 import io.amptalk.monitoring.metrics.RequestWindow;
@@ -34,6 +35,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -82,6 +84,8 @@ public final class SystemMonitor implements AutoCloseable {
   static final int MAX_DETAIL_ENTRIES = 32;
 
   static final int MAX_DETAIL_VALUE_LENGTH = 1024;
+
+  static final int MAX_DETAIL_KEY_LENGTH = 256;
 
   private final String serviceName;
   private final Clock clock;
@@ -169,11 +173,19 @@ public final class SystemMonitor implements AutoCloseable {
   }
 
   private static MonitoringServer startServer(Builder builder, PrometheusRegistry registry) {
+    MetricsHandler metrics = new MetricsHandler(registry);
     try {
       return MonitoringServer.builder()
           .host(builder.prometheusHost)
           .port(builder.prometheusPort)
-          .handler("/metrics", new MetricsHandler(registry))
+          // Prometheus' handler serves the exposition to any method; POST or FOO get a 405.
+          .handler(
+              "/metrics",
+              exchange -> {
+                if (Exchanges.allows(exchange, "GET", "HEAD")) {
+                  metrics.handle(exchange);
+                }
+              })
           .build();
     } catch (UncheckedIOException e) {
       if (e.getCause() instanceof BindException) {
@@ -408,6 +420,21 @@ public final class SystemMonitor implements AutoCloseable {
     return server != null && server.removeHandler(path);
   }
 
+  /** For tests: distinct routes recorded under their own name. */
+  int routeCount() {
+    return requests.routeCount();
+  }
+
+  /** For tests: distinct error types counted under their own name. */
+  int errorTypeCount() {
+    return errors.size();
+  }
+
+  /** For tests: observations dropped for {@code reason}. */
+  long droppedCount(String reason) {
+    return dropped.count(reason);
+  }
+
   /** For tests: samples the host and ticks the request windows now, on this thread. */
   SystemSnapshot sampleNow() {
     return sampler.sample();
@@ -461,16 +488,81 @@ public final class SystemMonitor implements AutoCloseable {
         break;
       }
       if (entry.getKey() != null) {
-        copy.put(entry.getKey(), truncate(String.valueOf(entry.getValue())));
+        copy.put(cut(entry.getKey(), MAX_DETAIL_KEY_LENGTH), render(entry.getValue()));
       }
     }
     return copy;
   }
 
-  private static String truncate(String value) {
-    return value.length() <= MAX_DETAIL_VALUE_LENGTH
-        ? value
-        : value.substring(0, MAX_DETAIL_VALUE_LENGTH);
+  /**
+   * A detail value as text of at most {@link #MAX_DETAIL_VALUE_LENGTH} characters. Maps and
+   * collections are written here, not by their own {@code toString}: that never returns for one
+   * that holds itself (a StackOverflowError, which the record methods would have thrown), and would
+   * build a huge string only to cut it. A value whose {@code toString} throws is kept as a note.
+   */
+  static String render(Object value) {
+    StringBuilder text = new StringBuilder();
+    render(value, text, 0);
+    return cut(text.toString(), MAX_DETAIL_VALUE_LENGTH);
+  }
+
+  private static final int MAX_DETAIL_DEPTH = 8;
+
+  private static void render(Object value, StringBuilder text, int depth) {
+    if (text.length() > MAX_DETAIL_VALUE_LENGTH) {
+      return;
+    }
+    if (value instanceof Map<?, ?> map) {
+      if (depth == MAX_DETAIL_DEPTH) {
+        text.append("{…}");
+        return;
+      }
+      text.append('{');
+      String separator = "";
+      for (Map.Entry<?, ?> entry : map.entrySet()) {
+        if (text.length() > MAX_DETAIL_VALUE_LENGTH) {
+          return;
+        }
+        text.append(separator);
+        render(entry.getKey(), text, depth + 1);
+        text.append('=');
+        render(entry.getValue(), text, depth + 1);
+        separator = ", ";
+      }
+      text.append('}');
+    } else if (value instanceof Collection<?> collection) {
+      if (depth == MAX_DETAIL_DEPTH) {
+        text.append("[…]");
+        return;
+      }
+      text.append('[');
+      String separator = "";
+      for (Object element : collection) {
+        if (text.length() > MAX_DETAIL_VALUE_LENGTH) {
+          return;
+        }
+        text.append(separator);
+        render(element, text, depth + 1);
+        separator = ", ";
+      }
+      text.append(']');
+    } else {
+      String printed;
+      try {
+        printed = String.valueOf(value);
+      } catch (RuntimeException e) {
+        printed = "(toString threw " + e.getClass().getSimpleName() + ")";
+      }
+      text.append(printed, 0, Math.min(printed.length(), MAX_DETAIL_VALUE_LENGTH + 1));
+    }
+  }
+
+  /** Cut to {@code max} characters, without splitting a surrogate pair. */
+  private static String cut(String value, int max) {
+    if (value.length() <= max) {
+      return value;
+    }
+    return value.substring(0, Character.isHighSurrogate(value.charAt(max - 1)) ? max - 1 : max);
   }
 
   private static SystemInfo describe(Builder builder, HostProbe probe, Instant start) {

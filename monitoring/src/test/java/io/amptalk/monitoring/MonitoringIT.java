@@ -193,9 +193,11 @@ class MonitoringIT {
     String auth = "Bearer s3cret";
 
     assertThat(post("/alerts", "{not json", "Authorization", auth).body())
-        .isEqualTo("{\"error\":\"the body is not valid JSON\"}");
+        .isEqualTo(
+            "{\"error\":\"the body is not valid JSON: Unexpected character ('n' (code 110)): was"
+                + " expecting double-quote to start field name (line 1, column 2)\"}");
     assertThat(post("/alerts", "[1]", "Authorization", auth).body())
-        .isEqualTo("{\"error\":\"the body must be a JSON object\"}");
+        .isEqualTo("{\"error\":\"the body must be a JSON object, was an array\"}");
     assertThat(post("/alerts", "{\"message\":\"m\"}", "Authorization", auth).body())
         .isEqualTo("{\"error\":\"title is required and must be a non-empty string\"}");
     HttpResponse<String> badSeverity =

@@ -246,7 +246,7 @@ public final class HealthCheck implements AutoCloseable {
 
   /** Removes a check and its history; returns whether it was registered. */
   public boolean unregisterCheck(String name) {
-    Entry removed = entries.remove(name);
+    Entry removed = name == null ? null : entries.remove(name);
     if (removed == null) {
       return false;
     }
@@ -270,7 +270,8 @@ public final class HealthCheck implements AutoCloseable {
    * @throws NoSuchElementException when no check has that name
    */
   public CheckResult runCheck(String name) {
-    Entry entry = entries.get(name);
+    // A null name is just a name no check has (ConcurrentHashMap would throw a bare NPE).
+    Entry entry = name == null ? null : entries.get(name);
     if (entry == null) {
       throw new NoSuchElementException("no health check named '" + name + "'");
     }
@@ -497,7 +498,7 @@ public final class HealthCheck implements AutoCloseable {
    * @throws NoSuchElementException when no check has that name
    */
   public List<CheckResult> getCheckHistory(String name, int limit) {
-    Entry entry = entries.get(name);
+    Entry entry = name == null ? null : entries.get(name);
     if (entry == null) {
       throw new NoSuchElementException("no health check named '" + name + "'");
     }
@@ -525,7 +526,7 @@ public final class HealthCheck implements AutoCloseable {
 
   /** Forgets one check's history; returns whether the check exists. */
   public boolean clearHistory(String name) {
-    Entry entry = entries.get(name);
+    Entry entry = name == null ? null : entries.get(name);
     if (entry == null) {
       return false;
     }

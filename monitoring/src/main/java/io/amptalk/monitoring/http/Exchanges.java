@@ -41,4 +41,27 @@ public final class Exchanges {
     return given != null
         && MessageDigest.isEqual(authorization, given.getBytes(StandardCharsets.UTF_8));
   }
+
+  /**
+   * Whether the request's method is one of {@code allowed}. If not, answers 405 with an {@code
+   * Allow} header and closes the exchange, so that a caller only returns: an unknown method gets a
+   * clear refusal rather than whatever a GET would have served.
+   */
+  public static boolean allows(HttpExchange exchange, String... allowed) throws IOException {
+    String method = exchange.getRequestMethod();
+    for (String name : allowed) {
+      if (name.equals(method)) {
+        return true;
+      }
+    }
+    try (exchange) {
+      exchange.getResponseHeaders().set("Allow", String.join(", ", allowed));
+      send(
+          exchange,
+          405,
+          "text/plain; charset=utf-8",
+          ("Method not allowed: " + method + "\n").getBytes(StandardCharsets.UTF_8));
+    }
+    return false;
+  }
 }
