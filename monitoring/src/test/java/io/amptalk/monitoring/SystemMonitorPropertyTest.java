@@ -116,7 +116,11 @@ class SystemMonitorPropertyTest {
       }
     }
 
+    /** The label, or {@code other} past the cap; a caller's own "other" takes no place. */
     private static String capped(Set<String> seen, String label, int max) {
+      if (label.equals("other")) {
+        return label;
+      }
       if (seen.contains(label) || seen.size() < max) {
         seen.add(label);
         return label;
