@@ -3,12 +3,17 @@ package io.amptalk.monitoring.http;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsParameters;
+import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -17,10 +22,12 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
 
 /**
- * The one small HTTP server (the JDK's {@code HttpServer}) that serves every endpoint of a monitor
- * on one port, on a few named daemon threads.
+ * The one small HTTP server (the JDK's {@code HttpServer}, or its {@code HttpsServer} with {@link
+ * Builder#tls}) that serves every endpoint of a monitor on one port, on a few named daemon threads.
  *
  * <pre>{@code
  * try (MonitoringServer server = MonitoringServer.builder()
@@ -33,6 +40,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class MonitoringServer implements AutoCloseable {
   private static final int THREADS = 2;
+
+  /** TLS 1.3 and 1.2 only, whatever older protocol the JDK's configuration might still allow. */
+  private static final List<String> PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
 
   static {
     // The JDK server writes a response's headers and body in separate packets; with Nagle's
@@ -104,6 +114,11 @@ public final class MonitoringServer implements AutoCloseable {
     return host;
   }
 
+  /** Whether the server speaks HTTPS. */
+  public boolean isTls() {
+    return server instanceof HttpsServer;
+  }
+
   /** Stops accepting at once and ends the worker threads; idempotent. */
   @Override
   public void close() {
@@ -123,6 +138,7 @@ public final class MonitoringServer implements AutoCloseable {
   public static final class Builder {
     private String host = "0.0.0.0";
     private int port = 8000;
+    private SSLContext tls;
     private final Map<String, HttpHandler> handlers = new LinkedHashMap<>();
 
     private Builder() {}
@@ -137,6 +153,15 @@ public final class MonitoringServer implements AutoCloseable {
         throw new IllegalArgumentException("port must be 0..65535, was " + port);
       }
       this.port = port;
+      return this;
+    }
+
+    /**
+     * Serves HTTPS (TLS 1.3 or 1.2) with this context, whose key managers hold the server's key and
+     * certificate; a plain HTTP request to the port then fails. Default: plain HTTP.
+     */
+    public Builder tls(SSLContext sslContext) {
+      this.tls = Objects.requireNonNull(sslContext, "sslContext");
       return this;
     }
 
@@ -158,7 +183,14 @@ public final class MonitoringServer implements AutoCloseable {
     public MonitoringServer build() {
       HttpServer server;
       try {
-        server = HttpServer.create(new InetSocketAddress(host, port), 0);
+        InetSocketAddress address = new InetSocketAddress(host, port);
+        if (tls == null) {
+          server = HttpServer.create(address, 0);
+        } else {
+          HttpsServer https = HttpsServer.create(address, 0);
+          https.setHttpsConfigurator(new Configurator(tls));
+          server = https;
+        }
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
@@ -179,6 +211,23 @@ public final class MonitoringServer implements AutoCloseable {
       server.setExecutor(executor);
       server.start();
       return new MonitoringServer(server, executor, host, handlers.keySet());
+    }
+  }
+
+  /** Each connection's TLS parameters: the context's defaults, narrowed to {@link #PROTOCOLS}. */
+  private static final class Configurator extends HttpsConfigurator {
+    Configurator(SSLContext context) {
+      super(context);
+    }
+
+    @Override
+    public void configure(HttpsParameters params) {
+      SSLParameters parameters = getSSLContext().getDefaultSSLParameters();
+      parameters.setProtocols(
+          Arrays.stream(parameters.getProtocols())
+              .filter(PROTOCOLS::contains)
+              .toArray(String[]::new));
+      params.setSSLParameters(parameters);
     }
   }
 
