@@ -714,19 +714,38 @@ public final class SystemMonitor implements AutoCloseable {
       return value;
     }
 
+    /** The endpoint quoted, without user info or query, which may hold credentials. */
+    private static String shown(String endpoint) {
+      String shown = endpoint;
+      int query = shown.indexOf('?');
+      if (query >= 0) {
+        shown = shown.substring(0, query) + "?…";
+      }
+      int at = shown.lastIndexOf('@');
+      if (at >= 0) {
+        int scheme = shown.indexOf("://");
+        shown =
+            (scheme >= 0 && scheme < at ? shown.substring(0, scheme + 3) : "")
+                + "…"
+                + shown.substring(at);
+      }
+      return "'" + shown + "'";
+    }
+
     private static String otlpUrl(String endpoint) {
       requireNonBlank("otlpEndpoint", endpoint);
       URI uri;
       try {
         uri = URI.create(endpoint);
       } catch (IllegalArgumentException e) {
+        // Not chained: the parser's message quotes the whole endpoint.
         throw new IllegalArgumentException(
-            "otlpEndpoint must be an http(s) URL, was '" + endpoint + "'", e);
+            "otlpEndpoint must be an http(s) URL, was " + shown(endpoint));
       }
       if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
           || uri.getHost() == null) {
         throw new IllegalArgumentException(
-            "otlpEndpoint must be an http(s) URL, was '" + endpoint + "'");
+            "otlpEndpoint must be an http(s) URL, was " + shown(endpoint));
       }
       String path = uri.getPath();
       return path == null || path.isEmpty() || "/".equals(path)
