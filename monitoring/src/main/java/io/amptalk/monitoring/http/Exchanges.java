@@ -2,6 +2,7 @@ package io.amptalk.monitoring.http;
 
 import com.sun.net.httpserver.HttpExchange;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -9,6 +10,10 @@ import java.security.MessageDigest;
 /** What every endpoint on the {@link MonitoringServer} does the same way. */
 public final class Exchanges {
   private static final String SCHEME = "Bearer";
+
+  /** The most of an unread request body read before answering; longer ones close the connection. */
+  static final int DRAIN_LIMIT = 64 * 1024;
+
   private static final byte[] UNAUTHORIZED =
       "{\"error\":\"a bearer token is required\"}".getBytes(StandardCharsets.UTF_8);
 
@@ -16,10 +21,12 @@ public final class Exchanges {
 
   /**
    * Sends a complete response that no cache may keep (monitoring data is stale at once) and that no
-   * browser may sniff into another type; for a HEAD request, the headers alone.
+   * browser may sniff into another type; for a HEAD request, the headers alone. What the handler
+   * left unread of the request body is read first (see {@link #drain}).
    */
   public static void send(HttpExchange exchange, int status, String contentType, byte[] body)
       throws IOException {
+    drain(exchange);
     exchange.getResponseHeaders().set("Content-Type", contentType);
     exchange.getResponseHeaders().set("Cache-Control", "no-store");
     exchange.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
@@ -30,6 +37,33 @@ public final class Exchanges {
         out.write(body);
       }
     }
+  }
+
+  /**
+   * Reads what is left of the request body before the answer goes out (at most {@link #DRAIN_LIMIT}
+   * bytes; beyond that the answer says {@code Connection: close}). The JDK server would otherwise
+   * read it after answering, when a keep-alive client may already have sent its next request: over
+   * TLS, that request is then decrypted into a buffer the server never looks at again, and waits
+   * until the idle connection is closed. An answer sent without reading the body (a 401 to a POST,
+   * say) is where that happens.
+   */
+  private static void drain(HttpExchange exchange) throws IOException {
+    InputStream body = exchange.getRequestBody();
+    if (body.read() < 0) {
+      return; // the usual case, a GET: one call, nothing allocated
+    }
+    // Not skip(): the JDK's request body stream passes it to the connection's stream, past the
+    // body's end, where it waits for the next request.
+    byte[] buffer = new byte[8192];
+    long read = 1;
+    while (read <= DRAIN_LIMIT) {
+      int n = body.read(buffer);
+      if (n < 0) {
+        return;
+      }
+      read += n;
+    }
+    exchange.getResponseHeaders().set("Connection", "close");
   }
 
   /**

@@ -240,12 +240,11 @@ public final class MonitoringServer implements AutoCloseable {
   }
 
   private static void notFound(HttpExchange exchange) throws IOException {
-    byte[] body =
-        ("Not found: " + exchange.getRequestURI().getPath() + "\n")
-            .getBytes(StandardCharsets.UTF_8);
-    exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
-    exchange.sendResponseHeaders(404, body.length);
-    exchange.getResponseBody().write(body);
-    exchange.close();
+    try (exchange) {
+      byte[] body =
+          ("Not found: " + exchange.getRequestURI().getPath() + "\n")
+              .getBytes(StandardCharsets.UTF_8);
+      Exchanges.send(exchange, 404, "text/plain; charset=utf-8", body);
+    }
   }
 }
