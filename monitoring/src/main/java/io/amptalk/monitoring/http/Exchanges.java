@@ -47,23 +47,28 @@ public final class Exchanges {
    * until the idle connection is closed. An answer sent without reading the body (a 401 to a POST,
    * say) is where that happens.
    */
-  private static void drain(HttpExchange exchange) throws IOException {
-    InputStream body = exchange.getRequestBody();
-    if (body.read() < 0) {
-      return; // the usual case, a GET: one call, nothing allocated
-    }
-    // Not skip(): the JDK's request body stream passes it to the connection's stream, past the
-    // body's end, where it waits for the next request.
-    byte[] buffer = new byte[8192];
-    long read = 1;
-    while (read <= DRAIN_LIMIT) {
-      int n = body.read(buffer);
-      if (n < 0) {
-        return;
+  private static void drain(HttpExchange exchange) {
+    try {
+      InputStream body = exchange.getRequestBody();
+      if (body.read() < 0) {
+        return; // the usual case, a GET: one call, nothing allocated
       }
-      read += n;
+      // Not skip(): the JDK's request body stream passes it to the connection's stream, past the
+      // body's end, where it waits for the next request.
+      byte[] buffer = new byte[8192];
+      long read = 1;
+      while (read <= DRAIN_LIMIT) {
+        int n = body.read(buffer);
+        if (n < 0) {
+          return;
+        }
+        read += n;
+      }
+      exchange.getResponseHeaders().set("Connection", "close");
+    } catch (IOException closedOrGone) {
+      // The handler read the body and closed it (which read it to its end), or the client is
+      // gone and the answer will fail on its own.
     }
-    exchange.getResponseHeaders().set("Connection", "close");
   }
 
   /**
