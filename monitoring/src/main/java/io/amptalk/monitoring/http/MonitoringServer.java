@@ -114,11 +114,6 @@ public final class MonitoringServer implements AutoCloseable {
     return host;
   }
 
-  /** Whether the server speaks HTTPS. */
-  public boolean isTls() {
-    return server instanceof HttpsServer;
-  }
-
   /** Stops accepting at once and ends the worker threads; idempotent. */
   @Override
   public void close() {
