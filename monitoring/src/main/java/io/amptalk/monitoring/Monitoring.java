@@ -7,6 +7,8 @@ import io.amptalk.monitoring.health.HealthListener;
 import io.amptalk.monitoring.health.HealthStatus;
 import java.util.Objects;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The three components as one system, served on the monitor's one port: a check that turns DEGRADED
@@ -26,6 +28,9 @@ import java.util.function.Function;
  * }</pre>
  */
 public final class Monitoring implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Monitoring.class);
+  private static final String HEALTH_PATH = "/health";
+
   private final SystemMonitor monitor;
   private final HealthCheck health;
   private final AlertSystem alerts;
@@ -59,9 +64,23 @@ public final class Monitoring implements AutoCloseable {
           }
         });
     if (monitor.getPrometheusPort() >= 0) {
-      mount("/health", health.httpHandler());
-      monitor.registerHttpHandler("/alerts", alerts.httpHandler(builder.apiToken));
-      monitor.registerHttpHandler(SystemHttpHandler.API_PATH, SystemHttpHandler.api(monitor));
+      String token = builder.apiToken;
+      if (token == null) {
+        mount(HEALTH_PATH, health.httpHandler());
+        LOG.warn(
+            "No API token: POST /alerts is refused, and GET /alerts, /api/system and the details"
+                + " of /health are served to anyone who can reach port {}. Set one with"
+                + " Monitoring.builder().apiToken(...), and see SECURITY.md",
+            monitor.getPrometheusPort());
+      } else {
+        // One token for everything: it replaces the handler the registry may have mounted itself
+        // (without a token, or with its own httpToken).
+        monitor.unregisterHttpHandler(HEALTH_PATH);
+        monitor.registerHttpHandler(HEALTH_PATH, health.httpHandler(token));
+      }
+      monitor.registerHttpHandler("/alerts", alerts.httpHandler(token));
+      monitor.registerHttpHandler(
+          SystemHttpHandler.API_PATH, SystemHttpHandler.api(monitor, token));
       monitor.registerHttpHandler("/", SystemHttpHandler.statusPage());
     }
   }
@@ -147,8 +166,15 @@ public final class Monitoring implements AutoCloseable {
     }
 
     /**
-     * The bearer token {@code /alerts} requires (and without which {@code POST /alerts} is
-     * refused). Default: none.
+     * The one bearer token ({@code Authorization: Bearer <token>}) of the monitor's port: {@code
+     * GET} and {@code POST /alerts} and {@code /api/system} answer 401 without it, and {@code
+     * /health} (with its group and per-check paths) shows the status alone, without messages or
+     * details. It replaces a {@code httpToken} the health registry was built with. {@code /}, the
+     * status page, stays public and asks the browser's user for the token; {@code /metrics} stays
+     * public. Compared in constant time, never logged.
+     *
+     * <p>Default: none. Then {@code POST /alerts} is refused (403), everything else is served to
+     * anyone who can reach the port, and a warning is logged when the monitoring starts.
      */
     public Builder apiToken(String apiToken) {
       if (apiToken == null || apiToken.isBlank()) {

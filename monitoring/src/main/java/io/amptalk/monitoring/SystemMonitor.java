@@ -30,6 +30,7 @@ import java.net.BindException;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -43,6 +44,7 @@ import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -175,18 +177,22 @@ public final class SystemMonitor implements AutoCloseable {
   private static MonitoringServer startServer(Builder builder, PrometheusRegistry registry) {
     MetricsHandler metrics = new MetricsHandler(registry);
     try {
-      return MonitoringServer.builder()
-          .host(builder.prometheusHost)
-          .port(builder.prometheusPort)
-          // Prometheus' handler serves the exposition to any method; POST or FOO get a 405.
-          .handler(
-              "/metrics",
-              exchange -> {
-                if (Exchanges.allows(exchange, "GET", "HEAD")) {
-                  metrics.handle(exchange);
-                }
-              })
-          .build();
+      MonitoringServer.Builder server =
+          MonitoringServer.builder()
+              .host(builder.prometheusHost)
+              .port(builder.prometheusPort)
+              // Prometheus' handler serves the exposition to any method; POST or FOO get a 405.
+              .handler(
+                  "/metrics",
+                  exchange -> {
+                    if (Exchanges.allows(exchange, "GET", "HEAD")) {
+                      metrics.handle(exchange);
+                    }
+                  });
+      if (builder.tls != null) {
+        server.tls(builder.tls);
+      }
+      return server.build();
     } catch (UncheckedIOException e) {
       if (e.getCause() instanceof BindException) {
         throw new IllegalStateException(
@@ -632,6 +638,7 @@ public final class SystemMonitor implements AutoCloseable {
     private boolean enableJvmMetrics = true;
     private Duration requestWindowRetention = Duration.ofMinutes(15);
     private HostProbe hostProbe;
+    private SSLContext tls;
     private final List<MetricReader> extraReaders = new ArrayList<>();
 
     private Builder() {}
@@ -648,7 +655,10 @@ public final class SystemMonitor implements AutoCloseable {
       return this;
     }
 
-    /** Address to serve {@code /metrics} on. Default 0.0.0.0 (all interfaces). */
+    /**
+     * Address to serve {@code /metrics} (and every other endpoint of the port) on. Default 0.0.0.0
+     * (all interfaces); {@code 127.0.0.1} serves this host alone.
+     */
     public Builder prometheusHost(String prometheusHost) {
       this.prometheusHost = requireNonBlank("prometheusHost", prometheusHost);
       return this;
@@ -661,6 +671,22 @@ public final class SystemMonitor implements AutoCloseable {
             "prometheusPort must be 0..65535, was " + prometheusPort);
       }
       this.prometheusPort = prometheusPort;
+      return this;
+    }
+
+    /**
+     * Serves HTTPS instead of HTTP on the monitor's port (TLS 1.3 or 1.2), with the private key and
+     * certificate chain in this keystore: PKCS12 or JKS, told apart by the file's content. The
+     * keystore is opened now with {@code password}, which must also be the key's; the password is
+     * not kept (clear your array afterwards if you like). A plain HTTP request to the port then
+     * fails. Default: plain HTTP.
+     *
+     * @throws IllegalArgumentException naming the option and the path when the keystore does not
+     *     exist, cannot be read, is no PKCS12 or JKS keystore, holds no private key, or the
+     *     password is wrong
+     */
+    public Builder tls(Path keystore, char[] password) {
+      this.tls = TlsKeystore.load(keystore, password);
       return this;
     }
 
@@ -780,19 +806,38 @@ public final class SystemMonitor implements AutoCloseable {
       return value;
     }
 
+    /** The endpoint quoted, without user info or query, which may hold credentials. */
+    private static String shown(String endpoint) {
+      String shown = endpoint;
+      int query = shown.indexOf('?');
+      if (query >= 0) {
+        shown = shown.substring(0, query) + "?…";
+      }
+      int at = shown.lastIndexOf('@');
+      if (at >= 0) {
+        int scheme = shown.indexOf("://");
+        shown =
+            (scheme >= 0 && scheme < at ? shown.substring(0, scheme + 3) : "")
+                + "…"
+                + shown.substring(at);
+      }
+      return "'" + shown + "'";
+    }
+
     private static String otlpUrl(String endpoint) {
       requireNonBlank("otlpEndpoint", endpoint);
       URI uri;
       try {
         uri = URI.create(endpoint);
       } catch (IllegalArgumentException e) {
+        // Not chained: the parser's message quotes the whole endpoint.
         throw new IllegalArgumentException(
-            "otlpEndpoint must be an http(s) URL, was '" + endpoint + "'", e);
+            "otlpEndpoint must be an http(s) URL, was " + shown(endpoint));
       }
       if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
           || uri.getHost() == null) {
         throw new IllegalArgumentException(
-            "otlpEndpoint must be an http(s) URL, was '" + endpoint + "'");
+            "otlpEndpoint must be an http(s) URL, was " + shown(endpoint));
       }
       String path = uri.getPath();
       return path == null || path.isEmpty() || "/".equals(path)

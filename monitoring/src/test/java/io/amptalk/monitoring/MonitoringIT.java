@@ -216,7 +216,7 @@ class MonitoringIT {
 
   @Test
   void systemEndpointAndStatusPage_areServedOnTheSamePort() throws Exception {
-    HttpResponse<String> system = get("/api/system");
+    HttpResponse<String> system = get("/api/system", "Authorization", "Bearer s3cret");
     HttpResponse<String> page = get("/");
 
     assertThat(system.statusCode()).isEqualTo(200);

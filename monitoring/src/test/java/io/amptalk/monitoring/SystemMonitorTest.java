@@ -666,6 +666,18 @@ class SystemMonitorTest {
   }
 
   @Test
+  void builder_badOtlpEndpoint_showsNeitherUserInfoNorQuery() {
+    assertThatThrownBy(
+            () ->
+                SystemMonitor.builder().otlpEndpoint("htp://otel:pa55word@collector:4318?key=k3y"))
+        .hasMessage("otlpEndpoint must be an http(s) URL, was 'htp://…@collector:4318?…'");
+    assertThatThrownBy(
+            () -> SystemMonitor.builder().otlpEndpoint("http://otel:pa55word@bad host:4318/v1"))
+        .hasMessage("otlpEndpoint must be an http(s) URL, was 'http://…@bad host:4318/v1'")
+        .hasNoCause();
+  }
+
+  @Test
   void build_portInUse_failsNamingPortAndOption() throws Exception {
     try (ServerSocket taken = new ServerSocket(0)) {
       int port = taken.getLocalPort();

@@ -52,7 +52,7 @@ final class AlertHttpHandler implements HttpHandler {
       switch (exchange.getRequestMethod()) {
         case "GET", "HEAD" -> {
           if (token != null && !authorized(exchange)) {
-            send(exchange, 401, error("a bearer token is required"));
+            Exchanges.sendUnauthorized(exchange);
             return;
           }
           list(exchange);
@@ -62,7 +62,7 @@ final class AlertHttpHandler implements HttpHandler {
             send(
                 exchange, 403, error("raising alerts over HTTP needs a token; none is configured"));
           } else if (!authorized(exchange)) {
-            send(exchange, 401, error("a bearer token is required"));
+            Exchanges.sendUnauthorized(exchange);
           } else {
             raise(exchange);
           }

@@ -3,13 +3,18 @@ package io.amptalk.monitoring.http;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsParameters;
+import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -22,10 +27,13 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
 
 /**
- * The one small HTTP server (the JDK's {@code HttpServer}) that serves every endpoint of a monitor
- * on one port, on a bounded pool of named daemon threads, each exchange bounded in time.
+ * The one small HTTP server (the JDK's {@code HttpServer}, or its {@code HttpsServer} with {@link
+ * Builder#tls}) that serves every endpoint of a monitor on one port, on a bounded pool of named
+ * daemon threads, each exchange bounded in time.
  *
  * <pre>{@code
  * try (MonitoringServer server = MonitoringServer.builder()
@@ -54,6 +62,9 @@ public final class MonitoringServer implements AutoCloseable {
    * thread before it is cut. Generous: a scrape or a health probe takes milliseconds.
    */
   static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
+
+  /** TLS 1.3 and 1.2 only, whatever older protocol the JDK's configuration might still allow. */
+  private static final List<String> PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
 
   static {
     // The JDK server writes a response's headers and body in separate packets; with Nagle's
@@ -146,6 +157,7 @@ public final class MonitoringServer implements AutoCloseable {
     private String host = "0.0.0.0";
     private int port = 8000;
     private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
+    private SSLContext tls;
     private final Map<String, HttpHandler> handlers = new LinkedHashMap<>();
 
     private Builder() {}
@@ -173,6 +185,15 @@ public final class MonitoringServer implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Serves HTTPS (TLS 1.3 or 1.2) with this context, whose key managers hold the server's key and
+     * certificate; a plain HTTP request to the port then fails. Default: plain HTTP.
+     */
+    public Builder tls(SSLContext sslContext) {
+      this.tls = Objects.requireNonNull(sslContext, "sslContext");
+      return this;
+    }
+
     /** Serves {@code path} and everything below it with {@code handler}. */
     public Builder handler(String path, HttpHandler handler) {
       Objects.requireNonNull(handler, "handler");
@@ -191,7 +212,14 @@ public final class MonitoringServer implements AutoCloseable {
     public MonitoringServer build() {
       HttpServer server;
       try {
-        server = HttpServer.create(new InetSocketAddress(host, port), 0);
+        InetSocketAddress address = new InetSocketAddress(host, port);
+        if (tls == null) {
+          server = HttpServer.create(address, 0);
+        } else {
+          HttpsServer https = HttpsServer.create(address, 0);
+          https.setHttpsConfigurator(new Configurator(tls));
+          server = https;
+        }
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
@@ -279,6 +307,23 @@ public final class MonitoringServer implements AutoCloseable {
     }
   }
 
+  /** Each connection's TLS parameters: the context's defaults, narrowed to {@link #PROTOCOLS}. */
+  private static final class Configurator extends HttpsConfigurator {
+    Configurator(SSLContext context) {
+      super(context);
+    }
+
+    @Override
+    public void configure(HttpsParameters params) {
+      SSLParameters parameters = getSSLContext().getDefaultSSLParameters();
+      parameters.setProtocols(
+          Arrays.stream(parameters.getProtocols())
+              .filter(PROTOCOLS::contains)
+              .toArray(String[]::new));
+      params.setSSLParameters(parameters);
+    }
+  }
+
   private static String checkPath(String path) {
     Objects.requireNonNull(path, "path");
     if (!path.startsWith("/")) {
@@ -288,12 +333,11 @@ public final class MonitoringServer implements AutoCloseable {
   }
 
   private static void notFound(HttpExchange exchange) throws IOException {
-    byte[] body =
-        ("Not found: " + exchange.getRequestURI().getPath() + "\n")
-            .getBytes(StandardCharsets.UTF_8);
-    exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
-    exchange.sendResponseHeaders(404, body.length);
-    exchange.getResponseBody().write(body);
-    exchange.close();
+    try (exchange) {
+      byte[] body =
+          ("Not found: " + exchange.getRequestURI().getPath() + "\n")
+              .getBytes(StandardCharsets.UTF_8);
+      Exchanges.send(exchange, 404, "text/plain; charset=utf-8", body);
+    }
   }
 }
