@@ -121,7 +121,7 @@ final class AlertHttpHandler implements HttpHandler {
     // A declared length over the bound is refused before a byte of the body is read: a client
     // announcing a gigabyte gets its answer at once rather than after sending it (or never, if it
     // then stalls).
-    if (declaredLength(exchange) > MAX_BODY_BYTES) {
+    if (Exchanges.declaredLength(exchange) > MAX_BODY_BYTES) {
       send(exchange, 413, error("the body must be at most " + MAX_BODY_BYTES + " bytes"));
       return;
     }
@@ -223,19 +223,6 @@ final class AlertHttpHandler implements HttpHandler {
     int semicolon = contentType.indexOf(';');
     String mediaType = semicolon < 0 ? contentType : contentType.substring(0, semicolon);
     return "application/json".equalsIgnoreCase(mediaType.trim());
-  }
-
-  /** The Content-Length the client announced; -1 when none or unreadable (the JDK checks it). */
-  private static long declaredLength(HttpExchange exchange) {
-    String length = exchange.getRequestHeaders().getFirst("Content-Length");
-    if (length == null) {
-      return -1;
-    }
-    try {
-      return Long.parseLong(length.trim());
-    } catch (NumberFormatException e) {
-      return -1;
-    }
   }
 
   private static String text(ObjectNode object, String field) {

@@ -48,6 +48,12 @@ public final class Exchanges {
    * say) is where that happens.
    */
   private static void drain(HttpExchange exchange) {
+    if (declaredLength(exchange) > DRAIN_LIMIT) {
+      // A body announced larger than we would read (a refused gigabyte upload, say) is not
+      // waited for: the client may never send it. The connection ends with the answer instead.
+      exchange.getResponseHeaders().set("Connection", "close");
+      return;
+    }
     try {
       InputStream body = exchange.getRequestBody();
       if (body.read() < 0) {
@@ -68,6 +74,22 @@ public final class Exchanges {
     } catch (IOException closedOrGone) {
       // The handler read the body and closed it (which read it to its end), or the client is
       // gone and the answer will fail on its own.
+    }
+  }
+
+  /**
+   * The {@code Content-Length} the client announced; -1 when there is none (the JDK server has
+   * already refused a request whose length does not parse).
+   */
+  public static long declaredLength(HttpExchange exchange) {
+    String length = exchange.getRequestHeaders().getFirst("Content-Length");
+    if (length == null) {
+      return -1;
+    }
+    try {
+      return Long.parseLong(length.strip());
+    } catch (NumberFormatException e) {
+      return -1;
     }
   }
 
