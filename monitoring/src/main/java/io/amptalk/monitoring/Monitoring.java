@@ -1,10 +1,14 @@
 package io.amptalk.monitoring;
 
+import com.sun.net.httpserver.HttpExchange;
 import io.amptalk.monitoring.alert.AlertSeverity;
 import io.amptalk.monitoring.alert.AlertSystem;
 import io.amptalk.monitoring.health.HealthCheck;
 import io.amptalk.monitoring.health.HealthListener;
 import io.amptalk.monitoring.health.HealthStatus;
+import io.amptalk.monitoring.http.Exchanges;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -38,6 +42,13 @@ public final class Monitoring implements AutoCloseable {
 
   private Monitoring(Builder builder) {
     this.monitor = Objects.requireNonNull(builder.monitor, "systemMonitor is required");
+    boolean serving = monitor.getPrometheusPort() >= 0;
+    if (serving) {
+      // The port is already open (the monitor bound it, so a taken port failed before anything
+      // was built). Until the rest is built, every path but /metrics says "starting" with a 503,
+      // which probes and load balancers read as not ready, rather than a 404.
+      monitor.registerHttpHandler("/", Monitoring::starting);
+    }
     HealthCheck builtHealth = null;
     try {
       builtHealth = builder.health.apply(monitor);
@@ -63,7 +74,7 @@ public final class Monitoring implements AutoCloseable {
                 "Overall health is " + current.jsonName());
           }
         });
-    if (monitor.getPrometheusPort() >= 0) {
+    if (serving) {
       String token = builder.apiToken;
       if (token == null) {
         mount(HEALTH_PATH, health.httpHandler());
@@ -81,8 +92,18 @@ public final class Monitoring implements AutoCloseable {
       monitor.registerHttpHandler("/alerts", alerts.httpHandler(token));
       monitor.registerHttpHandler(
           SystemHttpHandler.API_PATH, SystemHttpHandler.api(monitor, token));
+      monitor.unregisterHttpHandler("/");
       monitor.registerHttpHandler("/", SystemHttpHandler.statusPage());
     }
+  }
+
+  private static void starting(HttpExchange exchange) throws IOException {
+    exchange.getResponseHeaders().set("Retry-After", "1");
+    Exchanges.send(
+        exchange,
+        503,
+        "application/json",
+        "{\"status\":\"starting\"}".getBytes(StandardCharsets.UTF_8));
   }
 
   /** Mounts a path unless the component already did (a HealthCheck built with the monitor). */
