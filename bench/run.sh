@@ -1,20 +1,35 @@
 #!/usr/bin/env bash
-# Runs the JMH benchmarks of this module at 1 and then 2 threads, with the GC profiler.
+# Runs the whole benchmark suite and writes bench/results/<UTC timestamp>/: the raw JMH JSON and
+# text output of every run, the scrape bodies and their sizes, summary.md and one PNG chart per
+# benchmark class (drawn by io.amptalk.monitoring.bench.Report from the JSON).
 #
-#   bench/run.sh [short|full] [--build] [extra JMH args...]
+#   bench/run.sh [short|full] [--build] [--only GROUP,...] [JMH arguments...]
 #
-#   short (default)  1 fork,  3 x 1 s warm-up, 3 x 1 s measured   (about 2 min)
-#   full             2 forks, 8 x 1 s warm-up, 5 x 1 s measured   (about 8 min)
+#   short (default)  a quick check, about 5 minutes: 1 fork, few iterations
+#   full             for publishing, about 25 minutes (estimated): 2 forks, longer warm-up
 #   --build          rebuild bench/target/benchmarks.jar (it is built anyway when missing)
+#   --only           run some groups only, e.g. --only scrape,checks
 #
-# Extra arguments go to JMH, e.g. a benchmark regex or other iterations: bench/run.sh short -i 5 floor
-# Results land in bench/results/<UTC timestamp>/: the raw JSON and text output of each run, the
-# machine it ran on, and summary.txt, the table printed at the end.
+# The groups, in order (benchmark class; JMH thread counts):
+#   record       RecordRequestBenchmark    1 and 2 threads   recordRequest against the peers
+#   scrape       ScrapeBenchmark           1 (full: 1 and 2) one /metrics body in-process
+#   scrape-http  ScrapeHttpBenchmark       1 (full: 1 and 2) one GET /metrics over loopback
+#   checks       ParallelChecksBenchmark   1                 runAllChecks() of 50 sleeping checks
+#   alert        AlertBenchmark            1                 AlertSystem.alert()
+# then the load scripts, whose printed figures go into summary.md:
+#   health       health-load.sh    /health under wrk, next to a trivial JDK handler
+#   alerts-load  alerts-load.sh    alerts/s into history, alert() to webhook latency, a storm
+#   footprint    footprint.sh      the agent next to node_exporter, both scraped every second
+# wrk and prometheus-node-exporter are installed from Debian's packages when missing (as root).
+# Every run has -prof gc. Other arguments go to JMH: an option replaces the preset's (-i 5, -f 2,
+# -t 4 for every group, -prof jfr in addition to gc), and a regular expression keeps only the
+# benchmarks it matches (groups left empty are skipped), e.g. bench/run.sh short floor amptalk
 set -euo pipefail
 
 bench_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root_dir=$(dirname "$bench_dir")
 jar="$bench_dir/target/benchmarks.jar"
+java=${JAVA:-java}
 
 mode=short
 if [[ $# -gt 0 && ( $1 == short || $1 == full ) ]]; then
@@ -22,19 +37,58 @@ if [[ $# -gt 0 && ( $1 == short || $1 == full ) ]]; then
   shift
 fi
 build=false
-jmh_args=()
-for arg in "$@"; do
-  if [[ $arg == --build ]]; then build=true; else jmh_args+=("$arg"); fi
+only=""
+jmh_options=()
+filters=()
+threads_override=""
+while [[ $# -gt 0 ]]; do
+  case $1 in
+    --build) build=true ;;
+    --only) only=$2; shift ;;
+    -t) threads_override=$2; shift ;;
+    -*)
+      jmh_options+=("$1")
+      if [[ $# -gt 1 && $2 != -* ]]; then jmh_options+=("$2"); shift; fi
+      ;;
+    *) filters+=("$1") ;;
+  esac
+  shift
 done
 
-case $mode in
-  short) preset=(-f 1 -wi 3 -w 1s -i 3 -r 1s) ;;
-  full) preset=(-f 2 -wi 8 -w 1s -i 5 -r 1s) ;;
-esac
-# JMH refuses an option given twice: one given among the extra arguments replaces the preset's.
-iterations=()
-for ((i = 0; i < ${#preset[@]}; i += 2)); do
-  [[ " ${jmh_args[*]:-} " == *" ${preset[i]} "* ]] || iterations+=("${preset[i]}" "${preset[i + 1]}")
+groups=(record scrape scrape-http checks alert)
+scripts=(health alerts-load footprint)
+declare -A class=(
+  [record]=RecordRequestBenchmark [scrape]=ScrapeBenchmark [scrape-http]=ScrapeHttpBenchmark
+  [checks]=ParallelChecksBenchmark [alert]=AlertBenchmark)
+# Scrapes take several seconds of warm-up before their time settles (1 MB bodies, much garbage).
+if [[ $mode == short ]]; then
+  declare -A preset=(
+    [record]="-f 1 -wi 3 -w 1s -i 3 -r 1s" [scrape]="-f 1 -wi 6 -w 1s -i 3 -r 1s"
+    [scrape-http]="-f 1 -wi 6 -w 1s -i 3 -r 1s" [checks]="-f 1 -wi 2 -i 5"
+    [alert]="-f 1 -wi 3 -w 1s -i 3 -r 1s")
+  declare -A thread_counts=([record]="1 2" [scrape]=1 [scrape-http]=1 [checks]=1 [alert]=1)
+else
+  declare -A preset=(
+    [record]="-f 2 -wi 8 -w 1s -i 5 -r 1s" [scrape]="-f 2 -wi 10 -w 1s -i 5 -r 1s"
+    [scrape-http]="-f 2 -wi 10 -w 1s -i 5 -r 1s" [checks]="-f 2 -wi 3 -i 10"
+    [alert]="-f 2 -wi 5 -w 1s -i 5 -r 1s")
+  declare -A thread_counts=([record]="1 2" [scrape]="1 2" [scrape-http]="1 2" [checks]=1 [alert]=1)
+fi
+
+selected=()
+selected_scripts=()
+for group in "${groups[@]}"; do
+  if [[ -z $only || ",$only," == *",$group,"* ]]; then selected+=("$group"); fi
+done
+# The load scripts take no JMH arguments: a benchmark filter runs JMH only.
+for script in "${scripts[@]}"; do
+  if [[ ( -z $only && ${#filters[@]} -eq 0 ) || ",$only," == *",$script,"* ]]; then
+    selected_scripts+=("$script")
+  fi
+done
+for group in ${only//,/ }; do
+  [[ -n ${class[$group]:-} || " ${scripts[*]} " == *" $group "* ]] ||
+    { echo "unknown group '$group' (one of: ${groups[*]} ${scripts[*]})" >&2; exit 2; }
 done
 
 if [[ $build == true || ! -f $jar ]]; then
@@ -46,39 +100,92 @@ mkdir -p "$out"
 {
   echo "nproc: $(nproc)"
   lscpu | grep 'Model name' || true
-  java -version 2>&1
-  echo "mode: $mode; JMH arguments: ${iterations[*]} -prof gc ${jmh_args[*]:-}"
+  "$java" -version 2>&1
+  echo "commit: $(git -C "$root_dir" rev-parse --short HEAD 2>/dev/null || echo unknown)$(
+    git -C "$root_dir" diff --quiet HEAD -- 2>/dev/null || echo ' (with local changes)')"
+  echo "mode: $mode; groups: ${selected[*]}; extra arguments: ${jmh_options[*]:-} ${filters[*]:-}"
 } >"$out/machine.txt"
 
-for threads in 1 2; do
-  java -jar "$jar" "${iterations[@]}" -t "$threads" -prof gc \
-    -rf json -rff "$out/threads-$threads.json" "${jmh_args[@]}" | tee "$out/threads-$threads.txt"
+# An include pattern for JMH (which searches it in the full benchmark name): the group's class,
+# and any of the user's expressions.
+pattern_for() {
+  local pattern="^(?=.*\\.$1\\.)"
+  if [[ ${#filters[@]} -gt 0 ]]; then
+    local joined
+    joined=$(IFS='|'; echo "${filters[*]}")
+    pattern+="(?=.*(?:$joined))"
+  fi
+  echo "$pattern"
+}
+
+ran=()
+for group in "${selected[@]}"; do
+  pattern=$(pattern_for "${class[$group]}")
+  if ! "$java" -jar "$jar" -l "$pattern" | grep -q "${class[$group]}"; then
+    continue
+  fi
+  # JMH refuses an option given twice: one among the extra arguments replaces the preset's.
+  read -r -a group_preset <<<"${preset[$group]}"
+  iterations=()
+  for ((i = 0; i < ${#group_preset[@]}; i += 2)); do
+    [[ " ${jmh_options[*]:-} " == *" ${group_preset[i]} "* ]] ||
+      iterations+=("${group_preset[i]}" "${group_preset[i + 1]}")
+  done
+  for threads in ${threads_override:-${thread_counts[$group]}}; do
+    echo "=== $group: ${class[$group]}, $threads thread(s), ${iterations[*]} ${jmh_options[*]:-}"
+    "$java" -jar "$jar" "$pattern" "${iterations[@]}" -t "$threads" -prof gc -foe true \
+      -rf json -rff "$out/$group-t$threads.json" "${jmh_options[@]}" |
+      tee "$out/$group-t$threads.txt"
+  done
+  ran+=("$group")
 done
 
-# JMH writes its JSON one key per line; this reads the primary score and gc.alloc.rate.norm.
-awk '
-  function num(v) { return v ~ /^-?[0-9]/ ? sprintf("%.2f", v) : v }
-  /"benchmark" :/ { name = $3; gsub(/[",]/, "", name); sub(/.*\./, "", name) }
-  /"threads" :/ {
-    threads = $3; sub(/,/, "", threads)
-    if (!(name in seen)) { seen[name]; order[++count] = name }
-  }
-  /"primaryMetric" :/ { section = "time" }
-  /"gc\.[a-z.]+" : \{/ { section = $1 == "\"gc.alloc.rate.norm\"" ? "alloc" : "" }
-  /"score" :/ || /"scoreError" :/ {
-    value = $3; gsub(/[",]/, "", value)
-    result[name, threads, $1 == "\"score\"" ? section : section "Error"] = value
-  }
-  END {
-    printf "%-28s %21s %9s %21s %9s\n", "benchmark", "1 thread: ns/op", "B/op", "2 threads: ns/op", "B/op"
-    for (i = 1; i <= count; i++) {
-      n = order[i]
-      printf "%-28s", n
-      for (t = 1; t <= 2; t++) {
-        printf " %10s ± %8s %9s", num(result[n, t, "time"]), num(result[n, t, "timeError"]), num(result[n, t, "alloc"])
-      }
-      printf "\n"
-    }
-  }
-' "$out"/threads-1.json "$out"/threads-2.json | tee "$out/summary.txt"
+# The load scripts, each printing its figures; short mode runs them shorter.
+install_missing() { # command package
+  command -v "$1" >/dev/null && return 0
+  if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
+    # No service may start from the package (Debian's node_exporter has one).
+    [[ -e /usr/sbin/policy-rc.d ]] || printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
+    chmod +x /usr/sbin/policy-rc.d
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$2" >/dev/null
+  fi
+  command -v "$1" >/dev/null || { echo "$1 is missing: apt-get install $2" >&2; return 1; }
+}
+for script in "${selected_scripts[@]}"; do
+  echo "=== $script"
+  case $script in
+    health)
+      install_missing wrk wrk
+      args=$([[ $mode == short ]] && echo "5" || echo "10") ;;
+    alerts-load)
+      args=$([[ $mode == short ]] && echo "50000 1000 100000" || echo "200000 2000 100000") ;;
+    footprint)
+      install_missing prometheus-node-exporter prometheus-node-exporter
+      [[ -f $root_dir/agent/target/amptalk-monitor.jar && $build == false ]] ||
+        (cd "$root_dir" && mvn -B -q -pl agent -am package -DskipTests)
+      args=$([[ $mode == short ]] && echo "1" || echo "3") ;;
+  esac
+  # shellcheck disable=SC2086
+  file=$([[ $script == health ]] && echo health-load || echo "$script")
+  "$bench_dir/$file.sh" $args 2>&1 | grep -v '^SLF4J' | tee "$out/$script.txt"
+  ran+=("$script")
+done
+
+if [[ ${#ran[@]} -eq 0 ]]; then
+  echo "no benchmark matches: ${filters[*]:-} ${only:+(--only $only)}" >&2
+  exit 2
+fi
+
+# The bodies each library serves, and their sizes for the summary.
+if [[ " ${ran[*]} " == *" scrape"* ]]; then
+  "$java" -cp "$jar" io.amptalk.monitoring.bench.ScrapeBodies "$out/scrape" >/dev/null
+fi
+if compgen -G "$out/*.json" >/dev/null; then
+  "$java" -Djava.awt.headless=true -cp "$jar" io.amptalk.monitoring.bench.Report "$out"
+fi
+for script in "${selected_scripts[@]}"; do
+  file=$([[ $script == health ]] && echo health-load || echo "$script")
+  printf '\n## %s (bench/%s.sh)\n\n```\n%s\n```\n' "$script" "$file" "$(cat "$out/$script.txt")" \
+    >>"$out/summary.md"
+done
 echo "Results in $out"

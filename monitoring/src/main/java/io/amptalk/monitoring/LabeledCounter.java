@@ -41,12 +41,22 @@ final class LabeledCounter {
     cell(value).count.increment();
   }
 
+  /** Distinct values with their own series (the overflow value not counted). */
+  int size() {
+    return cells.size();
+  }
+
   long count(String value) {
     Cell cell = cells.get(value);
     return cell == null ? 0 : cell.count.sum();
   }
 
   private Cell cell(String value) {
+    if (Labels.OTHER.equals(value)) {
+      // The caller's own "other" shares the overflow cell: two cells with one label value were
+      // two points with equal attributes, and the exporter then dropped the whole metric.
+      return other;
+    }
     Cell cell = cells.get(value);
     if (cell != null) {
       return cell;

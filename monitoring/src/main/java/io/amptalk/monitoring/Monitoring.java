@@ -1,12 +1,18 @@
 package io.amptalk.monitoring;
 
+import com.sun.net.httpserver.HttpExchange;
 import io.amptalk.monitoring.alert.AlertSeverity;
 import io.amptalk.monitoring.alert.AlertSystem;
 import io.amptalk.monitoring.health.HealthCheck;
 import io.amptalk.monitoring.health.HealthListener;
 import io.amptalk.monitoring.health.HealthStatus;
+import io.amptalk.monitoring.http.Exchanges;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The three components as one system, served on the monitor's one port: a check that turns DEGRADED
@@ -26,6 +32,9 @@ import java.util.function.Function;
  * }</pre>
  */
 public final class Monitoring implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Monitoring.class);
+  private static final String HEALTH_PATH = "/health";
+
   private final SystemMonitor monitor;
   private final HealthCheck health;
   private final AlertSystem alerts;
@@ -33,6 +42,13 @@ public final class Monitoring implements AutoCloseable {
 
   private Monitoring(Builder builder) {
     this.monitor = Objects.requireNonNull(builder.monitor, "systemMonitor is required");
+    boolean serving = monitor.getPrometheusPort() >= 0;
+    if (serving) {
+      // The port is already open (the monitor bound it, so a taken port failed before anything
+      // was built). Until the rest is built, every path but /metrics says "starting" with a 503,
+      // which probes and load balancers read as not ready, rather than a 404.
+      monitor.registerHttpHandler("/", Monitoring::starting);
+    }
     HealthCheck builtHealth = null;
     try {
       builtHealth = builder.health.apply(monitor);
@@ -58,12 +74,36 @@ public final class Monitoring implements AutoCloseable {
                 "Overall health is " + current.jsonName());
           }
         });
-    if (monitor.getPrometheusPort() >= 0) {
-      mount("/health", health.httpHandler());
-      monitor.registerHttpHandler("/alerts", alerts.httpHandler(builder.apiToken));
-      monitor.registerHttpHandler(SystemHttpHandler.API_PATH, SystemHttpHandler.api(monitor));
+    if (serving) {
+      String token = builder.apiToken;
+      if (token == null) {
+        mount(HEALTH_PATH, health.httpHandler());
+        LOG.warn(
+            "No API token: POST /alerts is refused, and GET /alerts, /api/system and the details"
+                + " of /health are served to anyone who can reach port {}. Set one with"
+                + " Monitoring.builder().apiToken(...), and see SECURITY.md",
+            monitor.getPrometheusPort());
+      } else {
+        // One token for everything: it replaces the handler the registry may have mounted itself
+        // (without a token, or with its own httpToken).
+        monitor.unregisterHttpHandler(HEALTH_PATH);
+        monitor.registerHttpHandler(HEALTH_PATH, health.httpHandler(token));
+      }
+      monitor.registerHttpHandler("/alerts", alerts.httpHandler(token));
+      monitor.registerHttpHandler(
+          SystemHttpHandler.API_PATH, SystemHttpHandler.api(monitor, token));
+      monitor.unregisterHttpHandler("/");
       monitor.registerHttpHandler("/", SystemHttpHandler.statusPage());
     }
+  }
+
+  private static void starting(HttpExchange exchange) throws IOException {
+    exchange.getResponseHeaders().set("Retry-After", "1");
+    Exchanges.send(
+        exchange,
+        503,
+        "application/json",
+        "{\"status\":\"starting\"}".getBytes(StandardCharsets.UTF_8));
   }
 
   /** Mounts a path unless the component already did (a HealthCheck built with the monitor). */
@@ -147,8 +187,15 @@ public final class Monitoring implements AutoCloseable {
     }
 
     /**
-     * The bearer token {@code /alerts} requires (and without which {@code POST /alerts} is
-     * refused). Default: none.
+     * The one bearer token ({@code Authorization: Bearer <token>}) of the monitor's port: {@code
+     * GET} and {@code POST /alerts} and {@code /api/system} answer 401 without it, and {@code
+     * /health} (with its group and per-check paths) shows the status alone, without messages or
+     * details. It replaces a {@code httpToken} the health registry was built with. {@code /}, the
+     * status page, stays public and asks the browser's user for the token; {@code /metrics} stays
+     * public. Compared in constant time, never logged.
+     *
+     * <p>Default: none. Then {@code POST /alerts} is refused (403), everything else is served to
+     * anyone who can reach the port, and a warning is logged when the monitoring starts.
      */
     public Builder apiToken(String apiToken) {
       if (apiToken == null || apiToken.isBlank()) {

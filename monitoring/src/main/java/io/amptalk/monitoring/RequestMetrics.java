@@ -73,6 +73,11 @@ final class RequestMetrics {
     this.otherRoute = new Route(Labels.OTHER);
   }
 
+  /** For tests: distinct routes with their own series (the overflow route not counted). */
+  int routeCount() {
+    return routes.size();
+  }
+
   /** Whether a duration can be recorded: finite and not negative. */
   static boolean isValidDuration(double durationMs) {
     // NaN fails the first comparison, infinity the second.
@@ -95,6 +100,11 @@ final class RequestMetrics {
 
   private Route routeSlowPath(String rawRoute) {
     String name = Labels.normalize(rawRoute);
+    if (Labels.OTHER.equals(name)) {
+      // A route the caller named "other" shares the overflow route: two routes of one name were
+      // duplicate series, and the exporter then dropped the whole histogram from /metrics.
+      return otherRoute;
+    }
     Route route = routes.get(name);
     if (route != null) {
       return route;
@@ -280,7 +290,10 @@ final class RequestMetrics {
   private static final VarHandle ROWS = MethodHandles.arrayElementVarHandle(Cell[][].class);
   private static final VarHandle CELLS = MethodHandles.arrayElementVarHandle(Cell[].class);
 
-  /** Longest single observation kept in the sum (about 11.5 days), so the sum cannot overflow. */
+  /**
+   * Longest single observation kept in the sum (about 11.5 days); the sum itself saturates at
+   * Long.MAX_VALUE nanoseconds (292 years) rather than wrap.
+   */
   private static final double MAX_NANOS = 1e15;
 
   private static final VarHandle COUNTS = MethodHandles.arrayElementVarHandle(long[].class);
@@ -300,7 +313,14 @@ final class RequestMetrics {
 
     void record(double durationMs) {
       COUNTS.getAndAdd(counts, bucketIndex(durationMs / 1000.0), 1L);
-      COUNTS.getAndAdd(counts, SUM, (long) Math.min(durationMs * 1e6, MAX_NANOS));
+      long nanos = (long) Math.min(durationMs * 1e6, MAX_NANOS);
+      long before = (long) COUNTS.getAndAdd(counts, SUM, nanos);
+      if (before > Long.MAX_VALUE - nanos) {
+        // The sum would wrap negative (9,224 of the longest observations were enough): it stays
+        // at its ceiling instead, so it never goes backwards. A racing add that wraps it again
+        // sets it back the same way; a read in between sees it negative, which sumNanos clamps.
+        COUNTS.setVolatile(counts, SUM, Long.MAX_VALUE);
+      }
     }
 
     long bucket(int i) {
@@ -308,7 +328,8 @@ final class RequestMetrics {
     }
 
     long sumNanos() {
-      return (long) COUNTS.getVolatile(counts, SUM);
+      long sum = (long) COUNTS.getVolatile(counts, SUM);
+      return sum < 0 ? Long.MAX_VALUE : sum; // only ever a wrap about to be set to the ceiling
     }
 
     HistogramPointData point(long now) {

@@ -10,6 +10,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,8 +29,16 @@ final class SystemHttpHandler {
 
   private SystemHttpHandler() {}
 
-  static HttpHandler api(SystemMonitor monitor) {
+  /**
+   * {@code /api/system}; with a token, only for requests bearing {@code Authorization: Bearer
+   * <token>} (401 otherwise), since the host's description helps an attacker choose an exploit.
+   */
+  static HttpHandler api(SystemMonitor monitor, String token) {
+    byte[] expected = token == null ? null : Exchanges.bearer(token);
     return exchange -> {
+      if (!Exchanges.allows(exchange, "GET", "HEAD")) {
+        return;
+      }
       try (exchange) {
         if (!API_PATH.equals(exchange.getRequestURI().getPath())) {
           Exchanges.send(
@@ -35,6 +46,10 @@ final class SystemHttpHandler {
               404,
               "text/plain; charset=utf-8",
               "Not found\n".getBytes(StandardCharsets.UTF_8));
+          return;
+        }
+        if (expected != null && !Exchanges.bears(exchange, expected)) {
+          Exchanges.sendUnauthorized(exchange);
           return;
         }
         Map<String, Object> json = new LinkedHashMap<>();
@@ -57,7 +72,11 @@ final class SystemHttpHandler {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+    String policy = contentSecurityPolicy(new String(page, StandardCharsets.UTF_8));
     return exchange -> {
+      if (!Exchanges.allows(exchange, "GET", "HEAD")) {
+        return;
+      }
       try (exchange) {
         String path = exchange.getRequestURI().getPath();
         if (!"/".equals(path) && !"/index.html".equals(path)) {
@@ -68,9 +87,42 @@ final class SystemHttpHandler {
               ("Not found: " + path + "\n").getBytes(StandardCharsets.UTF_8));
           return;
         }
+        exchange.getResponseHeaders().set("Content-Security-Policy", policy);
+        exchange.getResponseHeaders().set("Referrer-Policy", "no-referrer");
         Exchanges.send(exchange, 200, "text/html; charset=utf-8", page);
       }
     };
+  }
+
+  /**
+   * A policy that lets the page run its own inline script and style (allowed by their SHA-256, so
+   * the policy follows any edit of the page) and fetch from its own origin, and nothing else: no
+   * injected script could run and read the API token the page keeps, and no other site may frame
+   * the page.
+   */
+  static String contentSecurityPolicy(String page) {
+    return "default-src 'none'; script-src "
+        + hashOf(page, "<script>", "</script>")
+        + "; style-src "
+        + hashOf(page, "<style>", "</style>")
+        + "; connect-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none';"
+        + " frame-ancestors 'none'";
+  }
+
+  private static String hashOf(String page, String open, String close) {
+    int start = page.indexOf(open);
+    int end = page.indexOf(close, start);
+    if (start < 0 || end < 0 || page.indexOf(open, end) >= 0) {
+      throw new IllegalStateException("status.html must hold exactly one " + open + " element");
+    }
+    String content = page.substring(start + open.length(), end);
+    try {
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256").digest(content.getBytes(StandardCharsets.UTF_8));
+      return "'sha256-" + Base64.getEncoder().encodeToString(digest) + "'";
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JDK has SHA-256", e);
+    }
   }
 
   private static Map<String, Object> info(SystemInfo info) {

@@ -1,6 +1,7 @@
 package io.amptalk.monitoring;
 
 import com.sun.net.httpserver.HttpHandler;
+import io.amptalk.monitoring.http.Exchanges;
 import io.amptalk.monitoring.http.MonitoringServer;
 import io.amptalk.monitoring.metrics.ErrorRecord;
 import io.amptalk.monitoring.metrics.RequestWindow;
@@ -29,11 +30,13 @@ import java.net.BindException;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,6 +44,7 @@ import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -82,6 +86,8 @@ public final class SystemMonitor implements AutoCloseable {
   static final int MAX_DETAIL_ENTRIES = 32;
 
   static final int MAX_DETAIL_VALUE_LENGTH = 1024;
+
+  static final int MAX_DETAIL_KEY_LENGTH = 256;
 
   private final String serviceName;
   private final Clock clock;
@@ -169,12 +175,24 @@ public final class SystemMonitor implements AutoCloseable {
   }
 
   private static MonitoringServer startServer(Builder builder, PrometheusRegistry registry) {
+    MetricsHandler metrics = new MetricsHandler(registry);
     try {
-      return MonitoringServer.builder()
-          .host(builder.prometheusHost)
-          .port(builder.prometheusPort)
-          .handler("/metrics", new MetricsHandler(registry))
-          .build();
+      MonitoringServer.Builder server =
+          MonitoringServer.builder()
+              .host(builder.prometheusHost)
+              .port(builder.prometheusPort)
+              // Prometheus' handler serves the exposition to any method; POST or FOO get a 405.
+              .handler(
+                  "/metrics",
+                  exchange -> {
+                    if (Exchanges.allows(exchange, "GET", "HEAD")) {
+                      metrics.handle(exchange);
+                    }
+                  });
+      if (builder.tls != null) {
+        server.tls(builder.tls);
+      }
+      return server.build();
     } catch (UncheckedIOException e) {
       if (e.getCause() instanceof BindException) {
         throw new IllegalStateException(
@@ -408,6 +426,21 @@ public final class SystemMonitor implements AutoCloseable {
     return server != null && server.removeHandler(path);
   }
 
+  /** For tests: distinct routes recorded under their own name. */
+  int routeCount() {
+    return requests.routeCount();
+  }
+
+  /** For tests: distinct error types counted under their own name. */
+  int errorTypeCount() {
+    return errors.size();
+  }
+
+  /** For tests: observations dropped for {@code reason}. */
+  long droppedCount(String reason) {
+    return dropped.count(reason);
+  }
+
   /** For tests: samples the host and ticks the request windows now, on this thread. */
   SystemSnapshot sampleNow() {
     return sampler.sample();
@@ -461,16 +494,81 @@ public final class SystemMonitor implements AutoCloseable {
         break;
       }
       if (entry.getKey() != null) {
-        copy.put(entry.getKey(), truncate(String.valueOf(entry.getValue())));
+        copy.put(cut(entry.getKey(), MAX_DETAIL_KEY_LENGTH), render(entry.getValue()));
       }
     }
     return copy;
   }
 
-  private static String truncate(String value) {
-    return value.length() <= MAX_DETAIL_VALUE_LENGTH
-        ? value
-        : value.substring(0, MAX_DETAIL_VALUE_LENGTH);
+  /**
+   * A detail value as text of at most {@link #MAX_DETAIL_VALUE_LENGTH} characters. Maps and
+   * collections are written here, not by their own {@code toString}: that never returns for one
+   * that holds itself (a StackOverflowError, which the record methods would have thrown), and would
+   * build a huge string only to cut it. A value whose {@code toString} throws is kept as a note.
+   */
+  static String render(Object value) {
+    StringBuilder text = new StringBuilder();
+    render(value, text, 0);
+    return cut(text.toString(), MAX_DETAIL_VALUE_LENGTH);
+  }
+
+  private static final int MAX_DETAIL_DEPTH = 8;
+
+  private static void render(Object value, StringBuilder text, int depth) {
+    if (text.length() > MAX_DETAIL_VALUE_LENGTH) {
+      return;
+    }
+    if (value instanceof Map<?, ?> map) {
+      if (depth == MAX_DETAIL_DEPTH) {
+        text.append("{…}");
+        return;
+      }
+      text.append('{');
+      String separator = "";
+      for (Map.Entry<?, ?> entry : map.entrySet()) {
+        if (text.length() > MAX_DETAIL_VALUE_LENGTH) {
+          return;
+        }
+        text.append(separator);
+        render(entry.getKey(), text, depth + 1);
+        text.append('=');
+        render(entry.getValue(), text, depth + 1);
+        separator = ", ";
+      }
+      text.append('}');
+    } else if (value instanceof Collection<?> collection) {
+      if (depth == MAX_DETAIL_DEPTH) {
+        text.append("[…]");
+        return;
+      }
+      text.append('[');
+      String separator = "";
+      for (Object element : collection) {
+        if (text.length() > MAX_DETAIL_VALUE_LENGTH) {
+          return;
+        }
+        text.append(separator);
+        render(element, text, depth + 1);
+        separator = ", ";
+      }
+      text.append(']');
+    } else {
+      String printed;
+      try {
+        printed = String.valueOf(value);
+      } catch (RuntimeException e) {
+        printed = "(toString threw " + e.getClass().getSimpleName() + ")";
+      }
+      text.append(printed, 0, Math.min(printed.length(), MAX_DETAIL_VALUE_LENGTH + 1));
+    }
+  }
+
+  /** Cut to {@code max} characters, without splitting a surrogate pair. */
+  private static String cut(String value, int max) {
+    if (value.length() <= max) {
+      return value;
+    }
+    return value.substring(0, Character.isHighSurrogate(value.charAt(max - 1)) ? max - 1 : max);
   }
 
   private static SystemInfo describe(Builder builder, HostProbe probe, Instant start) {
@@ -556,6 +654,7 @@ public final class SystemMonitor implements AutoCloseable {
     private boolean enableJvmMetrics = true;
     private Duration requestWindowRetention = Duration.ofMinutes(15);
     private HostProbe hostProbe;
+    private SSLContext tls;
     private final List<MetricReader> extraReaders = new ArrayList<>();
 
     private Builder() {}
@@ -572,7 +671,10 @@ public final class SystemMonitor implements AutoCloseable {
       return this;
     }
 
-    /** Address to serve {@code /metrics} on. Default 0.0.0.0 (all interfaces). */
+    /**
+     * Address to serve {@code /metrics} (and every other endpoint of the port) on. Default 0.0.0.0
+     * (all interfaces); {@code 127.0.0.1} serves this host alone.
+     */
     public Builder prometheusHost(String prometheusHost) {
       this.prometheusHost = requireNonBlank("prometheusHost", prometheusHost);
       return this;
@@ -585,6 +687,22 @@ public final class SystemMonitor implements AutoCloseable {
             "prometheusPort must be 0..65535, was " + prometheusPort);
       }
       this.prometheusPort = prometheusPort;
+      return this;
+    }
+
+    /**
+     * Serves HTTPS instead of HTTP on the monitor's port (TLS 1.3 or 1.2), with the private key and
+     * certificate chain in this keystore: PKCS12 or JKS, told apart by the file's content. The
+     * keystore is opened now with {@code password}, which must also be the key's; the password is
+     * not kept (clear your array afterwards if you like). A plain HTTP request to the port then
+     * fails. Default: plain HTTP.
+     *
+     * @throws IllegalArgumentException naming the option and the path when the keystore does not
+     *     exist, cannot be read, is no PKCS12 or JKS keystore, holds no private key, or the
+     *     password is wrong
+     */
+    public Builder tls(Path keystore, char[] password) {
+      this.tls = TlsKeystore.load(keystore, password);
       return this;
     }
 
@@ -704,19 +822,38 @@ public final class SystemMonitor implements AutoCloseable {
       return value;
     }
 
+    /** The endpoint quoted, without user info or query, which may hold credentials. */
+    private static String shown(String endpoint) {
+      String shown = endpoint;
+      int query = shown.indexOf('?');
+      if (query >= 0) {
+        shown = shown.substring(0, query) + "?…";
+      }
+      int at = shown.lastIndexOf('@');
+      if (at >= 0) {
+        int scheme = shown.indexOf("://");
+        shown =
+            (scheme >= 0 && scheme < at ? shown.substring(0, scheme + 3) : "")
+                + "…"
+                + shown.substring(at);
+      }
+      return "'" + shown + "'";
+    }
+
     private static String otlpUrl(String endpoint) {
       requireNonBlank("otlpEndpoint", endpoint);
       URI uri;
       try {
         uri = URI.create(endpoint);
       } catch (IllegalArgumentException e) {
+        // Not chained: the parser's message quotes the whole endpoint.
         throw new IllegalArgumentException(
-            "otlpEndpoint must be an http(s) URL, was '" + endpoint + "'", e);
+            "otlpEndpoint must be an http(s) URL, was " + shown(endpoint));
       }
       if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
           || uri.getHost() == null) {
         throw new IllegalArgumentException(
-            "otlpEndpoint must be an http(s) URL, was '" + endpoint + "'");
+            "otlpEndpoint must be an http(s) URL, was " + shown(endpoint));
       }
       String path = uri.getPath();
       return path == null || path.isEmpty() || "/".equals(path)

@@ -35,4 +35,22 @@ class LabelsTest {
 
     assertThat(cut).isEqualTo("c".repeat(Labels.MAX_LENGTH - 1));
   }
+
+  @Test
+  void normalize_unpairedSurrogates_becomeReplacementCharacters() {
+    // UTF-8 cannot carry them: each would be written as '?', so two such values were one series
+    // written twice.
+    assertThat(Labels.normalize("/a\uD800")).isEqualTo("/a\uFFFD");
+    assertThat(Labels.normalize("/a\uDC00")).isEqualTo("/a\uFFFD");
+    assertThat(Labels.normalize("\uDE00\uD83D")).isEqualTo("\uFFFD\uFFFD");
+    String paired = "/\uD83D\uDE00";
+    assertThat(Labels.normalize(paired)).isSameAs(paired);
+  }
+
+  @Test
+  void normalize_replacesBeforeCutting_soALoneHighSurrogateAtTheCutIsKeptAsReplacement() {
+    String value = "d".repeat(Labels.MAX_LENGTH - 1) + "\uD83D" + "tail";
+
+    assertThat(Labels.normalize(value)).isEqualTo("d".repeat(Labels.MAX_LENGTH - 1) + "\uFFFD");
+  }
 }

@@ -18,7 +18,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -193,9 +196,11 @@ class MonitoringIT {
     String auth = "Bearer s3cret";
 
     assertThat(post("/alerts", "{not json", "Authorization", auth).body())
-        .isEqualTo("{\"error\":\"the body is not valid JSON\"}");
+        .isEqualTo(
+            "{\"error\":\"the body is not valid JSON: Unexpected character ('n' (code 110)): was"
+                + " expecting double-quote to start field name (line 1, column 2)\"}");
     assertThat(post("/alerts", "[1]", "Authorization", auth).body())
-        .isEqualTo("{\"error\":\"the body must be a JSON object\"}");
+        .isEqualTo("{\"error\":\"the body must be a JSON object, was an array\"}");
     assertThat(post("/alerts", "{\"message\":\"m\"}", "Authorization", auth).body())
         .isEqualTo("{\"error\":\"title is required and must be a non-empty string\"}");
     HttpResponse<String> badSeverity =
@@ -214,7 +219,7 @@ class MonitoringIT {
 
   @Test
   void systemEndpointAndStatusPage_areServedOnTheSamePort() throws Exception {
-    HttpResponse<String> system = get("/api/system");
+    HttpResponse<String> system = get("/api/system", "Authorization", "Bearer s3cret");
     HttpResponse<String> page = get("/");
 
     assertThat(system.statusCode()).isEqualTo(200);
@@ -226,5 +231,72 @@ class MonitoringIT {
     assertThat(page.body()).contains("id=\"overall-status\"");
     assertThat(get("/nope").statusCode()).isEqualTo(404);
     assertThat(get("/health").statusCode()).isIn(200, 503);
+  }
+
+  /**
+   * While the health registry and the alert system are being built, the port already answers:
+   * /metrics as usual, every other path 503 "starting", so a probe reads "not ready", not 404.
+   */
+  @Test
+  void whileStarting_everyPathButMetricsIs503Starting_thenServedForReal() throws Exception {
+    CountDownLatch building = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    SystemMonitor monitor =
+        SystemMonitor.builder()
+            .prometheusHost("127.0.0.1")
+            .prometheusPort(0)
+            .enableJvmMetrics(false)
+            .build();
+    CompletableFuture<Monitoring> started =
+        CompletableFuture.supplyAsync(
+            () ->
+                Monitoring.builder()
+                    .systemMonitor(monitor)
+                    .healthCheck(
+                        m -> {
+                          building.countDown();
+                          try {
+                            release.await();
+                          } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                          }
+                          return HealthCheck.builder().systemMonitor(m).autoCheck(false).build();
+                        })
+                    .build());
+    assertThat(building.await(10, TimeUnit.SECONDS)).isTrue();
+    URI base = URI.create("http://127.0.0.1:" + monitor.getPrometheusPort());
+    try {
+      for (String path : List.of("/health", "/health/ready", "/alerts", "/api/system", "/")) {
+        HttpResponse<String> response =
+            http.send(
+                HttpRequest.newBuilder(base.resolve(path)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(path).isEqualTo(503);
+        assertThat(response.body()).as(path).isEqualTo("{\"status\":\"starting\"}");
+        assertThat(response.headers().firstValue("Retry-After")).as(path).contains("1");
+      }
+      assertThat(
+              http.send(
+                      HttpRequest.newBuilder(base.resolve("/metrics")).build(),
+                      HttpResponse.BodyHandlers.ofString())
+                  .statusCode())
+          .isEqualTo(200);
+    } finally {
+      release.countDown();
+    }
+    try (Monitoring done = started.get(10, TimeUnit.SECONDS)) {
+      assertThat(
+              http.send(
+                      HttpRequest.newBuilder(base.resolve("/")).build(),
+                      HttpResponse.BodyHandlers.ofString())
+                  .body())
+          .startsWith("<!DOCTYPE html>");
+      assertThat(
+              http.send(
+                      HttpRequest.newBuilder(base.resolve("/health")).build(),
+                      HttpResponse.BodyHandlers.ofString())
+                  .body())
+          .contains("\"checks\"");
+    }
   }
 }

@@ -52,7 +52,7 @@ class StatusPageIT {
               "%s is missing: install chromium and chromium-driver (Debian) — .ci/run does", binary)
           .isTrue();
     }
-    monitoring = startMonitoring(0);
+    monitoring = startMonitoring(0, null);
     profile = Files.createTempDirectory("status-page-chromium");
     ChromeOptions options = new ChromeOptions();
     options.setBinary(CHROMIUM);
@@ -73,8 +73,8 @@ class StatusPageIT {
     driver.manage().window().setSize(new Dimension(1280, 800));
   }
 
-  private Monitoring startMonitoring(int port) {
-    Monitoring started =
+  private Monitoring startMonitoring(int port, String apiToken) {
+    Monitoring.Builder builder =
         Monitoring.builder()
             .systemMonitor(
                 SystemMonitor.builder()
@@ -89,8 +89,8 @@ class StatusPageIT {
                         .systemMonitor(m)
                         .autoCheck(true)
                         .checkInterval(Duration.ofMillis(500))
-                        .build())
-            .build();
+                        .build());
+    Monitoring started = (apiToken == null ? builder : builder.apiToken(apiToken)).build();
     started.healthCheck().registerCheck("database", database::get, "Main PostgreSQL pool");
     started
         .healthCheck()
@@ -150,6 +150,9 @@ class StatusPageIT {
               assertThat(find("#connection").getDomAttribute("data-state")).isEqualTo("live");
             });
     assertThat(find("#service").getText()).isEqualTo("checkout");
+    // No token on the server: nothing is asked.
+    assertThat(find("#auth").getDomAttribute("data-state")).isEqualTo("none");
+    assertThat(find("#auth").isDisplayed()).isFalse();
     assertThat(find("[data-check=\"cache\"] .message").getText()).isEqualTo("hit ratio 0.97");
     WebElement lastRun = find("[data-check=\"database\"] .last-run");
     assertThat(lastRun.getText()).matches("last run \\d+ s ago");
@@ -231,12 +234,92 @@ class StatusPageIT {
               assertThat(find("#connection").getText()).startsWith("Connection lost");
             });
 
-    monitoring = startMonitoring(port);
+    monitoring = startMonitoring(port, null);
 
     await()
         .atMost(PAGE_TIMEOUT)
         .untilAsserted(
             () -> assertThat(find("#connection").getDomAttribute("data-state")).isEqualTo("live"));
+  }
+
+  @Test
+  void page_serverWithToken_asksForItOnceKeepsItForTheTabAndForgetsARefusedOne() {
+    monitoring.close();
+    monitoring = startMonitoring(0, "page-T0ken");
+    driver.get(baseUrl() + "/");
+
+    // Without the token: the status alone, and the form asking for it.
+    await()
+        .atMost(PAGE_TIMEOUT)
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> {
+              assertThat(find("#auth").getDomAttribute("data-state")).isEqualTo("needed");
+              assertThat(find("#auth").isDisplayed()).isTrue();
+              assertThat(find("#overall-status").getDomAttribute("data-status"))
+                  .isEqualTo("healthy");
+              assertThat(find("#connection").getDomAttribute("data-state")).isEqualTo("live");
+            });
+    assertThat(find("#checks .empty").getText()).isEqualTo("Check details need the API token.");
+    assertThat(find("#alerts .empty").getText()).isEqualTo("Alerts need the API token.");
+    assertThat(find("#host").getText()).isEqualTo("host details need the API token");
+    assertThat(driver.findElements(By.cssSelector("[data-check]"))).isEmpty();
+
+    // A wrong token is refused, forgotten, and asked for again.
+    find("#token-input").sendKeys("wrong-T0ken");
+    find("#auth button").click();
+    await()
+        .atMost(PAGE_TIMEOUT)
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> {
+              assertThat(find("#auth").getDomAttribute("data-state")).isEqualTo("refused");
+              assertThat(find("#auth label").getText())
+                  .isEqualTo("The token was refused: enter the monitor's API token again.");
+            });
+    assertThat(storedToken()).isNull();
+
+    // The right one shows everything, and stays in the tab's sessionStorage.
+    find("#token-input").sendKeys("page-T0ken");
+    find("#auth button").click();
+    await()
+        .atMost(PAGE_TIMEOUT)
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> {
+              assertThat(find("#auth").getDomAttribute("data-state")).isEqualTo("ok");
+              assertThat(find("#auth").isDisplayed()).isFalse();
+              assertThat(checkStatus("database")).isEqualTo("healthy");
+              assertThat(find("#metric-memory .value").getText()).endsWith("%");
+              assertThat(find("#service").getText()).isEqualTo("checkout");
+            });
+    assertThat(storedToken()).isEqualTo("page-T0ken");
+    assertThat(find("#token-input").getDomProperty("value")).isEmpty();
+
+    // A reload in the same tab asks nothing.
+    driver.navigate().refresh();
+    await()
+        .atMost(PAGE_TIMEOUT)
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> {
+              assertThat(checkStatus("database")).isEqualTo("healthy");
+              assertThat(find("#auth").getDomAttribute("data-state")).isEqualTo("ok");
+            });
+
+    // Forgetting it locks the page again.
+    find("#forget-token").click();
+    await()
+        .atMost(PAGE_TIMEOUT)
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> assertThat(find("#auth").getDomAttribute("data-state")).isEqualTo("needed"));
+    assertThat(storedToken()).isNull();
+  }
+
+  private Object storedToken() {
+    return ((JavascriptExecutor) driver)
+        .executeScript("return sessionStorage.getItem('amptalk-monitoring.token')");
   }
 
   /** Saves what a viewport of that size shows (emulated exactly: a window has browser chrome). */

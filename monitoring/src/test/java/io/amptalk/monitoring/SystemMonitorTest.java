@@ -291,6 +291,55 @@ class SystemMonitorTest {
   }
 
   @Test
+  void recordRequest_aRouteNamedOther_sharesTheOverflowSeries() {
+    // Two series with one label set made the exporter drop the whole histogram from /metrics.
+    SystemMonitor monitor = monitor(b -> b.maxRoutes(1));
+
+    monitor.recordRequest("/a", "GET", 200, 1);
+    monitor.recordRequest("/b", "GET", 200, 1);
+    monitor.recordRequest("other", "GET", 200, 1);
+
+    Map<String, Long> byRoute = new HashMap<>();
+    requestPoints()
+        .forEach(p -> byRoute.put(p.getAttributes().get(RequestMetrics.HTTP_ROUTE), p.getCount()));
+    assertThat(byRoute).containsOnly(Map.entry("/a", 1L), Map.entry("other", 2L));
+  }
+
+  @Test
+  void recordRequest_routesDifferingOnlyInUnpairedSurrogates_areOneSeries() {
+    SystemMonitor monitor = monitor();
+
+    monitor.recordRequest("/a\uD800", "GET", 200, 1);
+    monitor.recordRequest("/a\uDC00", "GET", 200, 1);
+
+    assertThat(requestPoints())
+        .singleElement()
+        .satisfies(
+            p -> {
+              assertThat(p.getAttributes()).isEqualTo(request("/a\uFFFD", "GET", 200));
+              assertThat(p.getCount()).isEqualTo(2);
+            });
+  }
+
+  @Test
+  void recordRequest_sumOfHugeDurations_saturatesInsteadOfWrappingNegative() {
+    SystemMonitor monitor = monitor();
+
+    // Each is kept as 1e6 s (1e15 ns); 9,224 of them passed Long.MAX_VALUE nanoseconds.
+    for (int i = 0; i < 10_000; i++) {
+      monitor.recordRequest("/slow", "GET", 200, 1e300);
+    }
+
+    assertThat(requestPoints())
+        .singleElement()
+        .satisfies(
+            p -> {
+              assertThat(p.getCount()).isEqualTo(10_000);
+              assertThat(p.getSum()).isEqualTo(Long.MAX_VALUE / 1e9);
+            });
+  }
+
+  @Test
   void recordRequest_concurrentThreads_countIsExact() throws Exception {
     SystemMonitor monitor = monitor();
     int threads = 8;
@@ -368,6 +417,55 @@ class SystemMonitorTest {
         .extracting(ErrorRecord::errorType)
         .containsExactly("e2", "e3", "e4");
     assertThat(monitor.getRecentErrors().get(0).details()).isEqualTo(Map.of("i", "2"));
+  }
+
+  @Test
+  void recordError_anErrorTypeNamedOther_sharesTheOverflowSeries() {
+    SystemMonitor monitor = monitor(b -> b.maxErrorTypes(1));
+
+    monitor.recordError("a", null);
+    monitor.recordError("b", null);
+    monitor.recordError("other", null);
+
+    assertThat(longPoints("app.errors"))
+        .containsOnly(
+            Map.entry(Attributes.of(SystemMonitor.ERROR_TYPE, "a"), 1L),
+            Map.entry(Attributes.of(SystemMonitor.ERROR_TYPE, "other"), 2L));
+  }
+
+  @Test
+  void recordError_cyclicOrUnprintableDetails_areKeptRenderedAndBounded() {
+    SystemMonitor monitor = monitor();
+    Map<String, Object> cyclic = new java.util.LinkedHashMap<>();
+    cyclic.put("self", cyclic);
+    List<Object> list = new ArrayList<>();
+    list.add(list);
+    Map<String, Object> details = new java.util.LinkedHashMap<>();
+    details.put("cyclic", cyclic);
+    details.put("list", list);
+    details.put(
+        "unprintable",
+        new Object() {
+          @Override
+          public String toString() {
+            throw new IllegalStateException("no");
+          }
+        });
+    details.put("k".repeat(1000), "long key");
+
+    monitor.recordError("cycle", details);
+
+    assertThat(monitor.getRecentErrors())
+        .singleElement()
+        .satisfies(
+            e ->
+                assertThat(e.details())
+                    .containsOnly(
+                        Map.entry("cyclic", "{self=".repeat(8) + "{…}" + "}".repeat(8)),
+                        Map.entry("list", "[".repeat(8) + "[…]" + "]".repeat(8)),
+                        Map.entry("unprintable", "(toString threw IllegalStateException)"),
+                        Map.entry("k".repeat(SystemMonitor.MAX_DETAIL_KEY_LENGTH), "long key")));
+    assertThat(longPoints("monitoring.dropped")).containsEntry(reason("internal_error"), 0L);
   }
 
   @Test
@@ -611,6 +709,18 @@ class SystemMonitorTest {
         .hasMessage("otlpEndpoint must be an http(s) URL, was 'collector:4318'");
     assertThatThrownBy(() -> SystemMonitor.builder().otlpEndpoint("http://bad host"))
         .hasMessage("otlpEndpoint must be an http(s) URL, was 'http://bad host'");
+  }
+
+  @Test
+  void builder_badOtlpEndpoint_showsNeitherUserInfoNorQuery() {
+    assertThatThrownBy(
+            () ->
+                SystemMonitor.builder().otlpEndpoint("htp://otel:pa55word@collector:4318?key=k3y"))
+        .hasMessage("otlpEndpoint must be an http(s) URL, was 'htp://…@collector:4318?…'");
+    assertThatThrownBy(
+            () -> SystemMonitor.builder().otlpEndpoint("http://otel:pa55word@bad host:4318/v1"))
+        .hasMessage("otlpEndpoint must be an http(s) URL, was 'http://…@bad host:4318/v1'")
+        .hasNoCause();
   }
 
   @Test

@@ -42,6 +42,7 @@ import java.util.regex.PatternSyntaxException;
  * @param source the file read, or {@code (defaults)}
  * @param serviceName {@code service.name}; null for this host's name
  * @param host the address the HTTP server binds
+ * @param tls whether it serves HTTPS
  * @param apiToken the bearer token of {@code /alerts}; null for none
  * @param checkInterval how often checks run unless they say otherwise
  * @param monitor steps on the {@link SystemMonitor} builder
@@ -59,6 +60,7 @@ record AgentConfig(
     String source,
     String serviceName,
     String host,
+    boolean tls,
     String apiToken,
     Duration checkInterval,
     List<Consumer<SystemMonitor.Builder>> monitor,
@@ -156,6 +158,18 @@ record AgentConfig(
         .ifPresent(v -> step(monitor, SystemMonitor::builder, v, b -> b.prometheusHost(host)));
     http.integer("port", 0, 65535).ifPresent(port -> monitor.add(b -> b.prometheusPort(port)));
     String apiToken = http.string("token").filter(t -> !t.isBlank()).orElse(null);
+    Optional<ConfigReader.Value> keystore =
+        http.get("tls_keystore").filter(v -> !v.text().isBlank());
+    char[] keystorePassword = http.string("tls_password").orElse("").toCharArray();
+    // Opened here once (and again when the agent starts), so a missing file or a wrong password
+    // is reported at its key before anything starts.
+    keystore.ifPresent(
+        v ->
+            step(
+                monitor,
+                SystemMonitor::builder,
+                v,
+                b -> b.tls(Path.of(v.text().strip()), keystorePassword)));
     http.end();
 
     readMetrics(root.section("metrics"), monitor);
@@ -211,6 +225,7 @@ record AgentConfig(
         source,
         serviceName,
         host,
+        keystore.isPresent(),
         apiToken,
         checkInterval,
         List.copyOf(monitor),

@@ -102,7 +102,7 @@ final class AgentServer {
     SystemMonitor monitor = monitoring.systemMonitor();
     String host = options.host != null ? options.host : config.host();
     String base =
-        "http://"
+        (config.tls() ? "https://" : "http://")
             + ("0.0.0.0".equals(host) ? "localhost" : host)
             + ":"
             + monitor.getPrometheusPort();

@@ -477,7 +477,10 @@ class AgentIT {
       assertThat(metrics.body())
           .contains(
               "target_info{", "service_name=\"example-it\"", "service_instance_id=\"checkout-1\"");
-      HttpResponse<String> health = get(port, "/health");
+      // The token guards the details of /health, /api/system and /alerts; probes still get the
+      // status.
+      assertThat(get(port, "/health").body()).matches("\\{\"status\":\"[a-z]+\"}");
+      HttpResponse<String> health = get(port, "/health", "Authorization", bearer);
       assertThat(health.body())
           .contains(
               "\"cpu\"",
@@ -488,7 +491,8 @@ class AgentIT {
               "\"port\"",
               "\"errors\"",
               "\"p99\"");
-      assertThat(get(port, "/api/system").statusCode()).isEqualTo(200);
+      assertThat(get(port, "/api/system").statusCode()).isEqualTo(401);
+      assertThat(get(port, "/api/system", "Authorization", bearer).statusCode()).isEqualTo(200);
       assertThat(get(port, "/alerts").statusCode()).isEqualTo(401);
       assertThat(get(port, "/alerts", "Authorization", bearer).statusCode()).isEqualTo(200);
 

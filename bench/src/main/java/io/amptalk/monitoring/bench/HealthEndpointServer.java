@@ -15,8 +15,8 @@ import java.util.concurrent.Executors;
 /**
  * For {@code bench/health-load.sh}: serves our {@code /health} (five checks, results cached) on the
  * monitor's port, and beside it a trivial JDK {@code HttpServer} handler that writes a fixed body
- * of the same size on the same kind of executor (two threads), so a load generator can compare the
- * two in one run. Prints both ports, then runs until killed.
+ * of the same size on a plain fixed pool as large as the monitor's (16 threads), so a load
+ * generator can compare the two in one run. Prints both ports, then runs until killed.
  */
 public final class HealthEndpointServer {
   private HealthEndpointServer() {}
@@ -40,7 +40,7 @@ public final class HealthEndpointServer {
     byte[] body = health.getStatusReport().toJson().getBytes(StandardCharsets.UTF_8);
 
     HttpServer trivial = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    ExecutorService executor = Executors.newFixedThreadPool(2);
+    ExecutorService executor = Executors.newFixedThreadPool(16);
     trivial.setExecutor(executor);
     trivial.createContext(
         "/health",

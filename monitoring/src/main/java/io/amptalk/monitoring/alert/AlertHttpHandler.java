@@ -1,12 +1,15 @@
 package io.amptalk.monitoring.alert;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import io.amptalk.monitoring.http.Exchanges;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -14,6 +17,7 @@ import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * {@code GET /alerts}: history as JSON, filtered by {@code limit}, {@code min_severity}, {@code
@@ -27,6 +31,8 @@ final class AlertHttpHandler implements HttpHandler {
   static final int DEFAULT_LIMIT = 100;
   static final int MAX_LIMIT = 1000;
   static final int MAX_BODY_BYTES = 64 * 1024;
+  private static final Pattern JACKSON_LOCATION =
+      Pattern.compile("\\[Source: [^\\]]*?; line: (\\d+), column: (\\d+)\\]");
 
   private final AlertSystem system;
   private final byte[] token;
@@ -46,7 +52,7 @@ final class AlertHttpHandler implements HttpHandler {
       switch (exchange.getRequestMethod()) {
         case "GET", "HEAD" -> {
           if (token != null && !authorized(exchange)) {
-            send(exchange, 401, error("a bearer token is required"));
+            Exchanges.sendUnauthorized(exchange);
             return;
           }
           list(exchange);
@@ -56,7 +62,7 @@ final class AlertHttpHandler implements HttpHandler {
             send(
                 exchange, 403, error("raising alerts over HTTP needs a token; none is configured"));
           } else if (!authorized(exchange)) {
-            send(exchange, 401, error("a bearer token is required"));
+            Exchanges.sendUnauthorized(exchange);
           } else {
             raise(exchange);
           }
@@ -106,24 +112,47 @@ final class AlertHttpHandler implements HttpHandler {
   }
 
   private void raise(HttpExchange exchange) throws IOException {
-    byte[] body;
-    try (InputStream in = exchange.getRequestBody()) {
-      body = in.readNBytes(MAX_BODY_BYTES + 1);
+    String contentType = exchange.getRequestHeaders().getFirst("Content-Type");
+    if (contentType != null && !isJson(contentType)) {
+      send(
+          exchange, 415, error("Content-Type must be application/json, was '" + contentType + "'"));
+      return;
     }
+    // A declared length over the bound is refused before a byte of the body is read: a client
+    // announcing a gigabyte gets its answer at once rather than after sending it (or never, if it
+    // then stalls).
+    if (Exchanges.declaredLength(exchange) > MAX_BODY_BYTES) {
+      send(exchange, 413, error("the body must be at most " + MAX_BODY_BYTES + " bytes"));
+      return;
+    }
+    // Not closed here: closing drains what is left of the body, which would wait on a client
+    // that sent too much before it has its answer. The exchange closes it after responding.
+    byte[] body = exchange.getRequestBody().readNBytes(MAX_BODY_BYTES + 1);
     if (body.length > MAX_BODY_BYTES) {
       send(exchange, 413, error("the body must be at most " + MAX_BODY_BYTES + " bytes"));
       return;
     }
     JsonNode json;
     try {
-      json = AlertJson.MAPPER.readTree(body);
-    } catch (IOException e) {
-      send(exchange, 400, error("the body is not valid JSON"));
+      json = parse(body);
+    } catch (JsonProcessingException e) {
+      send(exchange, 400, error("the body is not valid JSON: " + describe(e)));
+      return;
+    }
+    if (json == null || json.isMissingNode()) {
+      send(exchange, 400, error("the body is empty; it must be a JSON object"));
       return;
     }
     if (!(json instanceof ObjectNode object)) {
-      send(exchange, 400, error("the body must be a JSON object"));
+      send(exchange, 400, error("the body must be a JSON object, was " + kind(json)));
       return;
+    }
+    for (String field : List.of("title", "message", "severity", "source")) {
+      JsonNode value = object.get(field);
+      if (value != null && !value.isNull() && !value.isTextual()) {
+        send(exchange, 400, error(field + " must be a string, was " + kind(value)));
+        return;
+      }
     }
     String title = text(object, "title");
     if (title == null || title.isBlank()) {
@@ -139,18 +168,61 @@ final class AlertHttpHandler implements HttpHandler {
       return;
     }
     JsonNode details = object.get("details");
-    if (details != null && !details.isObject()) {
-      send(exchange, 400, error("details must be a JSON object"));
+    if (details != null && !details.isNull() && !details.isObject()) {
+      send(exchange, 400, error("details must be a JSON object, was " + kind(details)));
       return;
     }
     @SuppressWarnings("unchecked")
     Map<String, Object> detailMap =
-        details == null ? Map.of() : AlertJson.MAPPER.convertValue(details, Map.class);
+        details == null || details.isNull()
+            ? Map.of()
+            : AlertJson.MAPPER.convertValue(details, Map.class);
     String source = text(object, "source");
     Alert alert =
         system.alert(
             title, text(object, "message"), severity, source == null ? "http" : source, detailMap);
     send(exchange, 201, AlertJson.toJson(alert));
+  }
+
+  /** One JSON value and nothing after it (Jackson alone would ignore trailing content). */
+  private static JsonNode parse(byte[] body) throws IOException {
+    try (JsonParser parser = AlertJson.MAPPER.createParser(body)) {
+      JsonNode json = AlertJson.MAPPER.readTree(parser);
+      if (json != null && parser.nextToken() != null) {
+        throw new JsonParseException(
+            parser, "trailing content after the object", parser.currentTokenLocation());
+      }
+      return json;
+    }
+  }
+
+  /** Jackson's own words for what is wrong, and where (a token it quotes is cut at 256 chars). */
+  private static String describe(JsonProcessingException e) {
+    // Some messages embed a location of their own, "[Source: REDACTED (...); line: 1, column: 1]".
+    String message =
+        JACKSON_LOCATION.matcher(e.getOriginalMessage()).replaceAll("line $1, column $2");
+    JsonLocation where = e.getLocation();
+    return where == null
+        ? message
+        : message + " (line " + where.getLineNr() + ", column " + where.getColumnNr() + ")";
+  }
+
+  private static String kind(JsonNode node) {
+    return switch (node.getNodeType()) {
+      case ARRAY -> "an array";
+      case OBJECT, POJO -> "an object";
+      case STRING -> "a string";
+      case NUMBER -> "a number";
+      case BOOLEAN -> "a boolean";
+      case BINARY -> "binary data";
+      case NULL, MISSING -> "null";
+    };
+  }
+
+  private static boolean isJson(String contentType) {
+    int semicolon = contentType.indexOf(';');
+    String mediaType = semicolon < 0 ? contentType : contentType.substring(0, semicolon);
+    return "application/json".equalsIgnoreCase(mediaType.trim());
   }
 
   private static String text(ObjectNode object, String field) {

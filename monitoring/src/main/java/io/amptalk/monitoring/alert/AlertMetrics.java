@@ -29,8 +29,12 @@ final class AlertMetrics implements AutoCloseable {
   private final ObservableLongGauge queueSize;
   private final Map<String, Attributes> raisedAttributes = new ConcurrentHashMap<>();
   private final Map<String, Attributes> outcomeAttributes = new ConcurrentHashMap<>();
+  private final Attributes[] overflow = new Attributes[AlertSeverity.values().length];
 
   AlertMetrics(SystemMonitor monitor, AlertSystem system) {
+    for (AlertSeverity severity : AlertSeverity.values()) {
+      overflow[severity.ordinal()] = Attributes.of(SEVERITY, severity.jsonName(), SOURCE, "other");
+    }
     Meter meter = monitor.getMeter();
     this.raised =
         meter
@@ -70,13 +74,33 @@ final class AlertMetrics implements AutoCloseable {
     String key = severity.name() + '\u0000' + source;
     Attributes attributes = raisedAttributes.get(key);
     if (attributes == null) {
-      String label =
-          raisedAttributes.size() < MAX_SOURCES * AlertSeverity.values().length ? source : "other";
+      // Past the cap, sources count as "other" and are not cached: caching them, as this once
+      // did, grew the map by one entry per distinct source for ever.
       attributes =
-          raisedAttributes.computeIfAbsent(
-              key, k -> Attributes.of(SEVERITY, severity.jsonName(), SOURCE, label));
+          raisedAttributes.size() < MAX_SOURCES * AlertSeverity.values().length
+              ? raisedAttributes.computeIfAbsent(
+                  key,
+                  k -> Attributes.of(SEVERITY, severity.jsonName(), SOURCE, wellFormed(source)))
+              : overflow[severity.ordinal()];
     }
     raised.add(1, attributes);
+  }
+
+  /** For tests: attribute sets cached for {@code alerts.raised}. */
+  int cachedAttributeSets() {
+    return raisedAttributes.size();
+  }
+
+  /**
+   * The text with each unpaired surrogate replaced by U+FFFD. UTF-8 cannot carry one, so the
+   * exposition writes it as '?': two sources differing only there were two series written alike, a
+   * duplicate that makes Prometheus reject the scrape.
+   */
+  static String wellFormed(String text) {
+    return text.codePoints()
+        .map(c -> Character.isSurrogate((char) c) && c <= Character.MAX_VALUE ? 0xFFFD : c)
+        .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append)
+        .toString();
   }
 
   void outcome(String notifier, Outcome outcome) {

@@ -241,7 +241,7 @@ public final class AlertSystem implements AutoCloseable {
                 cleanSource,
                 serviceName,
                 now,
-                Alert.jsonMap(details),
+                Alert.jsonMap(details, notes),
                 fingerprint,
                 Alert.State.FIRING,
                 1,
@@ -460,6 +460,18 @@ public final class AlertSystem implements AutoCloseable {
       sizes.put(queue.notifier().name(), queue.size());
     }
     return sizes;
+  }
+
+  /** For tests: firing alerts tracked for deduplication and resolution. */
+  int firingCount() {
+    synchronized (lock) {
+      return firing.size();
+    }
+  }
+
+  /** For tests: the self-metrics, when joined to a monitor. */
+  AlertMetrics metrics() {
+    return metrics;
   }
 
   /**

@@ -20,6 +20,7 @@ import java.io.UnsupportedEncodingException;
 import java.net.InetAddress;
 import java.net.URLEncoder;
 import java.net.UnknownHostException;
+import java.security.cert.CertificateException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -37,7 +38,10 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
+import javax.net.ssl.SSLHandshakeException;
 import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Sends each alert as an email through an SMTP server (Jakarta Mail, implemented by Angus Mail).
@@ -64,10 +68,13 @@ import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
  * Message-ID} made of the alert id, its state and its occurrences, so a retried attempt repeats it,
  * while a reminder or a resolution gets a new one.
  *
- * <p>Connection security: plain SMTP by default (port 25); {@link Builder#startTls} requires the
- * upgrade to TLS (submission, usually port 587) and never falls back to clear text; {@link
- * Builder#useSsl} speaks TLS from the start (SMTPS, usually port 465). Certificates and the
- * server's host name are checked against the JDK's trust store.
+ * <p>Connection security: plain SMTP by default (port 25, for a relay on this host or network);
+ * {@link Builder#startTls} requires the upgrade to TLS (submission, usually port 587) and never
+ * falls back to clear text; {@link Builder#useSsl} speaks TLS from the start (SMTPS, usually port
+ * 465). With either, the server's certificate is checked against the JDK's trust store and must
+ * name the host given as {@code smtpServer}, unless {@link Builder#trustAllHosts} (default false)
+ * is set; a server that fails the check gets nothing, and the failure says so and is not retried.
+ * Logging in without TLS to a host other than this one logs a warning when the notifier is built.
  *
  * <p>Outcomes, for the alert system's retries: refused credentials, addresses the server rejects
  * for good (5xx) and other 5xx answers are permanent; an unreachable server, a timeout, a broken
@@ -75,6 +82,8 @@ import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
  * the password.
  */
 public final class EmailNotifier implements AlertNotifier {
+  private static final Logger LOG = LoggerFactory.getLogger(EmailNotifier.class);
+
   /** The header carrying the alert's id, the key receivers can drop duplicates by. */
   static final String ALERT_ID_HEADER = "X-Amptalk-Alert-Id";
 
@@ -90,6 +99,7 @@ public final class EmailNotifier implements AlertNotifier {
   private final InternetAddress[] recipients;
   private final boolean useSsl;
   private final boolean startTls;
+  private final boolean trustAllHosts;
   private final String username;
   private final String password;
   private final AlertSeverity minSeverity;
@@ -124,12 +134,26 @@ public final class EmailNotifier implements AlertNotifier {
     this.recipients = builder.recipients.toArray(new InternetAddress[0]);
     this.useSsl = builder.useSsl;
     this.startTls = builder.startTls;
+    this.trustAllHosts = builder.trustAllHosts;
     this.username = builder.username;
     this.password = builder.password;
     this.minSeverity = builder.minSeverity;
     this.sources = Set.copyOf(builder.sources);
     this.sendsResolved = builder.sendsResolved;
     this.session = Session.getInstance(properties(builder, localHost));
+    if (username != null && !useSsl && !startTls && !isLoopback(smtpServer)) {
+      LOG.warn(
+          "EmailNotifier '{}' logs in to {}:{} without TLS, so the SMTP password crosses the"
+              + " network in clear text: set startTls(true) or useSsl(true)",
+          name,
+          smtpServer,
+          smtpPort);
+    }
+  }
+
+  /** Whether the name is this host's by its spelling alone (no lookup when building). */
+  private static boolean isLoopback(String host) {
+    return host.equals("localhost") || host.startsWith("127.") || host.equals("::1");
   }
 
   /** A builder; {@link Builder#recipients} is required. */
@@ -472,6 +496,26 @@ public final class EmailNotifier implements AlertNotifier {
       return DeliveryException.retryable(
           "SMTP server " + server + " did not take the message: " + e.getMessage(), e);
     }
+    SSLHandshakeException handshake = cause(e, SSLHandshakeException.class);
+    if (handshake != null) {
+      // Retrying cannot help until someone changes the trust store or the server's certificate.
+      CertificateException certificate = cause(handshake, CertificateException.class);
+      return DeliveryException.permanent(
+          certificate != null
+              ? "SMTP server "
+                  + server
+                  + " was refused: its certificate is not trusted or does not name "
+                  + smtpServer
+                  + " ("
+                  + certificate.getMessage()
+                  + "). Add its certificate authority to the JDK trust store (trustAllHosts(true)"
+                  + " is for test servers only)"
+              : "SMTP server "
+                  + server
+                  + " was refused: the TLS handshake failed: "
+                  + describe(handshake),
+          e);
+    }
     IOException io = ioCause(e);
     if (io != null) {
       return DeliveryException.retryable(
@@ -479,6 +523,15 @@ public final class EmailNotifier implements AlertNotifier {
     }
     return DeliveryException.retryable(
         "sending via SMTP server " + server + " failed: " + describe(e), e);
+  }
+
+  private static <T extends Throwable> T cause(Throwable e, Class<T> type) {
+    for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+      if (type.isInstance(cause)) {
+        return type.cast(cause);
+      }
+    }
+    return null;
   }
 
   private static IOException ioCause(Throwable e) {
@@ -569,7 +622,10 @@ public final class EmailNotifier implements AlertNotifier {
     return sendsResolved;
   }
 
-  /** Server, port, security, sender, recipients and user; "password=***" when one is set. */
+  /**
+   * Server, port, security (and trustAllHosts when set), sender, recipients and user;
+   * "password=***" when one is set.
+   */
   @Override
   public String toString() {
     return "EmailNotifier{name="
@@ -579,6 +635,7 @@ public final class EmailNotifier implements AlertNotifier {
         + ":"
         + smtpPort
         + (useSsl ? ", ssl" : startTls ? ", starttls" : "")
+        + (trustAllHosts ? ", trustAllHosts" : "")
         + ", sender="
         + sender
         + ", recipients="

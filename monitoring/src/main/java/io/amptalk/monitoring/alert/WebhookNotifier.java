@@ -66,8 +66,10 @@ import javax.crypto.spec.SecretKeySpec;
  *
  * <p>With a {@link Builder#secret secret}, two more headers: {@code X-Amptalk-Timestamp} (epoch
  * seconds) and {@code X-Amptalk-Signature: sha256=<hex HMAC-SHA256 of "<timestamp>.<body>">}.
- * Receivers check them with {@link #verifySignature}, and should also refuse timestamps too far
- * from their own clock, which stops replays.
+ * Receivers check them with {@link #verifySignature}, which also refuses a timestamp further from
+ * the receiver's clock than a tolerance, so a captured request cannot be replayed later; within the
+ * tolerance, the {@code Idempotency-Key} tells a replay from a new alert. SECURITY.md has the
+ * recipe for receivers in other languages.
  *
  * <p>Outcomes, for the alert system's retries: a 2xx is delivered; 429 and 503 are retried after
  * the receiver's {@code Retry-After} (seconds or an HTTP date) when it gave one; other 5xx, 408, a
@@ -81,6 +83,7 @@ public final class WebhookNotifier implements AlertNotifier {
   static final String SIGNATURE_HEADER = "X-Amptalk-Signature";
   private static final String SIGNATURE_PREFIX = "sha256=";
   private static final String HMAC_SHA256 = "HmacSHA256";
+  private static final Pattern EPOCH_SECONDS = Pattern.compile("\\d{1,12}");
   private static final AtomicInteger THREADS = new AtomicInteger();
 
   /** What a webhook's body looks like. */
@@ -146,24 +149,58 @@ public final class WebhookNotifier implements AlertNotifier {
   }
 
   /**
-   * Checks a request's signature, for receivers: whether {@code signatureHeader} (the {@code
+   * Checks a request's signature, for receivers: true when {@code signatureHeader} (the {@code
    * X-Amptalk-Signature} header, {@code sha256=<hex>}) is the HMAC-SHA256 of {@code timestamp + "."
-   * + body} with {@code secret}. Compares in constant time; false for any missing or malformed
-   * input. Receivers should also refuse a timestamp far from their clock (a few minutes).
+   * + body} with {@code secret}, and {@code timestamp} (epoch seconds) is at most {@code tolerance}
+   * before or after {@code now}. A timestamp further away is refused however good the signature, so
+   * a captured request cannot be replayed later (nor one signed ahead of time be used). The
+   * signature is compared in constant time; false for any missing or malformed input.
+   *
+   * <pre>{@code
+   * boolean genuine = WebhookNotifier.verifySignature(
+   *     secret,
+   *     request.header("X-Amptalk-Timestamp"),
+   *     new String(request.bodyBytes(), StandardCharsets.UTF_8),
+   *     request.header("X-Amptalk-Signature"),
+   *     Duration.ofMinutes(5),
+   *     Instant.now());
+   * }</pre>
    *
    * @param secret the shared secret the notifier was built with
    * @param timestamp the {@code X-Amptalk-Timestamp} header, as received
    * @param body the request body, exactly as received (decoded as UTF-8)
    * @param signatureHeader the {@code X-Amptalk-Signature} header, as received
+   * @param tolerance how far the timestamp may be from {@code now}, either way: the clocks' skew
+   *     plus the delivery's delay; 5 minutes suits most
+   * @param now the receiver's current time
+   * @throws IllegalArgumentException when {@code tolerance} is negative or {@code now} is null:
+   *     those are the caller's mistakes, not the request's
    */
   public static boolean verifySignature(
-      String secret, String timestamp, String body, String signatureHeader) {
+      String secret,
+      String timestamp,
+      String body,
+      String signatureHeader,
+      Duration tolerance,
+      Instant now) {
+    if (tolerance == null || tolerance.isNegative()) {
+      throw new IllegalArgumentException("tolerance must be zero or positive, was " + tolerance);
+    }
+    if (now == null) {
+      throw new IllegalArgumentException("now must not be null");
+    }
     if (secret == null
         || secret.isEmpty()
         || timestamp == null
+        || !EPOCH_SECONDS.matcher(timestamp).matches()
         || body == null
         || signatureHeader == null
         || !signatureHeader.startsWith(SIGNATURE_PREFIX)) {
+      return false;
+    }
+    Instant signedAt = Instant.ofEpochSecond(Long.parseLong(timestamp));
+    Duration skew = Duration.between(signedAt, now).abs();
+    if (skew.compareTo(tolerance) > 0) {
       return false;
     }
     byte[] given;
@@ -550,23 +587,34 @@ public final class WebhookNotifier implements AlertNotifier {
       return value;
     }
 
+    /**
+     * The URL, checked. A refused one is described without its user info, path or query, or not at
+     * all when it has no host, since a URL may carry a secret there; nor is the parser's message,
+     * which quotes the input, passed on.
+     */
     static URI httpUri(String option, String url) {
-      String rule =
-          option + " must be an http(s) URL, was " + (url == null ? "null" : "'" + url + "'");
+      String rule = option + " must be an http(s) URL, was ";
       if (url == null) {
-        throw new IllegalArgumentException(rule);
+        throw new IllegalArgumentException(rule + "null");
       }
       URI uri;
       try {
         uri = new URI(url);
       } catch (URISyntaxException e) {
-        throw new IllegalArgumentException(rule, e);
+        throw new IllegalArgumentException(rule + unshown(url));
       }
       String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-      if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
-        throw new IllegalArgumentException(rule);
+      if (uri.getHost() == null) {
+        throw new IllegalArgumentException(rule + (url.isEmpty() ? "''" : unshown(url)));
+      }
+      if (!(scheme.equals("http") || scheme.equals("https"))) {
+        throw new IllegalArgumentException(rule + "'" + redacted(uri) + "'");
       }
       return uri;
+    }
+
+    private static String unshown(String url) {
+      return "not one (" + url.length() + " characters, not shown since a URL may hold a secret)";
     }
 
     /**
@@ -610,13 +658,15 @@ public final class WebhookNotifier implements AlertNotifier {
       return Set.copyOf(sources);
     }
 
-    /** {@code scheme://host[:port]/path}: user info and query may hold credentials. */
     /**
      * The URL without user info, path or query: Slack, Teams and Discord webhook URLs carry their
      * secret in the path, so only the scheme, host and port may reach a log.
      */
     static String redacted(URI uri) {
-      boolean hasPath = uri.getRawPath() != null && !uri.getRawPath().isEmpty();
+      boolean hasPath =
+          (uri.getRawPath() != null && !uri.getRawPath().isEmpty())
+              || uri.getRawQuery() != null
+              || uri.getRawFragment() != null;
       return uri.getScheme()
           + "://"
           + uri.getHost()

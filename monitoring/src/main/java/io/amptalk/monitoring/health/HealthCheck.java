@@ -69,7 +69,6 @@ public final class HealthCheck implements AutoCloseable {
   private final Duration defaultTimeout;
   private final int historySize;
   private final Clock clock;
-  private final String httpToken;
   private final SystemMonitor monitor;
   private final ConcurrentHashMap<String, Entry> entries = new ConcurrentHashMap<>();
   private final AtomicLong registrations = new AtomicLong();
@@ -90,7 +89,6 @@ public final class HealthCheck implements AutoCloseable {
     this.defaultTimeout = builder.defaultTimeout;
     this.historySize = builder.historySize;
     this.clock = builder.clock;
-    this.httpToken = builder.httpToken;
     this.monitor = builder.monitor;
     this.pool =
         new ThreadPoolExecutor(
@@ -104,7 +102,7 @@ public final class HealthCheck implements AutoCloseable {
     this.scheduler = new ScheduledThreadPoolExecutor(1, daemonThreads("amptalk-health-scheduler"));
     scheduler.setRemoveOnCancelPolicy(true);
     this.report = buildReport();
-    this.httpHandler = new HealthHttpHandler(this::getStatusReport, httpToken);
+    this.httpHandler = new HealthHttpHandler(this::getStatusReport, builder.httpToken);
     this.metrics = monitor == null ? null : new HealthMetrics(monitor, () -> report);
     if (monitor != null) {
       monitor.setHealthStatus(false, "No health check has run yet");
@@ -249,7 +247,7 @@ public final class HealthCheck implements AutoCloseable {
 
   /** Removes a check and its history; returns whether it was registered. */
   public boolean unregisterCheck(String name) {
-    Entry removed = entries.remove(name);
+    Entry removed = name == null ? null : entries.remove(name);
     if (removed == null) {
       return false;
     }
@@ -273,7 +271,8 @@ public final class HealthCheck implements AutoCloseable {
    * @throws NoSuchElementException when no check has that name
    */
   public CheckResult runCheck(String name) {
-    Entry entry = entries.get(name);
+    // A null name is just a name no check has (ConcurrentHashMap would throw a bare NPE).
+    Entry entry = name == null ? null : entries.get(name);
     if (entry == null) {
       throw new NoSuchElementException("no health check named '" + name + "'");
     }
@@ -530,7 +529,7 @@ public final class HealthCheck implements AutoCloseable {
    * @throws NoSuchElementException when no check has that name
    */
   public List<CheckResult> getCheckHistory(String name, int limit) {
-    Entry entry = entries.get(name);
+    Entry entry = name == null ? null : entries.get(name);
     if (entry == null) {
       throw new NoSuchElementException("no health check named '" + name + "'");
     }
@@ -558,7 +557,7 @@ public final class HealthCheck implements AutoCloseable {
 
   /** Forgets one check's history; returns whether the check exists. */
   public boolean clearHistory(String name) {
-    Entry entry = entries.get(name);
+    Entry entry = name == null ? null : entries.get(name);
     if (entry == null) {
       return false;
     }
@@ -593,6 +592,22 @@ public final class HealthCheck implements AutoCloseable {
    */
   public com.sun.net.httpserver.HttpHandler httpHandler() {
     return httpHandler;
+  }
+
+  /**
+   * A {@code /health} handler like {@link #httpHandler()}, but showing messages and details only to
+   * requests bearing {@code Authorization: Bearer <token>}, whatever {@code httpToken} this
+   * registry was built with; others see the status alone. {@code Monitoring} mounts one with its
+   * API token, so that one token guards every endpoint.
+   *
+   * @param token the bearer token; null shows details to all
+   * @throws IllegalArgumentException when the token is blank
+   */
+  public com.sun.net.httpserver.HttpHandler httpHandler(String token) {
+    if (token != null && token.isBlank()) {
+      throw new IllegalArgumentException("token must not be blank");
+    }
+    return new HealthHttpHandler(this::getStatusReport, token);
   }
 
   /** Stops the scheduler and the pool (interrupting running checks); idempotent. */

@@ -3,24 +3,37 @@ package io.amptalk.monitoring.http;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsParameters;
+import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
 
 /**
- * The one small HTTP server (the JDK's {@code HttpServer}) that serves every endpoint of a monitor
- * on one port, on a few named daemon threads.
+ * The one small HTTP server (the JDK's {@code HttpServer}, or its {@code HttpsServer} with {@link
+ * Builder#tls}) that serves every endpoint of a monitor on one port, on a bounded pool of named
+ * daemon threads, each exchange bounded in time.
  *
  * <pre>{@code
  * try (MonitoringServer server = MonitoringServer.builder()
@@ -32,7 +45,26 @@ import java.util.concurrent.atomic.AtomicInteger;
  * }</pre>
  */
 public final class MonitoringServer implements AutoCloseable {
-  private static final int THREADS = 2;
+  /**
+   * Threads serving requests, started as needed and ended after a minute idle. The JDK server reads
+   * each request (line, headers and body) on one of these, blocking, so a client that sends half a
+   * request and stalls holds a thread: with only two, two such clients stopped the server answering
+   * anyone. With sixteen, fifteen can stall while others are served, and {@link
+   * #DEFAULT_REQUEST_TIMEOUT} frees each after a while.
+   */
+  static final int MAX_THREADS = 16;
+
+  /** Requests waiting while every thread is busy; past this, new connections are closed. */
+  private static final int MAX_QUEUED = 1024;
+
+  /**
+   * How long one exchange (reading the request, handling it, writing the response) may hold a
+   * thread before it is cut. Generous: a scrape or a health probe takes milliseconds.
+   */
+  static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
+
+  /** TLS 1.3 and 1.2 only, whatever older protocol the JDK's configuration might still allow. */
+  private static final List<String> PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
 
   static {
     // The JDK server writes a response's headers and body in separate packets; with Nagle's
@@ -45,13 +77,13 @@ public final class MonitoringServer implements AutoCloseable {
   }
 
   private final HttpServer server;
-  private final ExecutorService executor;
+  private final ExchangeExecutor executor;
   private final String host;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final Set<String> paths = new HashSet<>();
 
   private MonitoringServer(
-      HttpServer server, ExecutorService executor, String host, Set<String> paths) {
+      HttpServer server, ExchangeExecutor executor, String host, Set<String> paths) {
     this.paths.addAll(paths);
     this.server = server;
     this.executor = executor;
@@ -112,6 +144,7 @@ public final class MonitoringServer implements AutoCloseable {
     }
     server.stop(0);
     executor.shutdownNow();
+    executor.watchdog.shutdownNow();
     try {
       executor.awaitTermination(2, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
@@ -123,6 +156,8 @@ public final class MonitoringServer implements AutoCloseable {
   public static final class Builder {
     private String host = "0.0.0.0";
     private int port = 8000;
+    private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
+    private SSLContext tls;
     private final Map<String, HttpHandler> handlers = new LinkedHashMap<>();
 
     private Builder() {}
@@ -137,6 +172,25 @@ public final class MonitoringServer implements AutoCloseable {
         throw new IllegalArgumentException("port must be 0..65535, was " + port);
       }
       this.port = port;
+      return this;
+    }
+
+    /** For tests: how long one exchange may hold a thread. Default 30 s. */
+    Builder requestTimeout(Duration requestTimeout) {
+      if (requestTimeout == null || requestTimeout.isNegative() || requestTimeout.isZero()) {
+        throw new IllegalArgumentException(
+            "requestTimeout must be a positive duration, was " + requestTimeout);
+      }
+      this.requestTimeout = requestTimeout;
+      return this;
+    }
+
+    /**
+     * Serves HTTPS (TLS 1.3 or 1.2) with this context, whose key managers hold the server's key and
+     * certificate; a plain HTTP request to the port then fails. Default: plain HTTP.
+     */
+    public Builder tls(SSLContext sslContext) {
+      this.tls = Objects.requireNonNull(sslContext, "sslContext");
       return this;
     }
 
@@ -158,7 +212,14 @@ public final class MonitoringServer implements AutoCloseable {
     public MonitoringServer build() {
       HttpServer server;
       try {
-        server = HttpServer.create(new InetSocketAddress(host, port), 0);
+        InetSocketAddress address = new InetSocketAddress(host, port);
+        if (tls == null) {
+          server = HttpServer.create(address, 0);
+        } else {
+          HttpsServer https = HttpsServer.create(address, 0);
+          https.setHttpsConfigurator(new Configurator(tls));
+          server = https;
+        }
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
@@ -166,19 +227,100 @@ public final class MonitoringServer implements AutoCloseable {
       if (!handlers.containsKey("/")) {
         server.createContext("/", MonitoringServer::notFound);
       }
-      AtomicInteger threadNumber = new AtomicInteger();
-      ExecutorService executor =
-          Executors.newFixedThreadPool(
-              THREADS,
-              runnable -> {
-                Thread thread =
-                    new Thread(runnable, "amptalk-http-" + threadNumber.incrementAndGet());
-                thread.setDaemon(true);
-                return thread;
-              });
+      ExchangeExecutor executor = new ExchangeExecutor(requestTimeout);
       server.setExecutor(executor);
       server.start();
       return new MonitoringServer(server, executor, host, handlers.keySet());
+    }
+  }
+
+  /**
+   * Runs exchanges on at most {@link #MAX_THREADS} threads and cuts one that holds its thread
+   * longer than the request timeout. The JDK's own limit ({@code sun.net.httpserver.maxReqTime}) is
+   * off by default and global to the process, so it is not relied on. Interrupting the thread
+   * closes the channel it blocks on (socket channels are interruptible), which ends the exchange as
+   * a closed connection and frees the thread.
+   */
+  private static final class ExchangeExecutor extends ThreadPoolExecutor {
+    private final ConcurrentHashMap<Thread, Long> started = new ConcurrentHashMap<>();
+    private final long timeoutNanos;
+    private final ScheduledExecutorService watchdog;
+
+    ExchangeExecutor(Duration requestTimeout) {
+      super(
+          MAX_THREADS,
+          MAX_THREADS,
+          1,
+          TimeUnit.MINUTES,
+          new LinkedBlockingQueue<>(MAX_QUEUED),
+          daemonThreads());
+      allowCoreThreadTimeOut(true);
+      this.timeoutNanos = requestTimeout.toNanos();
+      this.watchdog =
+          Executors.newSingleThreadScheduledExecutor(
+              runnable -> {
+                Thread thread = new Thread(runnable, "amptalk-http-watchdog");
+                thread.setDaemon(true);
+                return thread;
+              });
+      long tick = Math.max(1, Math.min(1000, requestTimeout.toMillis() / 4));
+      watchdog.scheduleWithFixedDelay(this::cutOverdue, tick, tick, TimeUnit.MILLISECONDS);
+    }
+
+    private static ThreadFactory daemonThreads() {
+      AtomicInteger number = new AtomicInteger();
+      return runnable -> {
+        Thread thread = new Thread(runnable, "amptalk-http-" + number.incrementAndGet());
+        thread.setDaemon(true);
+        return thread;
+      };
+    }
+
+    @Override
+    protected void beforeExecute(Thread thread, Runnable exchange) {
+      started.put(thread, System.nanoTime());
+    }
+
+    @Override
+    protected void afterExecute(Runnable exchange, Throwable error) {
+      started.remove(Thread.currentThread());
+      Thread.interrupted(); // a cut that came as the exchange ended must not reach the next one
+    }
+
+    /**
+     * Interrupts the threads whose exchange is overdue. Checked and done inside computeIfPresent,
+     * which excludes the remove in afterExecute: a thread that has moved on to another exchange is
+     * never interrupted for the previous one.
+     */
+    private void cutOverdue() {
+      long now = System.nanoTime();
+      for (Thread thread : started.keySet()) {
+        started.computeIfPresent(
+            thread,
+            (t, start) -> {
+              if (now - start > timeoutNanos) {
+                t.interrupt();
+              }
+              return start;
+            });
+      }
+    }
+  }
+
+  /** Each connection's TLS parameters: the context's defaults, narrowed to {@link #PROTOCOLS}. */
+  private static final class Configurator extends HttpsConfigurator {
+    Configurator(SSLContext context) {
+      super(context);
+    }
+
+    @Override
+    public void configure(HttpsParameters params) {
+      SSLParameters parameters = getSSLContext().getDefaultSSLParameters();
+      parameters.setProtocols(
+          Arrays.stream(parameters.getProtocols())
+              .filter(PROTOCOLS::contains)
+              .toArray(String[]::new));
+      params.setSSLParameters(parameters);
     }
   }
 
@@ -191,12 +333,11 @@ public final class MonitoringServer implements AutoCloseable {
   }
 
   private static void notFound(HttpExchange exchange) throws IOException {
-    byte[] body =
-        ("Not found: " + exchange.getRequestURI().getPath() + "\n")
-            .getBytes(StandardCharsets.UTF_8);
-    exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
-    exchange.sendResponseHeaders(404, body.length);
-    exchange.getResponseBody().write(body);
-    exchange.close();
+    try (exchange) {
+      byte[] body =
+          ("Not found: " + exchange.getRequestURI().getPath() + "\n")
+              .getBytes(StandardCharsets.UTF_8);
+      Exchanges.send(exchange, 404, "text/plain; charset=utf-8", body);
+    }
   }
 }

@@ -155,6 +155,74 @@ class AlertSystemTest {
   }
 
   @Test
+  void alert_cyclicDeepHugeOrUnprintableDetails_areBoundedAndNoted() {
+    AlertSystem system = system(b -> {}, new Recording("r"));
+    Map<String, Object> cyclic = new java.util.LinkedHashMap<>();
+    cyclic.put("self", cyclic);
+    Object deep = "bottom";
+    for (int i = 0; i < 40; i++) {
+      deep = List.of(deep);
+    }
+    Map<String, Object> details = new java.util.LinkedHashMap<>();
+    details.put("cyclic", cyclic);
+    details.put("deep", deep);
+    details.put("k".repeat(300), "v".repeat(10_000));
+    details.put(
+        "unprintable",
+        new Object() {
+          @Override
+          public String toString() {
+            throw new IllegalStateException("no");
+          }
+        });
+    details.put("many", java.util.Collections.nCopies(2000, 1));
+
+    // A cyclic map once threw StackOverflowError out of alert(), which promises never to throw.
+    Alert alert = system.alert("t", "m", AlertSeverity.INFO, "s", details);
+
+    assertThat(alert.details().get("cyclic")).isEqualTo(Map.of("self", "(cycle)"));
+    Object level = alert.details().get("deep");
+    for (int i = 1; i < Alert.MAX_DETAIL_DEPTH; i++) {
+      level = ((List<?>) level).get(0);
+    }
+    assertThat(level).isEqualTo(List.of("(nested too deep)"));
+    assertThat(alert.details().get("k".repeat(Alert.MAX_DETAIL_KEY_LENGTH)))
+        .isEqualTo("v".repeat(Alert.MAX_DETAIL_STRING_LENGTH));
+    assertThat(alert.details().get("unprintable"))
+        .isEqualTo("(toString threw IllegalStateException)");
+    // 37 values came before it, the list itself is the 38th: 962 of its elements fit in 1000.
+    List<?> many = (List<?>) alert.details().get("many");
+    assertThat(many).hasSize(963);
+    assertThat(many.get(961)).isEqualTo(1);
+    assertThat(many.get(962)).isEqualTo("(truncated)");
+    assertThat(alert.notes()).containsExactly(Alert.DETAILS_CUT_NOTE);
+    assertThat(AlertJson.toJson(alert)).contains("\"self\":\"(cycle)\"");
+  }
+
+  @Test
+  void alertMetrics_manyDistinctSources_cacheAtMostTheCap_andLabelsAreWellFormed() {
+    io.amptalk.monitoring.SystemMonitor monitor =
+        io.amptalk.monitoring.SystemMonitor.builder()
+            .enablePrometheus(false)
+            .enableJvmMetrics(false)
+            .build();
+    try {
+      AlertSystem system = system(b -> b.systemMonitor(monitor), new Recording("r"));
+
+      for (int i = 0; i < 5000; i++) {
+        system.alert("t", "m", AlertSeverity.INFO, "source-" + i, null);
+      }
+
+      // Sources past the cap count as "other"; they were cached all the same, one entry each.
+      assertThat(system.metrics().cachedAttributeSets()).isEqualTo(400);
+      assertThat(AlertMetrics.wellFormed("a\uD800")).isEqualTo("a\uFFFD");
+      assertThat(AlertMetrics.wellFormed("\uDC00\uD83D\uDE00")).isEqualTo("\uFFFD\uD83D\uDE00");
+    } finally {
+      monitor.close();
+    }
+  }
+
+  @Test
   void getHistory_newestFirstWithNullMeaningNoFilter() {
     AlertSystem system = system(b -> {}, new Recording("r"));
     system.alert("a", "", AlertSeverity.INFO, "api", Map.of());

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import com.icegreen.greenmail.junit5.GreenMailExtension;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
+import io.amptalk.monitoring.testing.Keystores;
 import jakarta.mail.BodyPart;
 import jakarta.mail.Message;
 import jakarta.mail.internet.InternetAddress;
@@ -14,6 +15,9 @@ import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
@@ -21,10 +25,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /** {@link EmailNotifier} against a real SMTP server (GreenMail), plain, SMTPS and with AUTH. */
 class EmailNotifierIT {
@@ -346,22 +353,159 @@ class EmailNotifierIT {
   }
 
   @Test
-  void send_overSmtpsWithAnUntrustedCertificate_failsAndSendsNothing() {
+  void send_overSmtpsByDefault_refusesGreenMailsSelfSignedCertificateForGood() {
+    greenMail.setUser(SENDER, USER, PASSWORD);
     int port = greenMail.getSmtps().getPort();
-    EmailNotifier notifier = toGreenMail().smtpPort(port).useSsl(true).build();
+    // Certificate checks are on unless trustAllHosts(true) is asked for.
+    EmailNotifier notifier =
+        toGreenMail().smtpPort(port).useSsl(true).username(USER).password(PASSWORD).build();
 
     DeliveryException failure =
         catchThrowableOfType(DeliveryException.class, () -> notifier.send(highCpu()));
 
-    assertThat(failure.isRetryable()).isTrue();
+    assertThat(failure.isRetryable()).isFalse();
     assertThat(failure)
-        .hasMessageStartingWith(
-            "SMTP server " + HOST + ":" + port + " unreachable: SSLHandshakeException: ");
+        .hasMessage(
+            "SMTP server "
+                + HOST
+                + ":"
+                + port
+                + " was refused: its certificate is not trusted or does not name "
+                + HOST
+                + " (PKIX path building failed:"
+                + " sun.security.provider.certpath.SunCertPathBuilderException: unable to find"
+                + " valid certification path to requested target). Add its certificate authority"
+                + " to the JDK trust store (trustAllHosts(true) is for test servers only)");
+    assertThat(notifier.toString()).doesNotContain("trustAllHosts");
+    // Nothing was said to a server that could not prove who it is: no login, no message.
     assertThat(greenMail.getReceivedMessages()).isEmpty();
   }
 
-  // GreenMail 2.1.7's SMTP server has no STARTTLS command, so a delivery over STARTTLS cannot be
-  // tested against it; what can be is that a required STARTTLS never falls back to clear text.
+  @Nested
+  class StartTls {
+    private static final String STORE_PASSWORD = "smtp-Pa55word";
+    @TempDir Path dir;
+
+    private StartTlsSmtpServer server() throws IOException {
+      Path keystore = Keystores.create(dir.resolve("smtp.p12"), "PKCS12", STORE_PASSWORD);
+      try {
+        KeyManagerFactory keys =
+            KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        keys.init(
+            KeyStore.getInstance(keystore.toFile(), STORE_PASSWORD.toCharArray()),
+            STORE_PASSWORD.toCharArray());
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(keys.getKeyManagers(), null, null);
+        return new StartTlsSmtpServer(context);
+      } catch (GeneralSecurityException e) {
+        throw new AssertionError(e);
+      }
+    }
+
+    @Test
+    void send_startTlsByDefault_refusesASelfSignedCertificateBeforeLoggingIn() throws Exception {
+      try (StartTlsSmtpServer server = server()) {
+        EmailNotifier notifier =
+            toGreenMail()
+                .smtpPort(server.port())
+                .startTls(true)
+                .username(USER)
+                .password(PASSWORD)
+                .build();
+
+        DeliveryException failure =
+            catchThrowableOfType(DeliveryException.class, () -> notifier.send(highCpu()));
+        server.awaitDone();
+
+        assertThat(failure.isRetryable()).isFalse();
+        assertThat(failure)
+            .hasMessage(
+                "SMTP server "
+                    + HOST
+                    + ":"
+                    + server.port()
+                    + " was refused: its certificate is not trusted or does not name "
+                    + HOST
+                    + " (PKIX path building failed:"
+                    + " sun.security.provider.certpath.SunCertPathBuilderException: unable to"
+                    + " find valid certification path to requested target). Add its certificate"
+                    + " authority to the JDK trust store (trustAllHosts(true) is for test servers"
+                    + " only)");
+        // The password never left: the client stopped at the handshake.
+        assertThat(server.commands).containsExactly("EHLO", "STARTTLS");
+        assertThat(server.handshakeFailure).isNotNull();
+        assertThat(server.message).isNull();
+      }
+    }
+
+    @Test
+    void send_startTlsTrustingAllHosts_upgradesLogsInAndDelivers() throws Exception {
+      try (StartTlsSmtpServer server = server()) {
+        EmailNotifier notifier =
+            toGreenMail()
+                .smtpPort(server.port())
+                .startTls(true)
+                .trustAllHosts(true)
+                .username(USER)
+                .password(PASSWORD)
+                .build();
+
+        notifier.send(highCpu());
+        server.awaitDone();
+
+        assertThat(server.handshakeFailure).isNull();
+        assertThat(server.commands)
+            .containsExactly(
+                "EHLO", "STARTTLS", "EHLO", "AUTH", "MAIL", "RCPT", "RCPT", "DATA", "QUIT");
+        assertThat(server.message).contains("Subject: [WARNING] High CPU Usage\r\n");
+      }
+    }
+  }
+
+  @Test
+  void toString_trustAllHosts_isShown() {
+    EmailNotifier notifier =
+        toGreenMail()
+            .smtpPort(greenMail.getSmtps().getPort())
+            .useSsl(true)
+            .trustAllHosts(true)
+            .build();
+
+    assertThat(notifier.toString()).contains(", ssl, trustAllHosts, sender=");
+  }
+
+  @Test
+  void build_loginWithoutTlsToAnotherHost_warnsThatThePasswordTravelsInClearText() {
+    ch.qos.logback.classic.Logger logger =
+        (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(EmailNotifier.class);
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> appender =
+        new ch.qos.logback.core.read.ListAppender<>();
+    appender.start();
+    logger.addAppender(appender);
+    try {
+      EmailNotifier.Builder remote =
+          EmailNotifier.builder()
+              .smtpServer("smtp.example.com")
+              .recipients(List.of(ADMIN))
+              .username(USER)
+              .password(PASSWORD);
+      remote.build();
+      remote.startTls(true).build();
+      toGreenMail().username(USER).password(PASSWORD).build(); // 127.0.0.1: this host
+
+      assertThat(appender.list)
+          .extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+          .containsExactly(
+              "EmailNotifier 'email' logs in to smtp.example.com:25 without TLS, so the SMTP"
+                  + " password crosses the network in clear text: set startTls(true) or"
+                  + " useSsl(true)");
+    } finally {
+      logger.detachAppender(appender);
+    }
+  }
+
+  // GreenMail 2.1.7's SMTP server has no STARTTLS command: against it, a required STARTTLS must
+  // never fall back to clear text. The upgrade itself is tested in StartTls, below.
   @Test
   void send_startTlsToAServerWithoutIt_refusesToSendInClearText() {
     EmailNotifier notifier = toGreenMail().startTls(true).build();

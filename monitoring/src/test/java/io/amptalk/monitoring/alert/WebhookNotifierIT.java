@@ -44,6 +44,14 @@ class WebhookNotifierIT {
   private static final String SECRET = "s3cr3t-shared-key";
   private static final String TOKEN = "Bearer tok-9f8e7d";
 
+  // The exact values of SECURITY.md's recipe: printf '%s' '1767225600.{"a":1}' | openssl dgst
+  // -sha256 -hmac 's3cr3t-shared-key' gives ad9ec4d6…8b57.
+  private static final String BODY = "{\"a\":1}";
+  private static final String SIGNED_AT = "1767225600"; // 2026-01-01T00:00:00Z
+  private static final String SIGNATURE =
+      "sha256=ad9ec4d60426b05d651f5749a6ee092f694cf941710f319afc47042bba528b57";
+  private static final Duration TOLERANCE = Duration.ofMinutes(5);
+
   /** One request as the receiver saw it. */
   private record Received(String method, URI uri, Headers headers, String body) {}
 
@@ -214,38 +222,99 @@ class WebhookNotifierIT {
             + HexFormat.of()
                 .formatHex(mac.doFinal((timestamp + "." + request.body()).getBytes(UTF_8)));
     assertThat(signature).isEqualTo(expected).matches("sha256=[0-9a-f]{64}");
-    assertThat(WebhookNotifier.verifySignature(SECRET, timestamp, request.body(), signature))
-        .isTrue();
-    assertThat(
-            WebhookNotifier.verifySignature(
-                SECRET, timestamp, request.body().replace("83.5", "13.5"), signature))
+    assertThat(verify(SECRET, timestamp, request.body(), signature, START)).isTrue();
+    assertThat(verify(SECRET, timestamp, request.body().replace("83.5", "13.5"), signature, START))
         .isFalse();
-    assertThat(WebhookNotifier.verifySignature(SECRET, "1767225601", request.body(), signature))
+    assertThat(verify(SECRET, "1767225601", request.body(), signature, START)).isFalse();
+  }
+
+  private static boolean verify(
+      String secret, String timestamp, String body, String signature, Instant now) {
+    return WebhookNotifier.verifySignature(secret, timestamp, body, signature, TOLERANCE, now);
+  }
+
+  @Test
+  void verifySignature_theRecipesValues_areGenuine() {
+    assertThat("sha256=" + hmacHex(SECRET, SIGNED_AT + "." + BODY)).isEqualTo(SIGNATURE);
+    assertThat(verify(SECRET, SIGNED_AT, BODY, SIGNATURE, START)).isTrue();
+  }
+
+  @Test
+  void verifySignature_timestampWithinTheTolerance_isTrueUpToItsEdgesEitherWay() {
+    assertThat(verify(SECRET, SIGNED_AT, BODY, SIGNATURE, START.plusSeconds(300))).isTrue();
+    assertThat(verify(SECRET, SIGNED_AT, BODY, SIGNATURE, START.minusSeconds(300))).isTrue();
+    assertThat(verify(SECRET, SIGNED_AT, BODY, SIGNATURE, START.plusSeconds(299))).isTrue();
+  }
+
+  @Test
+  void verifySignature_replayedAfterTheTolerance_isFalse() {
+    // A captured request, genuine in every byte, played again 5 min 1 s later.
+    assertThat(verify(SECRET, SIGNED_AT, BODY, SIGNATURE, START.plusSeconds(301))).isFalse();
+    assertThat(verify(SECRET, SIGNED_AT, BODY, SIGNATURE, START.plus(Duration.ofDays(30))))
         .isFalse();
   }
 
   @Test
-  void verifySignature_wrongSecretOrMalformedInput_isFalse() {
-    String body = "{\"a\":1}";
-    String good = "sha256=" + hmacHex(SECRET, "1767225600." + body);
+  void verifySignature_timestampTooFarAhead_isFalse() {
+    assertThat(verify(SECRET, SIGNED_AT, BODY, SIGNATURE, START.minusSeconds(301))).isFalse();
+  }
 
-    assertThat(WebhookNotifier.verifySignature(SECRET, "1767225600", body, good)).isTrue();
-    assertThat(WebhookNotifier.verifySignature(SECRET, "1767225600", body, good.toUpperCase()))
-        .isFalse();
+  @Test
+  void verifySignature_zeroTolerance_acceptsTheSameSecondOnly() {
     assertThat(
             WebhookNotifier.verifySignature(
-                SECRET, "1767225600", body, "sha256=" + good.substring(7).toUpperCase()))
+                SECRET, SIGNED_AT, BODY, SIGNATURE, Duration.ZERO, START))
         .isTrue();
-    assertThat(WebhookNotifier.verifySignature("other", "1767225600", body, good)).isFalse();
-    assertThat(WebhookNotifier.verifySignature(SECRET, "1767225600", body, good.substring(7)))
+    assertThat(
+            WebhookNotifier.verifySignature(
+                SECRET, SIGNED_AT, BODY, SIGNATURE, Duration.ZERO, START.plusSeconds(1)))
         .isFalse();
-    assertThat(WebhookNotifier.verifySignature(SECRET, "1767225600", body, "sha256=zz")).isFalse();
-    assertThat(WebhookNotifier.verifySignature(SECRET, "1767225600", body, "sha256=")).isFalse();
-    assertThat(WebhookNotifier.verifySignature(SECRET, "1767225600", body, null)).isFalse();
-    assertThat(WebhookNotifier.verifySignature(SECRET, null, body, good)).isFalse();
-    assertThat(WebhookNotifier.verifySignature(SECRET, "1767225600", null, good)).isFalse();
-    assertThat(WebhookNotifier.verifySignature(null, "1767225600", body, good)).isFalse();
-    assertThat(WebhookNotifier.verifySignature("", "1767225600", body, good)).isFalse();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"", "-1767225600", "1767225600.0", " 1767225600", "1767225600 ", "abc"})
+  void verifySignature_timestampNotEpochSeconds_isFalse(String timestamp) {
+    assertThat(verify(SECRET, timestamp, BODY, SIGNATURE, START)).isFalse();
+  }
+
+  @Test
+  void verifySignature_badToleranceOrNoClock_isTheCallersMistake() {
+    assertThatThrownBy(
+            () ->
+                WebhookNotifier.verifySignature(
+                    SECRET, SIGNED_AT, BODY, SIGNATURE, Duration.ofSeconds(-1), START))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("tolerance must be zero or positive, was PT-1S");
+    assertThatThrownBy(
+            () -> WebhookNotifier.verifySignature(SECRET, SIGNED_AT, BODY, SIGNATURE, null, START))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("tolerance must be zero or positive, was null");
+    assertThatThrownBy(
+            () ->
+                WebhookNotifier.verifySignature(
+                    SECRET, SIGNED_AT, BODY, SIGNATURE, TOLERANCE, null))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("now must not be null");
+  }
+
+  @Test
+  void verifySignature_wrongSecretOrMalformedInput_isFalse() {
+    String good = SIGNATURE;
+    String ts = SIGNED_AT;
+
+    assertThat(verify(SECRET, ts, BODY, good, START)).isTrue();
+    assertThat(verify(SECRET, ts, BODY, good.toUpperCase(), START)).isFalse();
+    assertThat(verify(SECRET, ts, BODY, "sha256=" + good.substring(7).toUpperCase(), START))
+        .isTrue();
+    assertThat(verify("other", ts, BODY, good, START)).isFalse();
+    assertThat(verify(SECRET, ts, BODY, good.substring(7), START)).isFalse();
+    assertThat(verify(SECRET, ts, BODY, "sha256=zz", START)).isFalse();
+    assertThat(verify(SECRET, ts, BODY, "sha256=", START)).isFalse();
+    assertThat(verify(SECRET, ts, BODY, null, START)).isFalse();
+    assertThat(verify(SECRET, null, BODY, good, START)).isFalse();
+    assertThat(verify(SECRET, ts, null, good, START)).isFalse();
+    assertThat(verify(null, ts, BODY, good, START)).isFalse();
+    assertThat(verify("", ts, BODY, good, START)).isFalse();
   }
 
   private static String hmacHex(String secret, String text) {
@@ -576,17 +645,35 @@ class WebhookNotifierIT {
   @ParameterizedTest
   @ValueSource(
       strings = {
-        "ftp://example.com/hook",
         "example.com/webhook",
         "http:///no-host",
         "http://exa mple.com/",
         "mailto:ops@example.com",
-        ""
+        "hooks.slack.com/services/T000/B000/XXXXSECRET"
       })
-  void build_badWebhookUrl_namesTheUrlAndTheRule(String url) {
+  void build_badWebhookUrlWithoutAHost_namesTheRuleButNotTheUrl(String url) {
     assertThatThrownBy(() -> WebhookNotifier.builder().webhookUrl(url).build())
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("webhookUrl must be an http(s) URL, was '" + url + "'");
+        .hasMessage(
+            "webhookUrl must be an http(s) URL, was not one ("
+                + url.length()
+                + " characters, not shown since a URL may hold a secret)")
+        .hasNoCause();
+  }
+
+  @Test
+  void build_badWebhookUrlWithAHost_showsItWithoutUserInfoPathOrQuery() {
+    assertThatThrownBy(
+            () ->
+                WebhookNotifier.builder()
+                    .webhookUrl("htps://user:pa55word@hooks.example.com:8443/T000/SECRET?t=abc")
+                    .build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("webhookUrl must be an http(s) URL, was 'htps://hooks.example.com:8443/…'");
+    assertThatThrownBy(() -> WebhookNotifier.builder().webhookUrl("ftp://example.com").build())
+        .hasMessage("webhookUrl must be an http(s) URL, was 'ftp://example.com'");
+    assertThatThrownBy(() -> WebhookNotifier.builder().webhookUrl("").build())
+        .hasMessage("webhookUrl must be an http(s) URL, was ''");
   }
 
   @Test

@@ -116,6 +116,48 @@ class HealthCheckTest {
   }
 
   @Test
+  void runCheck_nullName_isNoSuchElementLikeAnyUnknownName() {
+    HealthCheck registry = registry();
+
+    // It was a bare NullPointerException from the ConcurrentHashMap.
+    assertThatThrownBy(() -> registry.runCheck(null))
+        .isExactlyInstanceOf(NoSuchElementException.class)
+        .hasMessage("no health check named 'null'");
+    assertThatThrownBy(() -> registry.getCheckHistory(null, 1))
+        .isExactlyInstanceOf(NoSuchElementException.class);
+    assertThat(registry.unregisterCheck(null)).isFalse();
+    assertThat(registry.clearHistory(null)).isFalse();
+  }
+
+  @Test
+  void runCheck_cyclicOrDeepDetails_areBounded_andTheReportStillWritesAsJson() {
+    HealthCheck registry = registry();
+    Map<String, Object> cyclic = new java.util.LinkedHashMap<>();
+    cyclic.put("self", cyclic);
+    Object deep = "bottom";
+    for (int i = 0; i < 1500; i++) {
+      deep = List.of(deep);
+    }
+    Object deepest = deep;
+    registry.registerCheck(
+        "odd",
+        () -> CheckResult.healthy("fine", Map.of("cyclic", cyclic, "deep", deepest)),
+        "Odd details");
+
+    CheckResult result = registry.runCheck("odd");
+
+    assertThat(result.status()).isEqualTo(HealthStatus.HEALTHY);
+    assertThat(result.details().get("cyclic")).isEqualTo(Map.of("self", "(cycle)"));
+    Object level = result.details().get("deep");
+    for (int i = 1; i < CheckResult.MAX_DETAIL_DEPTH; i++) {
+      level = ((List<?>) level).get(0);
+    }
+    assertThat(level).isEqualTo(List.of("(nested too deep)"));
+    // 1500 levels once made the report unwritable (Jackson stops at 1000): /health failed.
+    assertThat(registry.getStatusReport().toJson()).contains("\"self\":\"(cycle)\"");
+  }
+
+  @Test
   void runCheck_stampsTimeAndKeepsMessageAndDetails() {
     HealthCheck registry = registry();
     registry.registerCheck(

@@ -1,0 +1,367 @@
+package io.amptalk.monitoring.bench;
+
+import static io.amptalk.monitoring.bench.RecordRequestBenchmark.BOUNDARIES;
+import static io.amptalk.monitoring.bench.RecordRequestBenchmark.BOUNDS;
+import static io.amptalk.monitoring.bench.RecordRequestBenchmark.COMBINATIONS;
+import static io.amptalk.monitoring.bench.RecordRequestBenchmark.METHOD;
+import static io.amptalk.monitoring.bench.RecordRequestBenchmark.MILLIS;
+import static io.amptalk.monitoring.bench.RecordRequestBenchmark.ROUTE;
+import static io.amptalk.monitoring.bench.RecordRequestBenchmark.SEQUENCE;
+import static io.amptalk.monitoring.bench.RecordRequestBenchmark.STATUS;
+
+import com.sun.net.httpserver.HttpServer;
+import io.amptalk.monitoring.InProcessScrape;
+import io.amptalk.monitoring.SystemMonitor;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.metrics.DoubleHistogram;
+import io.opentelemetry.exporter.prometheus.PrometheusHttpServer;
+import io.opentelemetry.exporter.prometheus.PrometheusMetricReader;
+import io.opentelemetry.sdk.metrics.SdkMeterProvider;
+import io.opentelemetry.sdk.metrics.export.MetricReader;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.exporter.httpserver.HTTPServer;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One library holding the same 400 request-duration series (20 routes × 4 methods × 5 statuses, the
+ * same 15 buckets, filled from {@link RecordRequestBenchmark}'s input sequence), able to write its
+ * Prometheus text body in-process and serving it on loopback by its usual server.
+ *
+ * <p>Every library names the histogram {@code http_server_request_duration_seconds} with the labels
+ * {@code http_route}, {@code http_request_method} and {@code http_response_status_code}, so the
+ * bodies differ only by what each library adds of its own (see {@link Library}).
+ */
+abstract class Exposition implements AutoCloseable {
+  static final String HISTOGRAM = "http_server_request_duration_seconds";
+
+  /** The libraries compared, with what each body holds besides the 400 series. */
+  enum Library {
+    /** {@code SystemMonitor}, JVM metrics off; host and self metrics, {@code target_info}. */
+    amptalk,
+    /** {@code SystemMonitor} as the agent runs it: JVM metrics on too. The full real body. */
+    amptalkWithJvm,
+    /** OpenTelemetry SDK with its Prometheus reader (scope labels off, as ours); target_info. */
+    otelSdk,
+    /** Prometheus client_java, a classic histogram. Nothing else. */
+    prometheusClient,
+    /** Micrometer Timer with the same 14 SLO boundaries; adds a {@code _max} gauge per series. */
+    micrometer,
+    /** The same Micrometer registry, written to the stream rather than returned as a String. */
+    micrometerStream
+  }
+
+  private final String library;
+
+  Exposition(String library) {
+    this.library = library;
+  }
+
+  /** Writes the body as the library produces it in-process. */
+  abstract void writeTo(OutputStream out) throws IOException;
+
+  /** Where the library's usual server serves the body on loopback. */
+  abstract URI metricsUri();
+
+  @Override
+  public abstract void close();
+
+  static Exposition create(Library library) {
+    Exposition exposition =
+        switch (library) {
+          case amptalk -> new Amptalk(library.name(), false);
+          case amptalkWithJvm -> new Amptalk(library.name(), true);
+          case otelSdk -> new OtelSdk(library.name());
+          case prometheusClient -> new PrometheusClient(library.name());
+          case micrometer -> new Micrometer(library.name(), false);
+          case micrometerStream -> new Micrometer(library.name(), true);
+        };
+    try {
+      exposition.requireAllSeries();
+    } catch (RuntimeException e) {
+      exposition.close();
+      throw e;
+    }
+    return exposition;
+  }
+
+  /** The body as a string, written in-process. */
+  String body() {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(1 << 20);
+    try {
+      writeTo(out);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toString(StandardCharsets.UTF_8);
+  }
+
+  /** Fails unless the body holds the 400 series × 15 buckets: else the data are not identical. */
+  private void requireAllSeries() {
+    long buckets = body().lines().filter(line -> line.startsWith(HISTOGRAM + "_bucket{")).count();
+    long expected = (long) COMBINATIONS * (BOUNDS.length + 1);
+    if (buckets != expected) {
+      throw new IllegalStateException(
+          library + " writes " + buckets + " histogram bucket lines, not " + expected);
+    }
+  }
+
+  // ---------------------------------------------------------------- amptalk
+
+  private static final class Amptalk extends Exposition {
+    private final InProcessScrape scrape;
+
+    Amptalk(String name, boolean jvmMetrics) {
+      super(name);
+      scrape =
+          InProcessScrape.build(
+              SystemMonitor.builder()
+                  .prometheusHost("127.0.0.1")
+                  .prometheusPort(0)
+                  .enablePrometheus(true)
+                  .enableJvmMetrics(jvmMetrics)
+                  // One host sample at start-up, none during the measurement.
+                  .collectInterval(Duration.ofHours(1)));
+      SystemMonitor monitor = scrape.monitor();
+      for (int k = 0; k < SEQUENCE; k++) {
+        monitor.recordRequest(ROUTE[k], METHOD[k], STATUS[k], MILLIS[k]);
+      }
+    }
+
+    @Override
+    void writeTo(OutputStream out) throws IOException {
+      scrape.writeTo(out);
+    }
+
+    @Override
+    URI metricsUri() {
+      return loopback(scrape.monitor().getPrometheusPort());
+    }
+
+    @Override
+    public void close() {
+      scrape.monitor().close();
+    }
+  }
+
+  // ---------------------------------------------------------------- OpenTelemetry SDK
+
+  private static final class OtelSdk extends Exposition {
+    static final AttributeKey<String> ROUTE_KEY = AttributeKey.stringKey("http.route");
+    static final AttributeKey<String> METHOD_KEY = AttributeKey.stringKey("http.request.method");
+    static final AttributeKey<Long> STATUS_KEY = AttributeKey.longKey("http.response.status_code");
+
+    private final SdkMeterProvider inProcessProvider;
+    private final PrometheusRegistry registry = new PrometheusRegistry();
+    private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
+    private final SdkMeterProvider servedProvider;
+    private final int port;
+
+    OtelSdk(String name) {
+      super(name);
+      // In-process: the exporter's reader in a registry, written as its server would write it.
+      PrometheusMetricReader reader =
+          PrometheusMetricReader.builder().setOtelScopeLabelsEnabled(false).build();
+      registry.register(reader);
+      inProcessProvider = populated(reader);
+      // Served: the exporter's own HTTP server, which holds a reader of its own; so a second SDK
+      // with the same data. Port 0 cannot be read back from PrometheusHttpServer's public API.
+      port = freePort();
+      servedProvider =
+          populated(
+              PrometheusHttpServer.builder()
+                  .setHost("127.0.0.1")
+                  .setPort(port)
+                  .setOtelScopeLabelsEnabled(false)
+                  .build());
+    }
+
+    private static SdkMeterProvider populated(MetricReader reader) {
+      SdkMeterProvider provider = SdkMeterProvider.builder().registerMetricReader(reader).build();
+      DoubleHistogram histogram =
+          provider
+              .get("bench")
+              .histogramBuilder("http.server.request.duration")
+              .setDescription("Duration of HTTP server requests.")
+              .setUnit("s")
+              .setExplicitBucketBoundariesAdvice(BOUNDARIES)
+              .build();
+      for (int k = 0; k < SEQUENCE; k++) {
+        histogram.record(
+            MILLIS[k] / 1000.0,
+            Attributes.of(
+                ROUTE_KEY, ROUTE[k], METHOD_KEY, METHOD[k], STATUS_KEY, (long) STATUS[k]));
+      }
+      return provider;
+    }
+
+    @Override
+    void writeTo(OutputStream out) throws IOException {
+      writer.write(out, registry.scrape());
+    }
+
+    @Override
+    URI metricsUri() {
+      return loopback(port);
+    }
+
+    @Override
+    public void close() {
+      inProcessProvider.close();
+      servedProvider.close();
+    }
+  }
+
+  // ---------------------------------------------------------------- Prometheus client_java
+
+  private static final class PrometheusClient extends Exposition {
+    private final PrometheusRegistry registry = new PrometheusRegistry();
+    private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
+    private final HTTPServer server;
+
+    PrometheusClient(String name) {
+      super(name);
+      Histogram histogram =
+          Histogram.builder()
+              .name(HISTOGRAM)
+              .help("Duration of HTTP server requests.")
+              .classicOnly()
+              .classicUpperBounds(BOUNDS)
+              .labelNames("http_route", "http_request_method", "http_response_status_code")
+              .register(registry);
+      for (int k = 0; k < SEQUENCE; k++) {
+        histogram
+            .labelValues(ROUTE[k], METHOD[k], String.valueOf(STATUS[k]))
+            .observe(MILLIS[k] / 1000.0);
+      }
+      try {
+        server =
+            HTTPServer.builder().hostname("127.0.0.1").port(0).registry(registry).buildAndStart();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+
+    @Override
+    void writeTo(OutputStream out) throws IOException {
+      writer.write(out, registry.scrape());
+    }
+
+    @Override
+    URI metricsUri() {
+      return loopback(server.getPort());
+    }
+
+    @Override
+    public void close() {
+      server.close();
+    }
+  }
+
+  // ---------------------------------------------------------------- Micrometer
+
+  private static final class Micrometer extends Exposition {
+    private final PrometheusMeterRegistry registry =
+        new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final boolean toStream;
+    private final HttpServer server;
+
+    Micrometer(String name, boolean toStream) {
+      super(name);
+      this.toStream = toStream;
+      Duration[] slos =
+          BOUNDARIES.stream()
+              .map(s -> Duration.ofNanos(Math.round(s * 1e9)))
+              .toArray(Duration[]::new);
+      for (int k = 0; k < SEQUENCE; k++) {
+        // The same buckets, as serviceLevelObjectives: percentilesHistogram(true) would add
+        // Micrometer's own 69 default buckets besides them.
+        Timer.builder("http.server.request.duration")
+            .description("Duration of HTTP server requests.")
+            .tags(
+                "http.route",
+                ROUTE[k],
+                "http.request.method",
+                METHOD[k],
+                "http.response.status_code",
+                String.valueOf(STATUS[k]))
+            .serviceLevelObjectives(slos)
+            .register(registry)
+            .record((long) (MILLIS[k] * 1e6), TimeUnit.NANOSECONDS);
+      }
+      // Served as Micrometer's documentation shows: scrape() behind a JDK HttpServer.
+      try {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      server.createContext(
+          "/metrics",
+          exchange -> {
+            byte[] response = registry.scrape().getBytes(StandardCharsets.UTF_8);
+            exchange
+                .getResponseHeaders()
+                .set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+            exchange.sendResponseHeaders(200, response.length);
+            try (OutputStream body = exchange.getResponseBody()) {
+              body.write(response);
+            }
+          });
+      server.start();
+    }
+
+    @Override
+    void writeTo(OutputStream out) throws IOException {
+      if (toStream) {
+        registry.scrape(out);
+      } else {
+        out.write(registry.scrape().getBytes(StandardCharsets.UTF_8));
+      }
+    }
+
+    @Override
+    URI metricsUri() {
+      return loopback(server.getAddress().getPort());
+    }
+
+    @Override
+    public void close() {
+      server.stop(0);
+      registry.close();
+    }
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  static URI loopback(int port) {
+    return URI.create("http://127.0.0.1:" + port + "/metrics");
+  }
+
+  private static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The libraries, in the order of the tables. */
+  static List<Library> libraries() {
+    return List.of(Library.values());
+  }
+}
