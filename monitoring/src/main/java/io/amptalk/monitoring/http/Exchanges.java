@@ -11,8 +11,12 @@ import java.security.MessageDigest;
 public final class Exchanges {
   private static final String SCHEME = "Bearer";
 
-  /** The most of an unread request body read before answering; longer ones close the connection. */
-  static final int DRAIN_LIMIT = 64 * 1024;
+  /**
+   * The most of an unread request body read before answering; longer ones close the connection.
+   * Large enough for any body a client may reasonably send (closing on unread data resets the
+   * connection, and the client may lose the answer), small enough to bound the work.
+   */
+  static final int DRAIN_LIMIT = 1024 * 1024;
 
   private static final byte[] UNAUTHORIZED =
       "{\"error\":\"a bearer token is required\"}".getBytes(StandardCharsets.UTF_8);
@@ -50,7 +54,7 @@ public final class Exchanges {
   private static void drain(HttpExchange exchange) {
     if (declaredLength(exchange) > DRAIN_LIMIT) {
       // A body announced larger than we would read (a refused gigabyte upload, say) is not
-      // waited for: the client may never send it. The connection ends with the answer instead.
+      // waited for: the client may never send it, or stall. The connection ends with the answer.
       exchange.getResponseHeaders().set("Connection", "close");
       return;
     }
