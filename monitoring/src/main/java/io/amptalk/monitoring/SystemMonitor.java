@@ -22,7 +22,6 @@ import io.opentelemetry.sdk.metrics.data.SumData;
 import io.opentelemetry.sdk.metrics.export.MetricReader;
 import io.opentelemetry.sdk.metrics.export.PeriodicMetricReader;
 import io.opentelemetry.sdk.resources.Resource;
-import io.prometheus.metrics.exporter.httpserver.MetricsHandler;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.UncheckedIOException;
 import java.net.BindException;
@@ -173,7 +172,7 @@ public final class SystemMonitor implements AutoCloseable {
       return MonitoringServer.builder()
           .host(builder.prometheusHost)
           .port(builder.prometheusPort)
-          .handler("/metrics", new MetricsHandler(registry))
+          .handler("/metrics", new MetricsHttpHandler(registry))
           .build();
     } catch (UncheckedIOException e) {
       if (e.getCause() instanceof BindException) {

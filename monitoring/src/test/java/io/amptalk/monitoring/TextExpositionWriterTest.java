@@ -34,6 +34,7 @@ import io.prometheus.metrics.model.snapshots.UnknownSnapshot.UnknownDataPointSna
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -98,6 +99,28 @@ class TextExpositionWriterTest {
     Double.POSITIVE_INFINITY,
     Double.NEGATIVE_INFINITY
   };
+
+  @Test
+  void acceptsAndContentType_asClientJava() {
+    List<String> accepts =
+        Arrays.asList(
+            null,
+            "",
+            "text/plain",
+            "text/plain; version=0.0.4",
+            "application/openmetrics-text; version=1.0.0",
+            "application/openmetrics-text; version=0.0.1,text/plain;version=0.0.4;q=0.5",
+            "*/*",
+            "TEXT/PLAIN");
+    for (ClientJavaOracle.Pair pair : ClientJavaOracle.pairs()) {
+      assertThat(pair.ours().getContentType()).isEqualTo(pair.theirs().getContentType());
+      for (String accept : accepts) {
+        assertThat(pair.ours().accepts(accept))
+            .as("%s accepts %s", pair, accept)
+            .isEqualTo(pair.theirs().accepts(accept));
+      }
+    }
+  }
 
   @Test
   void write_everyMetricType_sameBytesAsClientJava() {
