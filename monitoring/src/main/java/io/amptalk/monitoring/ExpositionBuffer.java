@@ -30,7 +30,7 @@ final class ExpositionBuffer extends OutputStream {
 
   private byte[] bytes;
   private int size;
-  private final OutputStream drain;
+  private OutputStream drain;
 
   private ExpositionBuffer(int capacity, OutputStream drain) {
     this.bytes = new byte[Math.max(capacity, 64)];
@@ -45,6 +45,12 @@ final class ExpositionBuffer extends OutputStream {
   /** A buffer of a fixed size that writes its content to {@code out} whenever it is full. */
   static ExpositionBuffer draining(OutputStream out, int capacity) {
     return new ExpositionBuffer(capacity, out);
+  }
+
+  /** Drains into {@code out} from now on; null: grows instead. Empties the buffer. */
+  void drainInto(OutputStream out) {
+    drain = out;
+    size = 0;
   }
 
   private static byte[] escapes(String escaped) {
@@ -77,7 +83,11 @@ final class ExpositionBuffer extends OutputStream {
     out.write(bytes, 0, size);
   }
 
-  private void ensure(int room) throws IOException {
+  /**
+   * Makes room for {@code room} more bytes, to be written with {@link #put(byte)} and {@link
+   * #put(byte[], int, int)}, which do not check.
+   */
+  void ensure(int room) throws IOException {
     if (room > bytes.length - size) {
       makeRoom(room);
     }
@@ -122,6 +132,17 @@ final class ExpositionBuffer extends OutputStream {
       size = 0;
       drain.flush();
     }
+  }
+
+  /** One byte, in room made by {@link #ensure(int)}. */
+  void put(byte b) {
+    bytes[size++] = b;
+  }
+
+  /** Bytes, in room made by {@link #ensure(int)}. */
+  void put(byte[] b, int off, int len) {
+    System.arraycopy(b, off, bytes, size, len);
+    size += len;
   }
 
   // ---------------------------------------------------------------- text

@@ -18,6 +18,7 @@ import io.prometheus.metrics.model.snapshots.MetricMetadata;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import io.prometheus.metrics.model.snapshots.Quantile;
+import io.prometheus.metrics.model.snapshots.Quantiles;
 import io.prometheus.metrics.model.snapshots.SnapshotEscaper;
 import io.prometheus.metrics.model.snapshots.StateSetSnapshot;
 import io.prometheus.metrics.model.snapshots.StateSetSnapshot.StateSetDataPointSnapshot;
@@ -130,7 +131,7 @@ final class OpenMetricsTextWriter extends TextExpositionWriter {
       for (int i = 0; i < buckets.size(); i++) {
         cumulativeCount += buckets.getCount(i);
         double upperBound = buckets.getUpperBound(i);
-        lines.start(bucketName, lines.le.of(upperBound));
+        lines.start(bucketName, lines.le.of(i, upperBound));
         lines.out.longValue(cumulativeCount);
         Exemplar exemplar =
             exemplars.size() == 0
@@ -170,8 +171,10 @@ final class OpenMetricsTextWriter extends TextExpositionWriter {
       // client_java's choice: exemplars[0] for _count, [1] for _sum, [2...] for the quantiles,
       // modulo their number.
       int exemplarIndex = 1;
-      for (Quantile quantile : data.getQuantiles()) {
-        lines.start(name, lines.quantile.of(quantile.getQuantile()));
+      Quantiles quantiles = data.getQuantiles();
+      for (int j = 0; j < quantiles.size(); j++) {
+        Quantile quantile = quantiles.get(j);
+        lines.start(name, lines.quantile.of(j, quantile.getQuantile()));
         lines.out.doubleValue(quantile.getValue());
         if (exemplars.size() > 0 && exemplarsOnAllMetricTypes) {
           exemplarIndex = (exemplarIndex + 1) % exemplars.size();

@@ -15,6 +15,7 @@ import io.prometheus.metrics.model.snapshots.MetricMetadata;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import io.prometheus.metrics.model.snapshots.Quantile;
+import io.prometheus.metrics.model.snapshots.Quantiles;
 import io.prometheus.metrics.model.snapshots.SnapshotEscaper;
 import io.prometheus.metrics.model.snapshots.StateSetSnapshot;
 import io.prometheus.metrics.model.snapshots.StateSetSnapshot.StateSetDataPointSnapshot;
@@ -152,7 +153,7 @@ final class PrometheusTextWriter extends TextExpositionWriter {
       long cumulativeCount = 0;
       for (int i = 0; i < buckets.size(); i++) {
         cumulativeCount += buckets.getCount(i);
-        lines.start(bucketName, lines.le.of(buckets.getUpperBound(i)));
+        lines.start(bucketName, lines.le.of(i, buckets.getUpperBound(i)));
         lines.out.longValue(cumulativeCount);
         end(lines, data);
       }
@@ -223,8 +224,10 @@ final class PrometheusTextWriter extends TextExpositionWriter {
         sumName = SeriesName.of(baseName + "_sum");
       }
       lines.labels(data.getLabels());
-      for (Quantile quantile : data.getQuantiles()) {
-        lines.start(name, lines.quantile.of(quantile.getQuantile()));
+      Quantiles quantiles = data.getQuantiles();
+      for (int j = 0; j < quantiles.size(); j++) {
+        Quantile quantile = quantiles.get(j);
+        lines.start(name, lines.quantile.of(j, quantile.getQuantile()));
         lines.out.doubleValue(quantile.getValue());
         end(lines, data);
       }

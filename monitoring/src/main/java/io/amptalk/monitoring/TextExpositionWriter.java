@@ -13,6 +13,7 @@ import io.prometheus.metrics.model.snapshots.SnapshotEscaper;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * What our two text writers share: they write byte for byte what client_java's {@link
@@ -32,15 +33,27 @@ abstract sealed class TextExpositionWriter implements ExpositionFormatWriter
   /** The buffer between the writer and a stream that is not an {@link ExpositionBuffer}. */
   private static final int STREAM_BUFFER = 16 * 1024;
 
+  /** The buffer of the last write to a stream, kept for the next one. */
+  private final AtomicReference<ExpositionBuffer> idleStreamBuffer = new AtomicReference<>();
+
   @Override
   public final void write(OutputStream out, MetricSnapshots snapshots, EscapingScheme scheme)
       throws IOException {
     if (out instanceof ExpositionBuffer buffer) {
       write(buffer, snapshots, scheme);
+      return;
+    }
+    ExpositionBuffer buffer = idleStreamBuffer.getAndSet(null);
+    if (buffer == null) {
+      buffer = ExpositionBuffer.draining(out, STREAM_BUFFER);
     } else {
-      ExpositionBuffer buffer = ExpositionBuffer.draining(out, STREAM_BUFFER);
-      write(buffer, snapshots, scheme);
-      buffer.flush();
+      buffer.drainInto(out);
+    }
+    write(buffer, snapshots, scheme);
+    buffer.flush();
+    buffer.drainInto(null);
+    if (buffer.capacity() <= STREAM_BUFFER) {
+      idleStreamBuffer.set(buffer);
     }
   }
 
@@ -180,16 +193,45 @@ abstract sealed class TextExpositionWriter implements ExpositionFormatWriter
     final ExtraLabel le = new ExtraLabel("le");
     final ExtraLabel quantile = new ExtraLabel("quantile");
 
+    /** The label names of the previous data point and their encoding, by position. */
+    private String[] labelNames = new String[4];
+
+    private byte[][] encodedLabelNames = new byte[4][];
+
     Lines(ExpositionBuffer out, EscapingScheme scheme) {
       this.out = out;
       this.scheme = scheme;
     }
 
-    /** The labels of the lines that follow. */
+    /**
+     * The labels of the lines that follow. Data points of a metric mostly have the same label
+     * names, so each name is checked and encoded once, not once per point.
+     */
     void labels(Labels labels) throws IOException {
-      this.labels.reset();
-      TextExpositionWriter.labels(this.labels, labels, scheme);
-      hasLabels = labels.size() > 0;
+      ExpositionBuffer block = this.labels;
+      block.reset();
+      int size = labels.size();
+      if (size > labelNames.length) {
+        labelNames = Arrays.copyOf(labelNames, size);
+        encodedLabelNames = Arrays.copyOf(encodedLabelNames, size);
+      }
+      for (int i = 0; i < size; i++) {
+        if (i > 0) {
+          block.ascii(',');
+        }
+        String name = SnapshotEscaper.getSnapshotLabelName(labels, i, scheme);
+        if (!name.equals(labelNames[i])) {
+          ExpositionBuffer encoded = new ExpositionBuffer(name.length() + 8);
+          name(encoded, name, true);
+          encoded.ascii('=', '"');
+          labelNames[i] = name;
+          encodedLabelNames[i] = Arrays.copyOf(encoded.array(), encoded.size());
+        }
+        block.write(encodedLabelNames[i]);
+        block.utf8(labels.getValue(i), ExpositionBuffer.LABEL_VALUE);
+        block.ascii('"');
+      }
+      hasLabels = size > 0;
     }
 
     /** Name and labels, then the space before the value. */
@@ -202,55 +244,61 @@ abstract sealed class TextExpositionWriter implements ExpositionFormatWriter
      * client_java's {@code writeNameAndLabels}.
      */
     void start(SeriesName name, byte[] extraLabel) throws IOException {
-      out.write(name.bytes());
+      byte[] nameBytes = name.bytes();
+      int labelsSize = labels.size();
+      int extraSize = extraLabel == null ? 0 : extraLabel.length;
+      // One check for the whole start of the line: name, braces, commas, labels, space.
+      out.ensure(nameBytes.length + labelsSize + extraSize + 4);
+      out.put(nameBytes, 0, nameBytes.length);
       if (name.inBraces()) {
         if (hasLabels) {
-          out.ascii(',');
-          out.write(labels.array(), 0, labels.size());
+          out.put((byte) ',');
+          out.put(labels.array(), 0, labelsSize);
         }
         if (extraLabel != null) {
-          out.ascii(',');
-          out.write(extraLabel);
+          out.put((byte) ',');
+          out.put(extraLabel, 0, extraSize);
         }
-        out.ascii('}', ' ');
+        out.put((byte) '}');
       } else if (hasLabels || extraLabel != null) {
-        out.ascii('{');
+        out.put((byte) '{');
         if (hasLabels) {
-          out.write(labels.array(), 0, labels.size());
+          out.put(labels.array(), 0, labelsSize);
           if (extraLabel != null) {
-            out.ascii(',');
+            out.put((byte) ',');
           }
         }
         if (extraLabel != null) {
-          out.write(extraLabel);
+          out.put(extraLabel, 0, extraSize);
         }
-        out.ascii('}', ' ');
-      } else {
-        out.ascii(' ');
+        out.put((byte) '}');
       }
+      out.put((byte) ' ');
     }
   }
 
   /**
-   * A label whose value is a double ({@code le}, {@code quantile}), encoded once per distinct value
-   * and write: the bounds of a histogram's buckets repeat in every data point.
+   * A label whose value is a double ({@code le}, {@code quantile}), encoded once per write and
+   * position: every data point of a histogram has the same bucket bounds, in the same order.
    */
   static final class ExtraLabel {
-    private static final int SLOTS = 64;
     private final String name;
-    private final long[] keys = new long[SLOTS];
-    private final byte[][] values = new byte[SLOTS][];
+    private long[] keys = new long[16];
+    private byte[][] values = new byte[16][];
 
     ExtraLabel(String name) {
       this.name = name;
     }
 
-    /** {@code name="value"}. */
-    byte[] of(double value) throws IOException {
+    /** {@code name="value"}, for the value at this position of the point. */
+    byte[] of(int position, double value) throws IOException {
       long bits = Double.doubleToRawLongBits(value);
-      int slot = (int) ((bits * 0x9E3779B97F4A7C15L) >>> 58);
-      byte[] cached = values[slot];
-      if (cached != null && keys[slot] == bits) {
+      if (position >= values.length) {
+        keys = Arrays.copyOf(keys, Math.max(position + 1, 2 * keys.length));
+        values = Arrays.copyOf(values, keys.length);
+      }
+      byte[] cached = values[position];
+      if (cached != null && keys[position] == bits) {
         return cached;
       }
       ExpositionBuffer out = new ExpositionBuffer(name.length() + 32);
@@ -259,8 +307,8 @@ abstract sealed class TextExpositionWriter implements ExpositionFormatWriter
       out.doubleValue(value);
       out.ascii('"');
       byte[] encoded = Arrays.copyOf(out.array(), out.size());
-      keys[slot] = bits;
-      values[slot] = encoded;
+      keys[position] = bits;
+      values[position] = encoded;
       return encoded;
     }
   }
