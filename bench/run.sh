@@ -142,6 +142,7 @@ fi
 if [[ $cpu == true && " ${ran[*]} " == *" scrape "* ]]; then
   echo "=== scrape: CPU time per body (ScrapeCpu)"
   "$java" -cp "$jar" io.amptalk.monitoring.bench.ScrapeCpu | tee "$out/scrape/cpu.tsv"
+  "$java" -cp "$jar" io.amptalk.monitoring.bench.ScrapeCpu --parts | tee "$out/scrape/cpu-parts.tsv"
 fi
 if [[ $cpu == true && " ${ran[*]} " == *" scrape-http "* ]]; then
   echo "=== scrape-http: process CPU time per GET (ScrapeCpu --http)"

@@ -6,6 +6,7 @@ import io.prometheus.metrics.exporter.httpserver.MetricsHandler;
 import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
 import io.prometheus.metrics.expositionformats.ExpositionFormats;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.io.IOException;
 import java.io.OutputStream;
 
@@ -60,6 +61,17 @@ public final class InProcessScrape {
   /** The same body written by client_java's text writer, as {@code /metrics} did before. */
   public void writeWithClientJavaTo(OutputStream out) throws IOException {
     clientJavaWriter.write(out, registry.scrape());
+  }
+
+  /** The first half of a scrape alone: collecting the snapshots (SDK, conversion, collector). */
+  public MetricSnapshots collect() {
+    return registry.scrape();
+  }
+
+  /** The second half alone: writing collected snapshots, with our writer or client_java's. */
+  public void write(MetricSnapshots snapshots, OutputStream out, boolean clientJava)
+      throws IOException {
+    (clientJava ? clientJavaWriter : writer).write(out, snapshots);
   }
 
   /**

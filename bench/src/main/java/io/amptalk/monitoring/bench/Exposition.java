@@ -129,7 +129,7 @@ abstract class Exposition implements AutoCloseable {
 
   // ---------------------------------------------------------------- amptalk
 
-  private static final class Amptalk extends Exposition {
+  static final class Amptalk extends Exposition {
     /** Where client_java's handler serves the same body, for the before of a before/after. */
     private static final String CLIENT_JAVA_PATH = "/metrics-client-java";
 
@@ -155,6 +155,11 @@ abstract class Exposition implements AutoCloseable {
       if (clientJava) {
         scrape.serveWithClientJava(CLIENT_JAVA_PATH);
       }
+    }
+
+    /** The monitor's in-process scrape, to time its parts. */
+    InProcessScrape inProcess() {
+      return scrape;
     }
 
     @Override

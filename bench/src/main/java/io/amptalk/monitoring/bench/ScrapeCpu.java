@@ -26,19 +26,24 @@ import java.util.Map;
  *   <li>in-process: the writing thread's CPU time and allocated bytes per body, and the whole
  *       process's CPU time per body (garbage collection and compilation included);
  *   <li>over HTTP ({@code --http}): the process's CPU time per {@code GET /metrics} (client and
- *       server are in the process, as in {@link ScrapeHttpBenchmark}).
+ *       server are in the process, as in {@link ScrapeHttpBenchmark});
+ *   <li>the parts of our in-process body ({@code --parts}): collecting the snapshots alone, then
+ *       writing the same snapshots with our writer and with client_java's, thread CPU time and
+ *       allocated bytes of each.
  * </ul>
  *
- * <pre>{@code java -cp bench/target/benchmarks.jar io.amptalk.monitoring.bench.ScrapeCpu [--http]
- *     [--batches 15] [--batch 100] [library ...]}</pre>
+ * <pre>{@code java -cp bench/target/benchmarks.jar io.amptalk.monitoring.bench.ScrapeCpu
+ *     [--http | --parts] [--batches 15] [--batch 100] [library ...]}</pre>
  */
 public final class ScrapeCpu {
   private static final int WARM_UP_BATCHES = 10;
+  private static final String PARTS = "parts";
 
   private ScrapeCpu() {}
 
   public static void main(String[] args) throws Exception {
     boolean http = false;
+    boolean parts = false;
     int batches = 15;
     int batch = 0; // by default 100 bodies in-process, 40 over HTTP: a few hundred ms, enough for
     // the process CPU time, which Linux counts in 10 ms ticks
@@ -47,6 +52,7 @@ public final class ScrapeCpu {
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--http" -> http = true;
+        case "--parts" -> parts = true;
         case "--batches" -> batches = Integer.parseInt(args[++i]);
         case "--batch" -> batch = Integer.parseInt(args[++i]);
         case "--child" -> child = args[++i];
@@ -57,8 +63,15 @@ public final class ScrapeCpu {
       batch = http ? 40 : 100;
     }
     if (child != null) {
-      measure(Exposition.Library.valueOf(child), http, batches, batch);
+      if (child.equals(PARTS)) {
+        measureParts(batches, batch);
+      } else {
+        measure(Exposition.Library.valueOf(child), http, batches, batch);
+      }
       return;
+    }
+    if (parts) {
+      libraries = List.of(PARTS);
     }
     if (libraries.isEmpty()) {
       for (Exposition.Library library : Exposition.Library.values()) {
@@ -76,13 +89,16 @@ public final class ScrapeCpu {
       }
     }
     System.out.println(
-        http
-            ? "library\tprocess CPU ms per GET (two rounds)"
-            : "library\tthread CPU ms per body (two rounds)\tprocess CPU ms per body"
-                + "\tB allocated per body");
+        parts
+            ? "body\tcollect: thread CPU ms (two rounds)\tcollect: B\tour writer: ms"
+                + "\tour writer: B\tclient_java writer: ms\tclient_java writer: B"
+            : http
+                ? "library\tprocess CPU ms per GET (two rounds)"
+                : "library\tthread CPU ms per body (two rounds)\tprocess CPU ms per body"
+                    + "\tB allocated per body");
     for (Map.Entry<String, List<String[]>> entry : results.entrySet()) {
       List<String[]> rounds = entry.getValue();
-      StringBuilder line = new StringBuilder(entry.getKey());
+      StringBuilder line = new StringBuilder(rounds.get(0)[0]);
       for (int column = 1; column < rounds.get(0).length; column++) {
         line.append('\t');
         for (int r = 0; r < rounds.size(); r++) {
@@ -174,6 +190,42 @@ public final class ScrapeCpu {
                   millis(median(threadCpu)),
                   millis(median(processCpu)),
                   String.format(Locale.ROOT, "%,d", median(allocated))));
+    }
+  }
+
+  private static void measureParts(int batches, int batch) throws Exception {
+    com.sun.management.ThreadMXBean threads =
+        (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    try (Exposition exposition = Exposition.create(Exposition.Library.amptalk)) {
+      io.amptalk.monitoring.InProcessScrape scrape = ((Exposition.Amptalk) exposition).inProcess();
+      ByteArrayOutputStream buffer = new ByteArrayOutputStream(1 << 21);
+      io.prometheus.metrics.model.snapshots.MetricSnapshots snapshots = scrape.collect();
+      long[][] cpu = new long[3][batches];
+      long[][] allocated = new long[3][batches];
+      for (int b = -WARM_UP_BATCHES; b < batches; b++) {
+        for (int part = 0; part < 3; part++) {
+          long cpu0 = threads.getCurrentThreadCpuTime();
+          long allocated0 = threads.getCurrentThreadAllocatedBytes();
+          for (int i = 0; i < batch; i++) {
+            if (part == 0) {
+              snapshots = scrape.collect();
+            } else {
+              buffer.reset();
+              scrape.write(snapshots, buffer, part == 2);
+            }
+          }
+          if (b >= 0) {
+            cpu[part][b] = (threads.getCurrentThreadCpuTime() - cpu0) / batch;
+            allocated[part][b] = (threads.getCurrentThreadAllocatedBytes() - allocated0) / batch;
+          }
+        }
+      }
+      List<String> columns = new ArrayList<>(List.of(Exposition.Library.amptalk.name()));
+      for (int part = 0; part < 3; part++) {
+        columns.add(millis(median(cpu[part])));
+        columns.add(String.format(Locale.ROOT, "%,d", median(allocated[part])));
+      }
+      System.out.println(String.join("\t", columns));
     }
   }
 
