@@ -3,12 +3,14 @@
 # text output of every run, the scrape bodies and their sizes, summary.md and one PNG chart per
 # benchmark class (drawn by io.amptalk.monitoring.bench.Report from the JSON).
 #
-#   bench/run.sh [short|full] [--build] [--only GROUP,...] [JMH arguments...]
+#   bench/run.sh [short|full] [--build] [--cpu] [--only GROUP,...] [JMH arguments...]
 #
 #   short (default)  a quick check, about 5 minutes: 1 fork, few iterations
 #   full             for publishing, about 25 minutes (estimated): 2 forks, longer warm-up
 #   --build          rebuild bench/target/benchmarks.jar (it is built anyway when missing)
 #   --only           run some groups only, e.g. --only scrape,checks
+#   --cpu            also measure the CPU time of a scrape per library (ScrapeCpu: one JVM per
+#                    library, two rounds; about 3 minutes per scrape group), for busy machines
 #
 # The groups, in order (benchmark class; JMH thread counts):
 #   record       RecordRequestBenchmark    1 and 2 threads   recordRequest against the peers
@@ -37,6 +39,7 @@ if [[ $# -gt 0 && ( $1 == short || $1 == full ) ]]; then
   shift
 fi
 build=false
+cpu=false
 only=""
 jmh_options=()
 filters=()
@@ -44,6 +47,7 @@ threads_override=""
 while [[ $# -gt 0 ]]; do
   case $1 in
     --build) build=true ;;
+    --cpu) cpu=true ;;
     --only) only=$2; shift ;;
     -t) threads_override=$2; shift ;;
     -*)
@@ -179,6 +183,16 @@ fi
 # The bodies each library serves, and their sizes for the summary.
 if [[ " ${ran[*]} " == *" scrape"* ]]; then
   "$java" -cp "$jar" io.amptalk.monitoring.bench.ScrapeBodies "$out/scrape" >/dev/null
+fi
+# CPU time per body, which waiting for a busy core does not inflate as it does wall time.
+if [[ $cpu == true && " ${ran[*]} " == *" scrape "* ]]; then
+  echo "=== scrape: CPU time per body (ScrapeCpu)"
+  "$java" -cp "$jar" io.amptalk.monitoring.bench.ScrapeCpu | tee "$out/scrape/cpu.tsv"
+  "$java" -cp "$jar" io.amptalk.monitoring.bench.ScrapeCpu --parts | tee "$out/scrape/cpu-parts.tsv"
+fi
+if [[ $cpu == true && " ${ran[*]} " == *" scrape-http "* ]]; then
+  echo "=== scrape-http: process CPU time per GET (ScrapeCpu --http)"
+  "$java" -cp "$jar" io.amptalk.monitoring.bench.ScrapeCpu --http | tee "$out/scrape/cpu-http.tsv"
 fi
 if compgen -G "$out/*.json" >/dev/null; then
   "$java" -Djava.awt.headless=true -cp "$jar" io.amptalk.monitoring.bench.Report "$out"

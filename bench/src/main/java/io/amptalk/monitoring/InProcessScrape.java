@@ -1,8 +1,12 @@
 package io.amptalk.monitoring;
 
 import io.opentelemetry.exporter.prometheus.PrometheusMetricReader;
-import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.config.PrometheusProperties;
+import io.prometheus.metrics.exporter.httpserver.MetricsHandler;
+import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
+import io.prometheus.metrics.expositionformats.ExpositionFormats;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.io.IOException;
 import java.io.OutputStream;
 
@@ -12,18 +16,26 @@ import java.io.OutputStream;
  *
  * <p>{@code SystemMonitor} has no public way to produce its body without HTTP: its {@code
  * PrometheusMetricReader}, wrapped in a {@link PromtoolCleanCollector}, sits in a private {@code
- * PrometheusRegistry} behind client_java's {@code MetricsHandler}. So this builds the monitor with
- * one more reader through the package-private test hook {@code Builder.metricReader}, configured
- * and wrapped exactly as {@code SystemMonitor} does for {@code /metrics} (scope labels off, the
- * same collector), and writes it with the writer {@code MetricsHandler} picks for a request without
+ * PrometheusRegistry} behind {@link MetricsHttpHandler}. So this builds the monitor with one more
+ * reader through the package-private test hook {@code Builder.metricReader}, configured and wrapped
+ * exactly as {@code SystemMonitor} does for {@code /metrics} (scope labels off, the same
+ * collector), and writes it with the writer {@code MetricsHttpHandler} uses for a request without
  * an {@code Accept} header. The body is the one {@code /metrics} serves (the bench's {@code
  * ScrapeBodies} checks it line for line, values aside); the monitor keeps serving {@code /metrics}
  * on its own port meanwhile.
+ *
+ * <p>For a before/after in one run, the same body can also be written as {@code /metrics} wrote it
+ * before our writers, with client_java's {@code PrometheusTextFormatWriter} (configured as its
+ * {@code MetricsHandler} configures it), and served by client_java's {@code MetricsHandler} on the
+ * monitor's port.
  */
 public final class InProcessScrape {
   private final SystemMonitor monitor;
   private final PrometheusRegistry registry = new PrometheusRegistry();
-  private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
+  private final ExpositionFormatWriter writer =
+      MetricsHttpHandler.textWriter(PrometheusProperties.get());
+  private final ExpositionFormatWriter clientJavaWriter =
+      ExpositionFormats.init(PrometheusProperties.get()).getPrometheusTextFormatWriter();
 
   private InProcessScrape(SystemMonitor.Builder builder) {
     PrometheusMetricReader reader =
@@ -44,5 +56,29 @@ public final class InProcessScrape {
   /** Collects and writes the Prometheus text body (format 0.0.4), as {@code /metrics} does. */
   public void writeTo(OutputStream out) throws IOException {
     writer.write(out, registry.scrape());
+  }
+
+  /** The same body written by client_java's text writer, as {@code /metrics} did before. */
+  public void writeWithClientJavaTo(OutputStream out) throws IOException {
+    clientJavaWriter.write(out, registry.scrape());
+  }
+
+  /** The first half of a scrape alone: collecting the snapshots (SDK, conversion, collector). */
+  public MetricSnapshots collect() {
+    return registry.scrape();
+  }
+
+  /** The second half alone: writing collected snapshots, with our writer or client_java's. */
+  public void write(MetricSnapshots snapshots, OutputStream out, boolean clientJava)
+      throws IOException {
+    (clientJava ? clientJavaWriter : writer).write(out, snapshots);
+  }
+
+  /**
+   * Serves the same body at {@code path} on the monitor's port with client_java's {@code
+   * MetricsHandler}, as {@code /metrics} was served before.
+   */
+  public void serveWithClientJava(String path) {
+    monitor.registerHttpHandler(path, new MetricsHandler(registry));
   }
 }

@@ -23,7 +23,6 @@ import io.opentelemetry.sdk.metrics.data.SumData;
 import io.opentelemetry.sdk.metrics.export.MetricReader;
 import io.opentelemetry.sdk.metrics.export.PeriodicMetricReader;
 import io.opentelemetry.sdk.resources.Resource;
-import io.prometheus.metrics.exporter.httpserver.MetricsHandler;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.UncheckedIOException;
 import java.net.BindException;
@@ -175,13 +174,13 @@ public final class SystemMonitor implements AutoCloseable {
   }
 
   private static MonitoringServer startServer(Builder builder, PrometheusRegistry registry) {
-    MetricsHandler metrics = new MetricsHandler(registry);
+    MetricsHttpHandler metrics = new MetricsHttpHandler(registry);
     try {
       MonitoringServer.Builder server =
           MonitoringServer.builder()
               .host(builder.prometheusHost)
               .port(builder.prometheusPort)
-              // Prometheus' handler serves the exposition to any method; POST or FOO get a 405.
+              // The exposition is for GET and HEAD; POST or FOO get a 405.
               .handler(
                   "/metrics",
                   exchange -> {

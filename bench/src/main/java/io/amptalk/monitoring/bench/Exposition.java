@@ -56,6 +56,11 @@ abstract class Exposition implements AutoCloseable {
     amptalk,
     /** {@code SystemMonitor} as the agent runs it: JVM metrics on too. The full real body. */
     amptalkWithJvm,
+    /**
+     * The {@code amptalk} body as {@code /metrics} produced it before our writers: client_java's
+     * text writer in-process, its {@code MetricsHandler} over HTTP. The before of a before/after.
+     */
+    amptalkClientJavaWriter,
     /** OpenTelemetry SDK with its Prometheus reader (scope labels off, as ours); target_info. */
     otelSdk,
     /** Prometheus client_java, a classic histogram. Nothing else. */
@@ -84,8 +89,9 @@ abstract class Exposition implements AutoCloseable {
   static Exposition create(Library library) {
     Exposition exposition =
         switch (library) {
-          case amptalk -> new Amptalk(library.name(), false);
-          case amptalkWithJvm -> new Amptalk(library.name(), true);
+          case amptalk -> new Amptalk(library.name(), false, false);
+          case amptalkWithJvm -> new Amptalk(library.name(), true, false);
+          case amptalkClientJavaWriter -> new Amptalk(library.name(), false, true);
           case otelSdk -> new OtelSdk(library.name());
           case prometheusClient -> new PrometheusClient(library.name());
           case micrometer -> new Micrometer(library.name(), false);
@@ -123,11 +129,16 @@ abstract class Exposition implements AutoCloseable {
 
   // ---------------------------------------------------------------- amptalk
 
-  private static final class Amptalk extends Exposition {
-    private final InProcessScrape scrape;
+  static final class Amptalk extends Exposition {
+    /** Where client_java's handler serves the same body, for the before of a before/after. */
+    private static final String CLIENT_JAVA_PATH = "/metrics-client-java";
 
-    Amptalk(String name, boolean jvmMetrics) {
+    private final InProcessScrape scrape;
+    private final boolean clientJava;
+
+    Amptalk(String name, boolean jvmMetrics, boolean clientJava) {
       super(name);
+      this.clientJava = clientJava;
       scrape =
           InProcessScrape.build(
               SystemMonitor.builder()
@@ -141,16 +152,29 @@ abstract class Exposition implements AutoCloseable {
       for (int k = 0; k < SEQUENCE; k++) {
         monitor.recordRequest(ROUTE[k], METHOD[k], STATUS[k], MILLIS[k]);
       }
+      if (clientJava) {
+        scrape.serveWithClientJava(CLIENT_JAVA_PATH);
+      }
+    }
+
+    /** The monitor's in-process scrape, to time its parts. */
+    InProcessScrape inProcess() {
+      return scrape;
     }
 
     @Override
     void writeTo(OutputStream out) throws IOException {
-      scrape.writeTo(out);
+      if (clientJava) {
+        scrape.writeWithClientJavaTo(out);
+      } else {
+        scrape.writeTo(out);
+      }
     }
 
     @Override
     URI metricsUri() {
-      return loopback(scrape.monitor().getPrometheusPort());
+      URI uri = loopback(scrape.monitor().getPrometheusPort());
+      return clientJava ? uri.resolve(CLIENT_JAVA_PATH) : uri;
     }
 
     @Override

@@ -37,6 +37,7 @@ public class ScrapeBenchmark {
     @Param({
       "amptalk",
       "amptalkWithJvm",
+      "amptalkClientJavaWriter",
       "otelSdk",
       "prometheusClient",
       "micrometer",

@@ -43,7 +43,14 @@ public class ScrapeHttpBenchmark {
 
   @State(Scope.Benchmark)
   public static class Server {
-    @Param({"amptalk", "amptalkWithJvm", "otelSdk", "prometheusClient", "micrometer"})
+    @Param({
+      "amptalk",
+      "amptalkWithJvm",
+      "amptalkClientJavaWriter",
+      "otelSdk",
+      "prometheusClient",
+      "micrometer"
+    })
     public String library;
 
     Exposition exposition;
