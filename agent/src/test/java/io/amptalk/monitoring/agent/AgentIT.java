@@ -358,11 +358,13 @@ class AgentIT {
             "--data-dir=<dir>",
             "--api-token=<token>",
             "--check-interval=<duration>",
+            "--config=<file>",
             "--demo",
             "Commands:",
             "  run ",
             "  check ",
             "  alert ",
+            "  validate ",
             "  demo ",
             "Exit codes:",
             "143");
@@ -384,7 +386,13 @@ class AgentIT {
   }
 
   @ParameterizedTest
-  @CsvSource({"run, --api-token=<token>", "demo, --api-token=<token>", "alert, --severity="})
+  @CsvSource({
+    "run, --config=<file>",
+    "demo, --api-token=<token>",
+    "alert, --config=<file>",
+    "check, --config=<file>",
+    "validate, <file>"
+  })
   void subcommandHelp_exits0ListingItsOptions(String command, String option) throws Exception {
     Child agent = start(command, "--help");
 
