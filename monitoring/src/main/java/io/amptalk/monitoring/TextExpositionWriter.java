@@ -23,10 +23,10 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <p>Where the time goes in client_java's writers, and what is done here instead: they feed a
  * synchronized {@code BufferedWriter} a dozen small strings per sample line and check every metric
- * and label name on every line. Here each series name is checked and encoded once per metric, each
- * data point's labels are encoded once and copied into each of its lines (a histogram has one line
- * per bucket), bucket bounds are formatted once per scrape, and counts are written as digits
- * without a string.
+ * and label name on every line. Here each series name is checked and encoded once per metric, label
+ * names once per metric too, each data point's labels once, then copied into each of its lines (a
+ * histogram has one line per bucket); bucket bounds are formatted once per write, and counts are
+ * written as digits without a string. The bytes stay client_java's: the tests compare them.
  */
 abstract sealed class TextExpositionWriter implements ExpositionFormatWriter
     permits PrometheusTextWriter, OpenMetricsTextWriter {

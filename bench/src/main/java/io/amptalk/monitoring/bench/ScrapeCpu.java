@@ -26,7 +26,8 @@ import java.util.Map;
  *   <li>in-process: the writing thread's CPU time and allocated bytes per body, and the whole
  *       process's CPU time per body (garbage collection and compilation included);
  *   <li>over HTTP ({@code --http}): the process's CPU time per {@code GET /metrics} (client and
- *       server are in the process, as in {@link ScrapeHttpBenchmark});
+ *       server are in the process, as in {@link ScrapeHttpBenchmark}), and the server's share: the
+ *       CPU time of every Java thread but the measuring one and the HTTP client's;
  *   <li>the parts of our in-process body ({@code --parts}): collecting the snapshots alone, then
  *       writing the same snapshots with our writer and with client_java's, thread CPU time and
  *       allocated bytes of each.
@@ -93,7 +94,7 @@ public final class ScrapeCpu {
             ? "body\tcollect: thread CPU ms (two rounds)\tcollect: B\tour writer: ms"
                 + "\tour writer: B\tclient_java writer: ms\tclient_java writer: B"
             : http
-                ? "library\tprocess CPU ms per GET (two rounds)"
+                ? "library\tprocess CPU ms per GET (two rounds)\tserver threads' CPU ms per GET"
                 : "library\tthread CPU ms per body (two rounds)\tprocess CPU ms per body"
                     + "\tB allocated per body");
     for (Map.Entry<String, List<String[]>> entry : results.entrySet()) {
@@ -158,11 +159,13 @@ public final class ScrapeCpu {
       HttpRequest request = HttpRequest.newBuilder(exposition.metricsUri()).GET().build();
       long[] threadCpu = new long[batches];
       long[] processCpu = new long[batches];
+      long[] serverCpu = new long[batches];
       long[] allocated = new long[batches];
       for (int b = -WARM_UP_BATCHES; b < batches; b++) {
         long thread0 = threads.getCurrentThreadCpuTime();
         long process0 = os.getProcessCpuTime();
         long allocated0 = threads.getCurrentThreadAllocatedBytes();
+        long server0 = http ? serverThreadsCpu(threads) : 0;
         for (int i = 0; i < batch; i++) {
           if (http) {
             HttpResponse<byte[]> response =
@@ -178,12 +181,13 @@ public final class ScrapeCpu {
         if (b >= 0) {
           threadCpu[b] = (threads.getCurrentThreadCpuTime() - thread0) / batch;
           processCpu[b] = (os.getProcessCpuTime() - process0) / batch;
+          serverCpu[b] = http ? (serverThreadsCpu(threads) - server0) / batch : 0;
           allocated[b] = (threads.getCurrentThreadAllocatedBytes() - allocated0) / batch;
         }
       }
       System.out.println(
           http
-              ? library + "\t" + millis(median(processCpu))
+              ? library + "\t" + millis(median(processCpu)) + "\t" + millis(median(serverCpu))
               : String.join(
                   "\t",
                   library.name(),
@@ -227,6 +231,25 @@ public final class ScrapeCpu {
       }
       System.out.println(String.join("\t", columns));
     }
+  }
+
+  /**
+   * The CPU time of every Java thread but this one and the HTTP client's: the server's (its
+   * acceptor and workers live as long as it does). GC threads are not Java threads.
+   */
+  private static long serverThreadsCpu(com.sun.management.ThreadMXBean threads) {
+    long self = Thread.currentThread().getId();
+    long total = 0;
+    for (java.lang.management.ThreadInfo info :
+        threads.getThreadInfo(threads.getAllThreadIds(), 0)) {
+      if (info != null
+          && info.getThreadId() != self
+          && !info.getThreadName().startsWith("HttpClient-")) {
+        long cpu = threads.getThreadCpuTime(info.getThreadId());
+        total += Math.max(cpu, 0);
+      }
+    }
+    return total;
   }
 
   private static long median(long[] values) {
