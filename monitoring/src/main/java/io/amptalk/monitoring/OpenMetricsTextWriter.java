@@ -15,7 +15,6 @@ import io.prometheus.metrics.model.snapshots.HistogramSnapshot.HistogramDataPoin
 import io.prometheus.metrics.model.snapshots.InfoSnapshot;
 import io.prometheus.metrics.model.snapshots.InfoSnapshot.InfoDataPointSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricMetadata;
-import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import io.prometheus.metrics.model.snapshots.Quantile;
 import io.prometheus.metrics.model.snapshots.Quantiles;
@@ -61,31 +60,12 @@ final class OpenMetricsTextWriter extends TextExpositionWriter {
 
   @Override
   void write(Lines lines, MetricSnapshots merged) throws IOException {
-    for (MetricSnapshot original : merged) {
-      MetricSnapshot snapshot = SnapshotEscaper.escapeMetricSnapshot(original, lines.scheme);
-      if (snapshot.getDataPoints().isEmpty()) {
-        continue;
-      }
-      if (snapshot instanceof CounterSnapshot counter) {
-        counter(lines, counter);
-      } else if (snapshot instanceof GaugeSnapshot gauge) {
-        gauge(lines, gauge);
-      } else if (snapshot instanceof HistogramSnapshot histogram) {
-        histogram(lines, histogram);
-      } else if (snapshot instanceof SummarySnapshot summary) {
-        summary(lines, summary);
-      } else if (snapshot instanceof InfoSnapshot info) {
-        info(lines, info);
-      } else if (snapshot instanceof StateSetSnapshot stateSet) {
-        stateSet(lines, stateSet);
-      } else if (snapshot instanceof UnknownSnapshot unknown) {
-        unknown(lines, unknown);
-      }
-    }
+    families(lines, merged);
     lines.out.ascii("# EOF\n");
   }
 
-  private void counter(Lines lines, CounterSnapshot snapshot) throws IOException {
+  @Override
+  void counter(Lines lines, CounterSnapshot snapshot) throws IOException {
     MetricMetadata metadata = snapshot.getMetadata();
     String counterName = expositionName(metadata, "_total", lines.scheme);
     String baseName = baseName(counterName, "_total");
@@ -101,7 +81,8 @@ final class OpenMetricsTextWriter extends TextExpositionWriter {
     }
   }
 
-  private void gauge(Lines lines, GaugeSnapshot snapshot) throws IOException {
+  @Override
+  void gauge(Lines lines, GaugeSnapshot snapshot, String rawOriginalName) throws IOException {
     MetricMetadata metadata = snapshot.getMetadata();
     String baseName = SnapshotEscaper.getMetadataName(metadata, lines.scheme);
     metadata(lines, baseName, "gauge", metadata);
@@ -114,7 +95,8 @@ final class OpenMetricsTextWriter extends TextExpositionWriter {
     }
   }
 
-  private void histogram(Lines lines, HistogramSnapshot snapshot) throws IOException {
+  @Override
+  void histogram(Lines lines, HistogramSnapshot snapshot) throws IOException {
     MetricMetadata metadata = snapshot.getMetadata();
     boolean gaugeHistogram = snapshot.isGaugeHistogram();
     String name = SnapshotEscaper.getMetadataName(metadata, lines.scheme);
@@ -148,7 +130,8 @@ final class OpenMetricsTextWriter extends TextExpositionWriter {
     }
   }
 
-  private void summary(Lines lines, SummarySnapshot snapshot) throws IOException {
+  @Override
+  void summary(Lines lines, SummarySnapshot snapshot) throws IOException {
     MetricMetadata metadata = snapshot.getMetadata();
     String baseName = SnapshotEscaper.getMetadataName(metadata, lines.scheme);
     SeriesName name = null;
@@ -188,7 +171,8 @@ final class OpenMetricsTextWriter extends TextExpositionWriter {
     }
   }
 
-  private void info(Lines lines, InfoSnapshot snapshot) throws IOException {
+  @Override
+  void info(Lines lines, InfoSnapshot snapshot) throws IOException {
     MetricMetadata metadata = snapshot.getMetadata();
     String infoName = expositionName(metadata, "_info", lines.scheme);
     metadata(lines, baseName(infoName, "_info"), "info", metadata);
@@ -201,7 +185,8 @@ final class OpenMetricsTextWriter extends TextExpositionWriter {
     }
   }
 
-  private void stateSet(Lines lines, StateSetSnapshot snapshot) throws IOException {
+  @Override
+  void stateSet(Lines lines, StateSetSnapshot snapshot) throws IOException {
     MetricMetadata metadata = snapshot.getMetadata();
     String name = SnapshotEscaper.getMetadataName(metadata, lines.scheme);
     metadata(lines, name, "stateset", metadata);
@@ -213,7 +198,8 @@ final class OpenMetricsTextWriter extends TextExpositionWriter {
     }
   }
 
-  private void unknown(Lines lines, UnknownSnapshot snapshot) throws IOException {
+  @Override
+  void unknown(Lines lines, UnknownSnapshot snapshot) throws IOException {
     MetricMetadata metadata = snapshot.getMetadata();
     String baseName = SnapshotEscaper.getMetadataName(metadata, lines.scheme);
     metadata(lines, baseName, "unknown", metadata);

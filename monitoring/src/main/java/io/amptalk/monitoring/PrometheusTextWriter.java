@@ -57,27 +57,7 @@ final class PrometheusTextWriter extends TextExpositionWriter {
 
   @Override
   void write(Lines lines, MetricSnapshots merged) throws IOException {
-    for (MetricSnapshot original : merged) {
-      MetricSnapshot snapshot = SnapshotEscaper.escapeMetricSnapshot(original, lines.scheme);
-      if (snapshot.getDataPoints().isEmpty()) {
-        continue;
-      }
-      if (snapshot instanceof CounterSnapshot counter) {
-        counter(lines, counter);
-      } else if (snapshot instanceof GaugeSnapshot gauge) {
-        gauge(lines, gauge, original.getMetadata().getOriginalName());
-      } else if (snapshot instanceof HistogramSnapshot histogram) {
-        histogram(lines, histogram);
-      } else if (snapshot instanceof SummarySnapshot summary) {
-        summary(lines, summary);
-      } else if (snapshot instanceof InfoSnapshot info) {
-        info(lines, info);
-      } else if (snapshot instanceof StateSetSnapshot stateSet) {
-        stateSet(lines, stateSet);
-      } else if (snapshot instanceof UnknownSnapshot unknown) {
-        unknown(lines, unknown);
-      }
-    }
+    families(lines, merged);
     if (createdTimestamps) {
       for (MetricSnapshot original : merged) {
         MetricSnapshot snapshot = SnapshotEscaper.escapeMetricSnapshot(original, lines.scheme);
@@ -112,7 +92,8 @@ final class PrometheusTextWriter extends TextExpositionWriter {
     }
   }
 
-  private void counter(Lines lines, CounterSnapshot snapshot) throws IOException {
+  @Override
+  void counter(Lines lines, CounterSnapshot snapshot) throws IOException {
     MetricMetadata metadata = snapshot.getMetadata();
     String counterName = expositionName(metadata, "_total", lines.scheme);
     metadata(lines, counterName, "counter", metadata);
@@ -125,8 +106,8 @@ final class PrometheusTextWriter extends TextExpositionWriter {
     }
   }
 
-  private void gauge(Lines lines, GaugeSnapshot snapshot, String rawOriginalName)
-      throws IOException {
+  @Override
+  void gauge(Lines lines, GaugeSnapshot snapshot, String rawOriginalName) throws IOException {
     MetricMetadata metadata = snapshot.getMetadata();
     String gaugeName = SnapshotEscaper.getLegacyGaugeName(metadata, rawOriginalName, lines.scheme);
     metadata(lines, gaugeName, "gauge", metadata);
@@ -139,7 +120,8 @@ final class PrometheusTextWriter extends TextExpositionWriter {
     }
   }
 
-  private void histogram(Lines lines, HistogramSnapshot snapshot) throws IOException {
+  @Override
+  void histogram(Lines lines, HistogramSnapshot snapshot) throws IOException {
     MetricMetadata metadata = snapshot.getMetadata();
     String name = SnapshotEscaper.getMetadataName(metadata, lines.scheme);
     metadata(lines, name, "histogram", metadata);
@@ -207,7 +189,8 @@ final class PrometheusTextWriter extends TextExpositionWriter {
     }
   }
 
-  private void summary(Lines lines, SummarySnapshot snapshot) throws IOException {
+  @Override
+  void summary(Lines lines, SummarySnapshot snapshot) throws IOException {
     MetricMetadata metadata = snapshot.getMetadata();
     String baseName = SnapshotEscaper.getMetadataName(metadata, lines.scheme);
     SeriesName name = null;
@@ -244,7 +227,8 @@ final class PrometheusTextWriter extends TextExpositionWriter {
     }
   }
 
-  private void info(Lines lines, InfoSnapshot snapshot) throws IOException {
+  @Override
+  void info(Lines lines, InfoSnapshot snapshot) throws IOException {
     MetricMetadata metadata = snapshot.getMetadata();
     String infoName = expositionName(metadata, "_info", lines.scheme);
     metadata(lines, infoName, "gauge", metadata);
@@ -257,7 +241,8 @@ final class PrometheusTextWriter extends TextExpositionWriter {
     }
   }
 
-  private void stateSet(Lines lines, StateSetSnapshot snapshot) throws IOException {
+  @Override
+  void stateSet(Lines lines, StateSetSnapshot snapshot) throws IOException {
     MetricMetadata metadata = snapshot.getMetadata();
     String name = SnapshotEscaper.getMetadataName(metadata, lines.scheme);
     metadata(lines, name, "gauge", metadata);
@@ -269,7 +254,8 @@ final class PrometheusTextWriter extends TextExpositionWriter {
     }
   }
 
-  private void unknown(Lines lines, UnknownSnapshot snapshot) throws IOException {
+  @Override
+  void unknown(Lines lines, UnknownSnapshot snapshot) throws IOException {
     MetricMetadata metadata = snapshot.getMetadata();
     String baseName = SnapshotEscaper.getMetadataName(metadata, lines.scheme);
     metadata(lines, baseName, "untyped", metadata);

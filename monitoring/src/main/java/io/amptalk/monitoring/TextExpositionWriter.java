@@ -4,12 +4,20 @@ import io.prometheus.metrics.config.EscapingScheme;
 import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
 import io.prometheus.metrics.expositionformats.TextFormatUtil;
 import io.prometheus.metrics.model.snapshots.ClassicHistogramBuckets;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
+import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
 import io.prometheus.metrics.model.snapshots.HistogramSnapshot.HistogramDataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.InfoSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricMetadata;
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import io.prometheus.metrics.model.snapshots.PrometheusNaming;
 import io.prometheus.metrics.model.snapshots.SnapshotEscaper;
+import io.prometheus.metrics.model.snapshots.StateSetSnapshot;
+import io.prometheus.metrics.model.snapshots.SummarySnapshot;
+import io.prometheus.metrics.model.snapshots.UnknownSnapshot;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.Arrays;
@@ -64,6 +72,50 @@ abstract sealed class TextExpositionWriter implements ExpositionFormatWriter
 
   /** Writes the body of the merged snapshots. */
   abstract void write(Lines lines, MetricSnapshots merged) throws IOException;
+
+  /**
+   * Writes every family that has data points, escaped by the request's scheme, through the method
+   * for its type: the walk both formats share.
+   */
+  final void families(Lines lines, MetricSnapshots merged) throws IOException {
+    for (MetricSnapshot original : merged) {
+      MetricSnapshot snapshot = SnapshotEscaper.escapeMetricSnapshot(original, lines.scheme);
+      if (snapshot.getDataPoints().isEmpty()) {
+        continue;
+      }
+      if (snapshot instanceof CounterSnapshot counter) {
+        counter(lines, counter);
+      } else if (snapshot instanceof GaugeSnapshot gauge) {
+        gauge(lines, gauge, original.getMetadata().getOriginalName());
+      } else if (snapshot instanceof HistogramSnapshot histogram) {
+        histogram(lines, histogram);
+      } else if (snapshot instanceof SummarySnapshot summary) {
+        summary(lines, summary);
+      } else if (snapshot instanceof InfoSnapshot info) {
+        info(lines, info);
+      } else if (snapshot instanceof StateSetSnapshot stateSet) {
+        stateSet(lines, stateSet);
+      } else if (snapshot instanceof UnknownSnapshot unknown) {
+        unknown(lines, unknown);
+      }
+    }
+  }
+
+  abstract void counter(Lines lines, CounterSnapshot snapshot) throws IOException;
+
+  /** {@code rawOriginalName}: the name before escaping, which the text format may need. */
+  abstract void gauge(Lines lines, GaugeSnapshot snapshot, String rawOriginalName)
+      throws IOException;
+
+  abstract void histogram(Lines lines, HistogramSnapshot snapshot) throws IOException;
+
+  abstract void summary(Lines lines, SummarySnapshot snapshot) throws IOException;
+
+  abstract void info(Lines lines, InfoSnapshot snapshot) throws IOException;
+
+  abstract void stateSet(Lines lines, StateSetSnapshot snapshot) throws IOException;
+
+  abstract void unknown(Lines lines, UnknownSnapshot snapshot) throws IOException;
 
   // ---------------------------------------------------------------- names
 
