@@ -1,7 +1,6 @@
 package io.amptalk.monitoring;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.amptalk.monitoring.SystemMonitorPropertyTest.Call;
 import io.amptalk.monitoring.alert.AlertNotifier;
@@ -11,15 +10,10 @@ import io.amptalk.monitoring.health.CheckResult;
 import io.amptalk.monitoring.health.HealthCheck;
 import io.amptalk.monitoring.testing.Exposition;
 import io.amptalk.monitoring.testing.Hostile;
-import java.io.File;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
+import io.amptalk.monitoring.testing.Promtool;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -39,7 +33,7 @@ class ExpositionPromtoolIT {
 
   @Test
   void hostileCalls_leaveAnExpositionPromtoolPassesClean() throws Exception {
-    String promtool = promtool();
+    String promtool = Promtool.path();
     Iterator<List<Call>> calls = new SystemMonitorPropertyTest().calls().sampleStream().iterator();
     Arbitrary<Raise> raises =
         Combinators.combine(
@@ -95,41 +89,9 @@ class ExpositionPromtoolIT {
 
       String context = "round " + round + ": " + theseCalls + " / " + theseAlerts;
       Exposition.parse(body); // fails naming the line
-      Check check = check(promtool, body);
+      Promtool.Check check = Promtool.check(promtool, body);
       assertThat(check.output()).as(context).isEmpty();
       assertThat(check.exitCode()).as(context).isZero();
     }
-  }
-
-  record Check(int exitCode, String output) {}
-
-  private static Check check(String promtool, byte[] body) throws Exception {
-    Process process =
-        new ProcessBuilder(promtool, "check", "metrics").redirectErrorStream(true).start();
-    try (OutputStream in = process.getOutputStream()) {
-      in.write(body);
-    }
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("promtool finished").isTrue();
-    return new Check(process.exitValue(), output.strip());
-  }
-
-  /** Where promtool is; the test is skipped without it, unless CI asked for it. */
-  private static String promtool() throws IOException {
-    String path = System.getenv().getOrDefault("PATH", "/usr/bin");
-    String found =
-        Stream.of(path.split(File.pathSeparator))
-            .map(dir -> new File(dir, "promtool"))
-            .filter(File::canExecute)
-            .map(File::getPath)
-            .findFirst()
-            .orElse(null);
-    if (System.getenv("CI") != null) {
-      assertThat(found)
-          .as("promtool on PATH (CI installs Debian's prometheus package)")
-          .isNotNull();
-    }
-    assumeTrue(found != null, "promtool is not installed (apt-get install prometheus)");
-    return found;
   }
 }

@@ -1,12 +1,9 @@
 package io.amptalk.monitoring;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.amptalk.monitoring.testing.Promtool;
 import java.io.ByteArrayInputStream;
-import java.io.File;
-import java.io.IOException;
-import java.io.OutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -15,8 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.Test;
 
@@ -30,7 +25,7 @@ class MetricsPromtoolIT {
 
   @Test
   void metrics_realBodyWithHostileLabelValues_promtoolCheckMetricsIsClean() throws Exception {
-    String promtool = promtool();
+    String promtool = Promtool.path();
     try (SystemMonitor monitor =
         SystemMonitor.builder()
             .prometheusHost("127.0.0.1")
@@ -74,32 +69,8 @@ class MetricsPromtoolIT {
 
   /** promtool's complaints (empty when clean); fails when it exits non-zero. */
   private static String check(String promtool, byte[] body) throws Exception {
-    Process process =
-        new ProcessBuilder(promtool, "check", "metrics").redirectErrorStream(true).start();
-    try (OutputStream in = process.getOutputStream()) {
-      in.write(body);
-    }
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    assertThat(process.exitValue()).as(output).isZero();
-    return output.strip();
-  }
-
-  private static String promtool() throws IOException {
-    String path = System.getenv().getOrDefault("PATH", "/usr/bin");
-    String found =
-        Stream.of(path.split(File.pathSeparator))
-            .map(dir -> new File(dir, "promtool"))
-            .filter(File::canExecute)
-            .map(File::getPath)
-            .findFirst()
-            .orElse(null);
-    if (System.getenv("CI") != null) {
-      assertThat(found)
-          .as("promtool on PATH (CI installs Debian's prometheus package)")
-          .isNotNull();
-    }
-    assumeTrue(found != null, "promtool is not installed (apt-get install prometheus)");
-    return found;
+    Promtool.Check check = Promtool.check(promtool, body);
+    assertThat(check.exitCode()).as(check.output()).isZero();
+    return check.output();
   }
 }

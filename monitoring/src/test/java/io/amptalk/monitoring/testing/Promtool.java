@@ -1,0 +1,49 @@
+package io.amptalk.monitoring.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.File;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/** Prometheus' own {@code promtool check metrics}, for the tests that hold a body up to it. */
+public final class Promtool {
+  private Promtool() {}
+
+  /** What promtool said: its exit code and its output, stripped (empty when clean). */
+  public record Check(int exitCode, String output) {}
+
+  /** Where promtool is; the test is skipped without it, unless CI asked for it. */
+  public static String path() {
+    String path = System.getenv().getOrDefault("PATH", "/usr/bin");
+    String found =
+        Stream.of(path.split(File.pathSeparator))
+            .map(dir -> new File(dir, "promtool"))
+            .filter(File::canExecute)
+            .map(File::getPath)
+            .findFirst()
+            .orElse(null);
+    if (System.getenv("CI") != null) {
+      assertThat(found)
+          .as("promtool on PATH (CI installs Debian's prometheus package)")
+          .isNotNull();
+    }
+    assumeTrue(found != null, "promtool is not installed (apt-get install prometheus)");
+    return found;
+  }
+
+  /** Runs {@code promtool check metrics} on {@code body}. */
+  public static Check check(String promtool, byte[] body) throws Exception {
+    Process process =
+        new ProcessBuilder(promtool, "check", "metrics").redirectErrorStream(true).start();
+    try (OutputStream in = process.getOutputStream()) {
+      in.write(body);
+    }
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("promtool finished").isTrue();
+    return new Check(process.exitValue(), output.strip());
+  }
+}
