@@ -107,25 +107,30 @@ final class AgentServer {
             + ":"
             + monitor.getPrometheusPort();
     Path store = options.dataDir.alertsDb(config);
-    out.printf(
-        "amptalk-monitor: serving metrics at %s/metrics for service '%s' (configuration: %s)%n",
-        base, monitor.getServiceName(), config.source());
-    out.printf(
-        "amptalk-monitor: status page at %s/ ; health at %s/health; alerts at %s/alerts%n",
-        base, base, base);
-    out.printf(
-        "amptalk-monitor: checking %s every %s; alerts to %s; alert history in %s%n",
-        monitoring.healthCheck().getCheckNames(),
-        options.checkInterval != null ? options.checkInterval : config.checkInterval(),
-        config.notifiers().stream().map(AlertNotifier::name).toList(),
-        store == null ? "memory" : store);
-    out.flush();
     if (options.apiToken() == null && config.apiToken() == null) {
       err.println(
           "amptalk-monitor: warning: no API token (--api-token, AMPTALK_API_TOKEN or http.token),"
               + " so POST /alerts is disabled");
       err.flush();
     }
+    // One write, after the warning: whoever reads the port from the first line (scripts, our
+    // tests) finds the whole banner and the warning already out.
+    out.print(
+        String.format(
+            "amptalk-monitor: serving metrics at %s/metrics for service '%s' (configuration: %s)%n"
+                + "amptalk-monitor: status page at %s/ ; health at %s/health; alerts at %s/alerts%n"
+                + "amptalk-monitor: checking %s every %s; alerts to %s; alert history in %s%n",
+            base,
+            monitor.getServiceName(),
+            config.source(),
+            base,
+            base,
+            base,
+            monitoring.healthCheck().getCheckNames(),
+            options.checkInterval != null ? options.checkInterval : config.checkInterval(),
+            config.notifiers().stream().map(AlertNotifier::name).toList(),
+            store == null ? "memory" : store));
+    out.flush();
   }
 
   private SystemMonitor buildMonitor(AgentConfig config) {

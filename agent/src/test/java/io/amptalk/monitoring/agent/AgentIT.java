@@ -118,7 +118,7 @@ class AgentIT {
     started.forEach(Process::destroyForcibly);
   }
 
-  /** The port the agent printed; fails at once if it exits instead. */
+  /** The port the agent printed, once its whole banner is out; fails at once if it exits. */
   private static int awaitPort(Child agent) {
     return await()
         .atMost(START_TIMEOUT)
@@ -126,8 +126,10 @@ class AgentIT {
         .failFast("the agent exited before printing its port", () -> !agent.process().isAlive())
         .until(
             () -> {
-              Matcher matcher = PORT.matcher(agent.stdout());
-              return matcher.find()
+              String stdout = agent.stdout();
+              Matcher matcher = PORT.matcher(stdout);
+              // The banner's last line: the whole banner (and any warning before it) is out.
+              return matcher.find() && stdout.contains("alert history in")
                   ? Optional.of(Integer.parseInt(matcher.group(1)))
                   : Optional.<Integer>empty();
             },
