@@ -35,7 +35,15 @@ import org.slf4j.LoggerFactory;
 final class NotifierQueue {
   private static final Logger LOG = LoggerFactory.getLogger(NotifierQueue.class);
   private static final int SUMMARY_TITLES = 5;
-  private static final long IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
+  /**
+   * The longest sleep while something is pending: a retry's due time and the rate limit's refill
+   * are read from injected clocks, which may move without waking anyone.
+   */
+  private static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
+  /** "Nothing to wait for": sleep until woken. */
+  private static final long IDLE = Long.MAX_VALUE;
 
   /** What became of one notification, for the self-metrics. */
   enum Outcome {
@@ -169,7 +177,7 @@ final class NotifierQueue {
       try {
         flushSummaryIfAllowed();
         Item item = schedule.peek();
-        long wait = item == null ? IDLE_NANOS : item.dueNanos() - nanoTime();
+        long wait = item != null ? item.dueNanos() - nanoTime() : owesSummary() ? TICK_NANOS : IDLE;
         if (wait > 0) {
           if (stopping) {
             return; // closing: deliver only what is due
@@ -187,12 +195,21 @@ final class NotifierQueue {
     }
   }
 
-  /** Parks until woken by a new delivery, the next due time, or the idle tick. */
+  /**
+   * Parks until woken by a new delivery, a held-back alert, closing, or the next due time (at most
+   * the tick). With nothing scheduled and no summary owed ({@link #IDLE}), there is no tick: an
+   * idle agent's notifiers cost no wake-ups.
+   */
   private void sleep(long nanos) {
     sleeping.set(true);
-    // Re-check after announcing sleep: an offer between the drain and here would not wake us.
+    // Re-check after announcing sleep: an offer or a first held-back alert between the checks and
+    // here would not wake us.
     if (intake.isEmpty() && !stopping) {
-      LockSupport.parkNanos(this, Math.min(nanos, IDLE_NANOS));
+      if (nanos == IDLE && !owesSummary()) {
+        LockSupport.park(this);
+      } else {
+        LockSupport.parkNanos(this, Math.min(nanos, TICK_NANOS));
+      }
     }
     sleeping.set(false);
   }
@@ -273,8 +290,9 @@ final class NotifierQueue {
     if (bucket == null || bucket.tryTake()) {
       return true;
     }
+    boolean first;
     synchronized (summaryLock) {
-      suppressed++;
+      first = suppressed++ == 0;
       if (alert.severity().isAtLeast(suppressedSeverity)) {
         suppressedSeverity = alert.severity();
       }
@@ -282,8 +300,17 @@ final class NotifierQueue {
         suppressedTitles.add(alert.title());
       }
     }
+    if (first) {
+      wake(); // an idle worker sleeps without a tick: it must know a summary is owed
+    }
     listener.outcome(name, Outcome.RATE_LIMITED);
     return false;
+  }
+
+  private boolean owesSummary() {
+    synchronized (summaryLock) {
+      return suppressed > 0;
+    }
   }
 
   /** Once the limit lets one through again, tells the receiver what it held back. */

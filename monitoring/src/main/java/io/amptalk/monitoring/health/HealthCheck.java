@@ -80,6 +80,10 @@ public final class HealthCheck implements AutoCloseable {
   private final HealthMetrics metrics;
   private final HealthHttpHandler httpHandler;
   private final boolean mounted;
+  private final boolean autoCheck;
+  private final long maxSleepNanos;
+  private final Object ticking = new Object();
+  private ScheduledFuture<?> nextTick; // guarded by ticking
   private HealthStatus overall = HealthStatus.UNKNOWN;
   private volatile HealthReport report;
 
@@ -108,9 +112,10 @@ public final class HealthCheck implements AutoCloseable {
       monitor.setHealthStatus(false, "No health check has run yet");
     }
     this.mounted = monitor != null && mountOn(monitor, httpHandler);
-    if (builder.autoCheck) {
-      long tick = builder.tick.toMillis();
-      scheduler.scheduleWithFixedDelay(this::runDueChecksSafely, 0, tick, TimeUnit.MILLISECONDS);
+    this.autoCheck = builder.autoCheck;
+    this.maxSleepNanos = builder.tick.toNanos();
+    if (autoCheck) {
+      scheduleTick(0);
     }
   }
 
@@ -243,6 +248,9 @@ public final class HealthCheck implements AutoCloseable {
       throw new IllegalArgumentException("health check '" + name + "' is already registered");
     }
     publish();
+    if (autoCheck) {
+      scheduleTick(-1); // the scheduler may be asleep until a later check's run
+    }
   }
 
   /** Removes a check and its history; returns whether it was registered. */
@@ -306,13 +314,51 @@ public final class HealthCheck implements AutoCloseable {
     }
   }
 
-  private void runDueChecksSafely() {
+  private void tick() {
     try {
       runDueChecks();
     } catch (Throwable t) {
-      // An exception escaping a scheduled task would cancel every later tick.
+      // Caught so that the next tick below is still booked.
       LOG.error("Health check scheduling failed; will retry on the next tick", t);
     }
+    scheduleTick(-1);
+  }
+
+  /**
+   * Books the scheduler's next look at the checks: after {@code delayNanos}, or (when negative)
+   * when the earliest check is due, but no later than the tick. Sleeping until due rather than
+   * polling keeps an idle registry from waking five times a second; the tick bounds how late a run
+   * is when the injected clock is not the one the scheduler sleeps on.
+   */
+  private void scheduleTick(long delayNanos) {
+    synchronized (ticking) {
+      // Computed under the lock: a check registered after this saw the entries books its own
+      // immediate tick after this one, replacing it.
+      long delay = delayNanos >= 0 ? delayNanos : untilNextDue();
+      if (nextTick != null) {
+        nextTick.cancel(false);
+      }
+      try {
+        nextTick = scheduler.schedule(this::tick, delay, TimeUnit.NANOSECONDS);
+      } catch (RejectedExecutionException e) {
+        // Closed: nothing runs any more.
+      }
+    }
+  }
+
+  private long untilNextDue() {
+    Instant now = clock.instant();
+    long wait = maxSleepNanos;
+    for (Entry entry : entries.values()) {
+      Duration until = Duration.between(now, entry.nextRun());
+      if (until.isNegative()) {
+        return 0;
+      }
+      if (until.toNanos() < wait) {
+        wait = until.toNanos();
+      }
+    }
+    return wait;
   }
 
   private CheckResult await(Entry entry, CompletableFuture<CheckResult> run) {
@@ -717,6 +763,12 @@ public final class HealthCheck implements AutoCloseable {
       this.nextRun = firstRun;
     }
 
+    Instant nextRun() {
+      synchronized (lock) {
+        return nextRun;
+      }
+    }
+
     /** Whether a periodic run is due at {@code now}; if so, books the next one. */
     boolean takeDue(Instant now) {
       synchronized (lock) {
@@ -790,7 +842,7 @@ public final class HealthCheck implements AutoCloseable {
     private Clock clock = Clock.systemUTC();
     private String httpToken;
     private SystemMonitor monitor;
-    private Duration tick = Duration.ofMillis(200);
+    private Duration tick = Duration.ofSeconds(1);
 
     private Builder() {}
 
@@ -869,7 +921,10 @@ public final class HealthCheck implements AutoCloseable {
       return this;
     }
 
-    /** For tests: how often the scheduler looks for due checks. */
+    /**
+     * For tests: the longest the scheduler sleeps before looking for due checks (it wakes when the
+     * earliest is due by the clock; a test's clock moves without waking it).
+     */
     Builder tick(Duration tick) {
       this.tick = positive("tick", tick);
       return this;

@@ -505,6 +505,24 @@ class AlertSystemTest {
   }
 
   @Test
+  void rateLimit_firstHeldBackAlertWakesAnIdleWorker_forItsSummary() {
+    // An idle worker sleeps without a tick; the first alert held back must wake it, or the summary
+    // would wait for the next delivery, which may never come.
+    Recording notifier = new Recording("r");
+    AlertSystem system = system(b -> b.rateLimit(2, Duration.ofHours(1)), notifier);
+    system.alert("alert 0", "", AlertSeverity.WARNING, "s", Map.of());
+    system.alert("alert 1", "", AlertSeverity.WARNING, "s", Map.of());
+    awaitSent(notifier, 2);
+    await().atMost(Duration.ofSeconds(10)).until(() -> system.getQueueSizes().get("r") == 0);
+
+    system.alert("held back", "", AlertSeverity.ERROR, "s", Map.of());
+    clock.advance(Duration.ofHours(1));
+
+    awaitSent(notifier, 3);
+    assertThat(notifier.titles()).containsExactly("alert 0", "alert 1", "1 alert suppressed");
+  }
+
+  @Test
   void queueFull_isDeadLetterNotLost() {
     AlertNotifier slow =
         new AlertNotifier() {

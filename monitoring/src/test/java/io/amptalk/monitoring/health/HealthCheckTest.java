@@ -286,6 +286,58 @@ class HealthCheckTest {
   }
 
   @Test
+  void scheduler_sleepsUntilTheNextCheckIsDue_notUntilTheTick() {
+    // With a tick of an hour, only waking when each run is due can run this check three times.
+    CountDownLatch threeRuns = new CountDownLatch(3);
+    HealthCheck registry =
+        registry(
+            b ->
+                b.autoCheck(true)
+                    .clock(java.time.Clock.systemUTC())
+                    .tick(Duration.ofHours(1))
+                    .checkInterval(Duration.ofMillis(50)));
+    registry.registerCheck("often", counting(threeRuns), "");
+
+    assertThat(awaitLatch(threeRuns)).as("three runs 50 ms apart").isTrue();
+  }
+
+  @Test
+  void scheduler_asleepUntilALaterRun_wakesForANewlyRegisteredCheck() {
+    CountDownLatch firstRan = new CountDownLatch(1);
+    CountDownLatch newcomerRan = new CountDownLatch(1);
+    HealthCheck registry =
+        registry(
+            b ->
+                b.autoCheck(true)
+                    .clock(java.time.Clock.systemUTC())
+                    .tick(Duration.ofHours(1))
+                    .checkInterval(Duration.ofHours(1)));
+    registry.registerCheck("hourly", counting(firstRan), "");
+    assertThat(awaitLatch(firstRan)).isTrue();
+
+    // The scheduler now sleeps until the hourly check's next run, an hour away.
+    registry.registerCheck("newcomer", counting(newcomerRan), "");
+
+    assertThat(awaitLatch(newcomerRan)).as("the newcomer ran without waiting an hour").isTrue();
+  }
+
+  private static Check counting(CountDownLatch latch) {
+    return () -> {
+      latch.countDown();
+      return CheckResult.healthy("ran");
+    };
+  }
+
+  private static boolean awaitLatch(CountDownLatch latch) {
+    try {
+      return latch.await(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  @Test
   void runDueChecks_followsRegistryAndCheckIntervalsOnTheInjectedClock() {
     AtomicInteger everyMinute = new AtomicInteger();
     AtomicInteger everyTenSeconds = new AtomicInteger();
