@@ -289,13 +289,7 @@ class HealthCheckTest {
   void scheduler_sleepsUntilTheNextCheckIsDue_notUntilTheTick() {
     // With a tick of an hour, only waking when each run is due can run this check three times.
     CountDownLatch threeRuns = new CountDownLatch(3);
-    HealthCheck registry =
-        registry(
-            b ->
-                b.autoCheck(true)
-                    .clock(java.time.Clock.systemUTC())
-                    .tick(Duration.ofHours(1))
-                    .checkInterval(Duration.ofMillis(50)));
+    HealthCheck registry = scheduledWithAnHourTick(Duration.ofMillis(50));
     registry.registerCheck("often", counting(threeRuns), "");
 
     assertThat(awaitLatch(threeRuns)).as("three runs 50 ms apart").isTrue();
@@ -305,13 +299,7 @@ class HealthCheckTest {
   void scheduler_asleepUntilALaterRun_wakesForANewlyRegisteredCheck() {
     CountDownLatch firstRan = new CountDownLatch(1);
     CountDownLatch newcomerRan = new CountDownLatch(1);
-    HealthCheck registry =
-        registry(
-            b ->
-                b.autoCheck(true)
-                    .clock(java.time.Clock.systemUTC())
-                    .tick(Duration.ofHours(1))
-                    .checkInterval(Duration.ofHours(1)));
+    HealthCheck registry = scheduledWithAnHourTick(Duration.ofHours(1));
     registry.registerCheck("hourly", counting(firstRan), "");
     assertThat(awaitLatch(firstRan)).isTrue();
 
@@ -319,6 +307,16 @@ class HealthCheckTest {
     registry.registerCheck("newcomer", counting(newcomerRan), "");
 
     assertThat(awaitLatch(newcomerRan)).as("the newcomer ran without waiting an hour").isTrue();
+  }
+
+  /** Scheduling on the real clock, where the scheduler may sleep an hour between looks. */
+  private HealthCheck scheduledWithAnHourTick(Duration checkInterval) {
+    return registry(
+        b ->
+            b.autoCheck(true)
+                .clock(java.time.Clock.systemUTC())
+                .tick(Duration.ofHours(1))
+                .checkInterval(checkInterval));
   }
 
   private static Check counting(CountDownLatch latch) {
