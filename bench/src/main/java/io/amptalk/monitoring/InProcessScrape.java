@@ -18,11 +18,11 @@ import java.io.OutputStream;
  * PrometheusMetricReader}, wrapped in a {@link PromtoolCleanCollector}, sits in a private {@code
  * PrometheusRegistry} behind {@link MetricsHttpHandler}. So this builds the monitor with one more
  * reader through the package-private test hook {@code Builder.metricReader}, configured and wrapped
- * exactly as {@code SystemMonitor} does for {@code /metrics} (scope labels off, the same
- * collector), and writes it with the writer {@code MetricsHttpHandler} uses for a request without
- * an {@code Accept} header. The body is the one {@code /metrics} serves (the bench's {@code
- * ScrapeBodies} checks it line for line, values aside); the monitor keeps serving {@code /metrics}
- * on its own port meanwhile.
+ * exactly as {@code SystemMonitor} does for {@code /metrics} (scope labels off, the same collector,
+ * which adds the request histogram from the monitor's cells), and writes it with the writer {@code
+ * MetricsHttpHandler} uses for a request without an {@code Accept} header. The body is the one
+ * {@code /metrics} serves (the bench's {@code ScrapeBodies} checks it line for line, values aside);
+ * the monitor keeps serving {@code /metrics} on its own port meanwhile.
  *
  * <p>For a before/after in one run, the same body can also be written as {@code /metrics} wrote it
  * before our writers, with client_java's {@code PrometheusTextFormatWriter} (configured as its
@@ -40,8 +40,8 @@ public final class InProcessScrape {
   private InProcessScrape(SystemMonitor.Builder builder) {
     PrometheusMetricReader reader =
         PrometheusMetricReader.builder().setOtelScopeLabelsEnabled(false).build();
-    registry.register(new PromtoolCleanCollector(reader));
     this.monitor = builder.metricReader(reader).build();
+    registry.register(monitor.prometheusCollector(reader));
   }
 
   /** Builds the monitor configured by {@code builder}, with the in-process reader added. */

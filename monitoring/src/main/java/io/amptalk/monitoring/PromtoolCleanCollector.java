@@ -6,6 +6,7 @@ import io.prometheus.metrics.model.snapshots.InfoSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricMetadata;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import java.util.function.Supplier;
 
 /**
  * Adjusts the OpenTelemetry exporter's output where it breaks Prometheus conventions, so that
@@ -18,24 +19,69 @@ import io.prometheus.metrics.model.snapshots.MetricSnapshots;
  *       jvm_classes}. OTLP export keeps the semantic-convention names.
  *   <li>{@code target_info} is written without help text; it gets one.
  * </ul>
+ *
+ * <p>Given the request histogram's own snapshot, it also adds that in place of the exporter's: for
+ * the length of {@link #collect()} the collecting thread is marked ({@link #collectsRequests()}),
+ * so that the monitor's {@code MetricProducer}, which the exporter calls on this thread, leaves the
+ * histogram out. Converting its hundreds of series from OpenTelemetry points to Prometheus labels
+ * and buckets was most of a scrape's garbage. The SDK's other readers (OTLP, console) collect on
+ * their own threads and still get the histogram from the producer.
  */
 final class PromtoolCleanCollector implements MultiCollector {
   static final String TARGET_INFO_HELP = "Target metadata";
   private static final String COUNT_SUFFIX = "_count";
 
-  private final MultiCollector delegate;
+  /** Set while a collector with a request snapshot collects from its exporter on this thread. */
+  private static final ThreadLocal<Boolean> COLLECTING_REQUESTS = new ThreadLocal<>();
 
+  private final MultiCollector delegate;
+  private final Supplier<? extends MetricSnapshot> requests;
+
+  /** The exporter's output, cleaned; the request histogram comes through the exporter. */
   PromtoolCleanCollector(MultiCollector delegate) {
+    this(delegate, null);
+  }
+
+  /**
+   * The exporter's output, cleaned, with {@code requests} in place of the exporter's request
+   * histogram.
+   */
+  PromtoolCleanCollector(MultiCollector delegate, Supplier<? extends MetricSnapshot> requests) {
     this.delegate = delegate;
+    this.requests = requests;
+  }
+
+  /**
+   * Whether this thread is collecting for a collector that adds the request histogram itself, so
+   * the producer must leave it out.
+   */
+  static boolean collectsRequests() {
+    return COLLECTING_REQUESTS.get() != null;
   }
 
   @Override
   public MetricSnapshots collect() {
     MetricSnapshots.Builder cleaned = MetricSnapshots.builder();
-    for (MetricSnapshot snapshot : delegate.collect()) {
+    for (MetricSnapshot snapshot : collectDelegate()) {
       cleaned.metricSnapshot(clean(snapshot));
     }
+    if (requests != null) {
+      // MetricSnapshots sorts by name: the family lands where the exporter's was.
+      cleaned.metricSnapshot(requests.get());
+    }
     return cleaned.build();
+  }
+
+  private MetricSnapshots collectDelegate() {
+    if (requests == null) {
+      return delegate.collect();
+    }
+    COLLECTING_REQUESTS.set(Boolean.TRUE);
+    try {
+      return delegate.collect();
+    } finally {
+      COLLECTING_REQUESTS.remove();
+    }
   }
 
   private static MetricSnapshot clean(MetricSnapshot snapshot) {

@@ -3,6 +3,12 @@ package io.amptalk.monitoring;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.sdk.metrics.data.HistogramPointData;
+import io.prometheus.metrics.model.snapshots.ClassicHistogramBuckets;
+import io.prometheus.metrics.model.snapshots.Exemplars;
+import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
+import io.prometheus.metrics.model.snapshots.HistogramSnapshot.HistogramDataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.MetricMetadata;
+import io.prometheus.metrics.model.snapshots.Unit;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
@@ -11,6 +17,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
+import java.util.stream.DoubleStream;
 
 /**
  * The {@code http.server.request.duration} histogram, recorded into our own lock-free cells and
@@ -25,8 +32,30 @@ import java.util.function.LongSupplier;
  * bucket, and against {@code LongAdder}s per cell, this was the fastest at one and at two threads
  * (see BENCHMARKS.md). The count is the sum of the buckets, so {@code _count} always equals the
  * {@code +Inf} bucket.
+ *
+ * <p>The cells are read two ways: as OpenTelemetry points for the SDK's readers (OTLP, console),
+ * and as a Prometheus {@link HistogramSnapshot} for {@code /metrics} (see {@link
+ * PromtoolCleanCollector}), which skips the exporter's conversion of hundreds of series to
+ * Prometheus labels and buckets on every scrape. Both give the same series.
  */
 final class RequestMetrics {
+  static final String NAME = "http.server.request.duration";
+  static final String DESCRIPTION = "Duration of HTTP server requests.";
+  static final String UNIT = "s";
+
+  /**
+   * {@link #NAME} in seconds as the OpenTelemetry Prometheus exporter names it: dots to
+   * underscores, the unit appended (PromtoolCleanCollectorTest compares it with the exporter's).
+   */
+  static final MetricMetadata PROMETHEUS_METADATA =
+      MetricMetadata.builder()
+          .name("http_server_request_duration_seconds")
+          .help(DESCRIPTION)
+          .unit(Unit.SECONDS)
+          .build();
+
+  private static final long NANOS_PER_MILLI = 1_000_000L;
+
   static final AttributeKey<String> HTTP_ROUTE = AttributeKey.stringKey("http.route");
   static final AttributeKey<String> HTTP_REQUEST_METHOD =
       AttributeKey.stringKey("http.request.method");
@@ -38,6 +67,11 @@ final class RequestMetrics {
       List.of(0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1.0, 2.5, 5.0, 7.5, 10.0);
 
   private static final double[] BOUNDS = BOUNDARIES.stream().mapToDouble(d -> d).toArray();
+
+  /** {@link #BOUNDS} and {@code +Inf}: the Prometheus buckets' upper bounds. */
+  private static final double[] UPPER_BOUNDS =
+      DoubleStream.concat(Arrays.stream(BOUNDS), DoubleStream.of(Double.POSITIVE_INFINITY))
+          .toArray();
 
   /** Index order of {@link #methodIndex}; the last two are for non-standard and missing methods. */
   static final List<String> METHODS =
@@ -203,6 +237,20 @@ final class RequestMetrics {
   }
 
   /**
+   * The same series as {@link #points()}, as the Prometheus snapshot the OpenTelemetry exporter
+   * would have converted them to (labels, buckets, sum, created timestamp; no exemplars, as the
+   * cells keep none), built from the cells directly.
+   */
+  HistogramSnapshot prometheusSnapshot() {
+    List<HistogramDataPointSnapshot> points = new ArrayList<>();
+    for (Route route : routes.values()) {
+      route.forEachCell((status, cell) -> points.add(cell.prometheusPoint()));
+    }
+    otherRoute.forEachCell((status, cell) -> points.add(cell.prometheusPoint()));
+    return new HistogramSnapshot(PROMETHEUS_METADATA, points);
+  }
+
+  /**
    * The cells of one route, created lazily per method and per status code. The fast path reads the
    * arrays plainly: a stale null only sends a caller to the slow path, which creates with a CAS,
    * and a {@link Cell} seen at all is complete (its fields are final).
@@ -242,7 +290,11 @@ final class RequestMetrics {
                 METHODS.get(method),
                 HTTP_RESPONSE_STATUS_CODE,
                 (long) (statusSlot + MIN_STATUS));
-        CELLS.compareAndSet(row, statusSlot, null, new Cell(attributes, epochNanos.getAsLong()));
+        CELLS.compareAndSet(
+            row,
+            statusSlot,
+            null,
+            new Cell(attributes, prometheusLabels(attributes), epochNanos.getAsLong()));
         cell = (Cell) CELLS.getVolatile(row, statusSlot);
       }
       return cell;
@@ -282,6 +334,21 @@ final class RequestMetrics {
     }
   }
 
+  /**
+   * The cell's labels as the OpenTelemetry Prometheus exporter writes them (names with dots as
+   * underscores, the status as its decimal text), made once per cell rather than on every scrape.
+   */
+  private static io.prometheus.metrics.model.snapshots.Labels prometheusLabels(
+      Attributes attributes) {
+    return io.prometheus.metrics.model.snapshots.Labels.of(
+        "http_request_method",
+        attributes.get(HTTP_REQUEST_METHOD),
+        "http_response_status_code",
+        String.valueOf(attributes.get(HTTP_RESPONSE_STATUS_CODE)),
+        "http_route",
+        attributes.get(HTTP_ROUTE));
+  }
+
   @FunctionalInterface
   private interface CellVisitor {
     void visit(int status, Cell cell);
@@ -301,13 +368,18 @@ final class RequestMetrics {
 
   private static final class Cell {
     final Attributes attributes;
+    final io.prometheus.metrics.model.snapshots.Labels prometheusLabels;
     final long startEpochNanos;
 
     /** Buckets, then the sum in whole nanoseconds, updated with atomic adds. */
     final long[] counts = new long[BOUNDS.length + 2];
 
-    Cell(Attributes attributes, long startEpochNanos) {
+    Cell(
+        Attributes attributes,
+        io.prometheus.metrics.model.snapshots.Labels prometheusLabels,
+        long startEpochNanos) {
       this.attributes = attributes;
+      this.prometheusLabels = prometheusLabels;
       this.startEpochNanos = startEpochNanos;
     }
 
@@ -354,6 +426,24 @@ final class RequestMetrics {
           0,
           BOUNDARIES,
           Collections.unmodifiableList(Arrays.asList(counts)));
+    }
+
+    /** {@link #point} as the exporter converts it, without boxing a count. */
+    HistogramDataPointSnapshot prometheusPoint() {
+      long[] counts = new long[BOUNDS.length + 1];
+      long total = 0;
+      for (int i = 0; i < counts.length; i++) {
+        long n = bucket(i);
+        counts[i] = n;
+        total += n;
+      }
+      double seconds = total == 0 ? 0 : sumNanos() / 1e9;
+      return new HistogramDataPointSnapshot(
+          ClassicHistogramBuckets.of(UPPER_BOUNDS, counts),
+          seconds,
+          prometheusLabels,
+          Exemplars.EMPTY,
+          startEpochNanos / NANOS_PER_MILLI);
     }
   }
 }

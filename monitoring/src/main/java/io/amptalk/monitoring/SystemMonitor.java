@@ -23,6 +23,7 @@ import io.opentelemetry.sdk.metrics.data.SumData;
 import io.opentelemetry.sdk.metrics.export.MetricReader;
 import io.opentelemetry.sdk.metrics.export.PeriodicMetricReader;
 import io.opentelemetry.sdk.resources.Resource;
+import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.UncheckedIOException;
 import java.net.BindException;
@@ -228,7 +229,7 @@ public final class SystemMonitor implements AutoCloseable {
       // Scope labels would repeat the same two labels on every series; our names are unique.
       PrometheusMetricReader reader =
           PrometheusMetricReader.builder().setOtelScopeLabelsEnabled(false).build();
-      registry.register(new PromtoolCleanCollector(reader));
+      registry.register(prometheusCollector(reader));
       provider.registerMetricReader(reader);
     }
     if (builder.enableConsole) {
@@ -250,25 +251,31 @@ public final class SystemMonitor implements AutoCloseable {
     return provider.build();
   }
 
-  /** Hands our own lock-free cells to the SDK at collection time; see {@link RequestMetrics}. */
+  /**
+   * What {@code /metrics} collects: the exporter's output, cleaned, with the request histogram
+   * built from our cells rather than converted by the exporter (see {@link
+   * PromtoolCleanCollector}). Package-private for the benchmarks' in-process scrape.
+   */
+  MultiCollector prometheusCollector(PrometheusMetricReader reader) {
+    return new PromtoolCleanCollector(reader, requests::prometheusSnapshot);
+  }
+
+  /**
+   * Hands our own lock-free cells to the SDK at collection time; see {@link RequestMetrics}. The
+   * request histogram is left out when {@code /metrics} collects, which builds it itself.
+   */
   private List<MetricData> produce(Resource resource) {
     InstrumentationScopeInfo scope = InstrumentationScopeInfo.create(SCOPE_NAME);
     long now = epochNanos(clock);
-    return List.of(
-        ProducedMetric.histogram(
-            resource,
-            scope,
-            "http.server.request.duration",
-            "Duration of HTTP server requests.",
-            "s",
-            HistogramData.create(AggregationTemporality.CUMULATIVE, requests.points())),
+    MetricData errorData =
         ProducedMetric.longSum(
             resource,
             scope,
             "app.errors",
             "Errors recorded by the application, by type.",
             "{error}",
-            SumData.createLongSumData(true, AggregationTemporality.CUMULATIVE, errors.points(now))),
+            SumData.createLongSumData(true, AggregationTemporality.CUMULATIVE, errors.points(now)));
+    MetricData droppedData =
         ProducedMetric.longSum(
             resource,
             scope,
@@ -276,7 +283,19 @@ public final class SystemMonitor implements AutoCloseable {
             "Observations the monitor refused as invalid, by reason.",
             "{observation}",
             SumData.createLongSumData(
-                true, AggregationTemporality.CUMULATIVE, dropped.points(now))));
+                true, AggregationTemporality.CUMULATIVE, dropped.points(now)));
+    if (PromtoolCleanCollector.collectsRequests()) {
+      return List.of(errorData, droppedData);
+    }
+    MetricData requestData =
+        ProducedMetric.histogram(
+            resource,
+            scope,
+            RequestMetrics.NAME,
+            RequestMetrics.DESCRIPTION,
+            RequestMetrics.UNIT,
+            HistogramData.create(AggregationTemporality.CUMULATIVE, requests.points()));
+    return List.of(requestData, errorData, droppedData);
   }
 
   public static Builder builder() {
