@@ -80,10 +80,11 @@ final class BarChart {
     List<Integer> threads = new ArrayList<>(table.threadCounts);
     BufferedImage probe = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB);
     Graphics2D measure = probe.createGraphics();
-    FontMetrics textMetrics = measure.getFontMetrics(TEXT);
     int labelWidth = 0;
     for (String row : table.rows) {
-      labelWidth = Math.max(labelWidth, textMetrics.stringWidth(row));
+      // Measured in the font it is drawn in: ours are bold, and wider.
+      labelWidth =
+          Math.max(labelWidth, measure.getFontMetrics(rowFont(table, row)).stringWidth(row));
     }
     measure.dispose();
 
@@ -114,7 +115,7 @@ final class BarChart {
         int y = top + r * rowHeight + ROW_PAD / 2;
         int middle = y + (threads.size() * (BAR + BAR_GAP) - BAR_GAP) / 2 + fm.getAscent() / 2 - 2;
         g.setColor(INK);
-        g.setFont(table.isOurs(row) && !table.allOurs() ? TEXT.deriveFont(Font.BOLD) : TEXT);
+        g.setFont(rowFont(table, row));
         g.drawString(row, left - 12 - g.getFontMetrics().stringWidth(row), middle);
       }
       for (int p = 0; p < panels.size(); p++) {
@@ -139,6 +140,10 @@ final class BarChart {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  private static Font rowFont(Table table, String row) {
+    return table.isOurs(row) && !table.allOurs() ? TEXT.deriveFont(Font.BOLD) : TEXT;
   }
 
   private static void legend(Graphics2D g, Table table, List<Integer> threads, int x, int y) {
