@@ -6,7 +6,7 @@
 #   bench/run.sh [short|full] [--build] [--cpu] [--only GROUP,...] [JMH arguments...]
 #
 #   short (default)  a quick check, about 5 minutes: 1 fork, few iterations
-#   full             for publishing, about 25 minutes (estimated): 2 forks, longer warm-up
+#   full             for publishing, about 26 minutes (35 with --cpu): 2 forks, longer warm-up
 #   --build          rebuild bench/target/benchmarks.jar (it is built anyway when missing)
 #   --only           run some groups only, e.g. --only scrape,checks
 #   --cpu            also measure the CPU time of a scrape per library (ScrapeCpu: one JVM per
