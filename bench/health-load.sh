@@ -22,9 +22,14 @@ ours=$(awk '/^amptalk/ {print $2}' "$out")
 trivial=$(awk '/^trivial/ {print $2}' "$out")
 bytes=$(awk '/^body-bytes/ {print $2}' "$out")
 
-# run NAME PORT: a warm-up, then the measured run; prints "name req/s p50 p99".
+# Both warm up before either is measured: the server code they share (the JDK's HttpServer) is
+# then compiled for both, rather than for whichever runs second.
+for port in "$ours" "$trivial" "$ours" "$trivial"; do
+  wrk -t2 -c"$connections" -d3s "http://127.0.0.1:$port/health" >/dev/null
+done
+
+# run NAME PORT: the measured run; prints "name req/s p50 p99".
 run() {
-  wrk -t2 -c"$connections" -d3s "http://127.0.0.1:$2/health" >/dev/null
   wrk -t2 -c"$connections" -d"${seconds}s" --latency "http://127.0.0.1:$2/health" |
     awk -v name="$1" '/Requests\/sec/ {rps=$2} /^ +50%/ {p50=$2} /^ +99%/ {p99=$2}
       END {printf "%-28s %12.0f %10s %10s\n", name, rps, p50, p99}'
