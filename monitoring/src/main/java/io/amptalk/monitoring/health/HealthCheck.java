@@ -115,7 +115,7 @@ public final class HealthCheck implements AutoCloseable {
     this.autoCheck = builder.autoCheck;
     this.maxSleepNanos = builder.tick.toNanos();
     if (autoCheck) {
-      scheduleTick(0);
+      scheduleTick();
     }
   }
 
@@ -249,7 +249,7 @@ public final class HealthCheck implements AutoCloseable {
     }
     publish();
     if (autoCheck) {
-      scheduleTick(-1); // the scheduler may be asleep until a later check's run
+      scheduleTick(); // the scheduler may be asleep until a later check's run
     }
   }
 
@@ -321,20 +321,20 @@ public final class HealthCheck implements AutoCloseable {
       // Caught so that the next tick below is still booked.
       LOG.error("Health check scheduling failed; will retry on the next tick", t);
     }
-    scheduleTick(-1);
+    scheduleTick();
   }
 
   /**
-   * Books the scheduler's next look at the checks: after {@code delayNanos}, or (when negative)
-   * when the earliest check is due, but no later than the tick. Sleeping until due rather than
-   * polling keeps an idle registry from waking five times a second; the tick bounds how late a run
-   * is when the injected clock is not the one the scheduler sleeps on.
+   * Books the scheduler's next look at the checks: when the earliest check is due, but no later
+   * than the tick. Sleeping until due rather than polling keeps an idle registry from waking five
+   * times a second; the tick bounds how late a run is when the injected clock is not the one the
+   * scheduler sleeps on.
    */
-  private void scheduleTick(long delayNanos) {
+  private void scheduleTick() {
     synchronized (ticking) {
       // Computed under the lock: a check registered after this saw the entries books its own
-      // immediate tick after this one, replacing it.
-      long delay = delayNanos >= 0 ? delayNanos : untilNextDue();
+      // tick after this one, replacing it.
+      long delay = untilNextDue();
       if (nextTick != null) {
         nextTick.cancel(false);
       }

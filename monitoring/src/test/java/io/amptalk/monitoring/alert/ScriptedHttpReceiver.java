@@ -7,9 +7,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,7 +22,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * closing the connection without a response, or never answering), then 200 once the script is done.
  * Every request's path, {@code Idempotency-Key} and body are kept.
  */
-final class ScriptedHttpReceiver implements AutoCloseable {
+final class ScriptedHttpReceiver extends ScriptedServer {
   /** What one request gets. */
   record Answer(int status, Map<String, String> headers, boolean closes, boolean hangs) {
     static Answer status(int status, String... headerPairs) {
@@ -52,8 +49,6 @@ final class ScriptedHttpReceiver implements AutoCloseable {
 
   final List<Request> requests = new CopyOnWriteArrayList<>();
   private final Queue<Answer> script;
-  private final ServerSocket server;
-  private final List<Socket> open = new CopyOnWriteArrayList<>();
 
   ScriptedHttpReceiver(Answer... answers) {
     this(0, answers);
@@ -61,37 +56,22 @@ final class ScriptedHttpReceiver implements AutoCloseable {
 
   /** On {@code port} (0 for any free one). */
   ScriptedHttpReceiver(int port, Answer... answers) {
+    super(port, "scripted-http");
     this.script = new ConcurrentLinkedQueue<>(List.of(answers));
-    try {
-      server = new ServerSocket(port, 50, InetAddress.getLoopbackAddress());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    Thread acceptor = new Thread(this::accept, "scripted-http-accept");
-    acceptor.setDaemon(true);
-    acceptor.start();
+    start();
   }
 
   String url(String path) {
-    return "http://127.0.0.1:" + server.getLocalPort() + path;
+    return "http://127.0.0.1:" + port() + path;
   }
 
   List<String> bodies() {
     return requests.stream().map(Request::body).toList();
   }
 
-  private void accept() {
-    while (!server.isClosed()) {
-      try {
-        Socket socket = server.accept();
-        open.add(socket);
-        Thread connection = new Thread(() -> serve(socket), "scripted-http-connection");
-        connection.setDaemon(true);
-        connection.start();
-      } catch (IOException e) {
-        return; // closed
-      }
-    }
+  @Override
+  Runnable connection(Socket socket) {
+    return () -> serve(socket);
   }
 
   private void serve(Socket socket) {
@@ -151,21 +131,5 @@ final class ScriptedHttpReceiver implements AutoCloseable {
       }
     }
     return null;
-  }
-
-  @Override
-  public void close() {
-    try {
-      server.close();
-    } catch (IOException e) {
-      // closing anyway
-    }
-    for (Socket socket : open) {
-      try {
-        socket.close();
-      } catch (IOException e) {
-        // closing anyway
-      }
-    }
   }
 }

@@ -6,16 +6,12 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.List;
 import java.util.Locale;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A real SMTP server on loopback that speaks just enough SMTP to take a message (greeting, EHLO,
@@ -23,7 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * all, or drops the connection after EHLO, or after the message's data but before acknowledging it.
  * Connections past the script behave.
  */
-final class ScriptedSmtpServer implements AutoCloseable {
+final class ScriptedSmtpServer extends ScriptedServer {
   enum Fault {
     /** Accepts the connection and never sends a byte. */
     SILENT,
@@ -39,10 +35,7 @@ final class ScriptedSmtpServer implements AutoCloseable {
   /** The messages acknowledged with 250. */
   final List<String> accepted = new CopyOnWriteArrayList<>();
 
-  final AtomicInteger connections = new AtomicInteger();
   private final Queue<Fault> script;
-  private final ServerSocket server;
-  private final List<Socket> open = new CopyOnWriteArrayList<>();
 
   ScriptedSmtpServer(Fault... faults) {
     this(0, faults);
@@ -50,36 +43,15 @@ final class ScriptedSmtpServer implements AutoCloseable {
 
   /** On {@code port} (0 for any free one). */
   ScriptedSmtpServer(int port, Fault... faults) {
+    super(port, "scripted-smtp");
     this.script = new ConcurrentLinkedQueue<>(List.of(faults));
-    try {
-      server = new ServerSocket(port, 50, InetAddress.getLoopbackAddress());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    Thread acceptor = new Thread(this::accept, "scripted-smtp-accept");
-    acceptor.setDaemon(true);
-    acceptor.start();
+    start();
   }
 
-  int port() {
-    return server.getLocalPort();
-  }
-
-  private void accept() {
-    while (!server.isClosed()) {
-      try {
-        Socket socket = server.accept();
-        open.add(socket);
-        connections.incrementAndGet();
-        Fault fault = script.poll();
-        Thread connection =
-            new Thread(() -> serve(socket, fault), "scripted-smtp-" + connections.get());
-        connection.setDaemon(true);
-        connection.start();
-      } catch (IOException e) {
-        return; // closed
-      }
-    }
+  @Override
+  Runnable connection(Socket socket) {
+    Fault fault = script.poll();
+    return () -> serve(socket, fault);
   }
 
   private void serve(Socket socket, Fault fault) {
@@ -130,21 +102,5 @@ final class ScriptedSmtpServer implements AutoCloseable {
   private static void reply(OutputStream out, String line) throws IOException {
     out.write((line + "\r\n").getBytes(US_ASCII));
     out.flush();
-  }
-
-  @Override
-  public void close() {
-    try {
-      server.close();
-    } catch (IOException e) {
-      // closing anyway
-    }
-    for (Socket socket : open) {
-      try {
-        socket.close();
-      } catch (IOException e) {
-        // closing anyway
-      }
-    }
   }
 }
