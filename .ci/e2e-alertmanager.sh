@@ -33,7 +33,7 @@ dump() {
 for tool in prometheus-alertmanager amtool jq curl java /usr/bin/python3; do
   command -v "$tool" >/dev/null || fail "$tool is missing (apt-get install prometheus-alertmanager jq curl)"
 done
-[ -f monitoring/target/classes/io/amptalk/monitoring/alert/AlertmanagerNotifier.class ] \
+[ -f monitoring/target/classes/io/amptalk/monitoring/alert/notify/AlertmanagerNotifier.class ] \
   || fail "monitoring/target/classes is missing: run mvn verify first"
 [ -f monitoring/target/test-classes/io/amptalk/monitoring/alert/E2eAlertmanagerDriver.class ] \
   || fail "monitoring/target/test-classes is missing: run mvn verify first"

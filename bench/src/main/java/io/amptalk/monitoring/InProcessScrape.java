@@ -1,5 +1,7 @@
 package io.amptalk.monitoring;
 
+import io.amptalk.monitoring.internal.exposition.MetricsHttpHandler;
+import io.amptalk.monitoring.internal.exposition.PromtoolCleanCollector;
 import io.opentelemetry.exporter.prometheus.PrometheusMetricReader;
 import io.prometheus.metrics.config.PrometheusProperties;
 import io.prometheus.metrics.exporter.httpserver.MetricsHandler;

@@ -6,7 +6,10 @@ import io.amptalk.monitoring.alert.AlertSystem;
 import io.amptalk.monitoring.health.HealthCheck;
 import io.amptalk.monitoring.health.HealthListener;
 import io.amptalk.monitoring.health.HealthStatus;
-import io.amptalk.monitoring.http.Exchanges;
+import io.amptalk.monitoring.internal.http.AlertHttpHandler;
+import io.amptalk.monitoring.internal.http.Exchanges;
+import io.amptalk.monitoring.internal.http.HealthHttpHandler;
+import io.amptalk.monitoring.internal.http.SystemHttpHandler;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
@@ -17,15 +20,16 @@ import org.slf4j.LoggerFactory;
 /**
  * The three components as one system, served on the monitor's one port: a check that turns DEGRADED
  * raises a WARNING alert and one that turns UNHEALTHY a CRITICAL alert (both configurable), a
- * return to HEALTHY resolves it; the overall health drives {@code app.health.status}; and the
- * monitor's port serves {@code /metrics}, {@code /health} (and its group paths), {@code /alerts},
- * {@code /api/system} and {@code /}, the status page.
+ * return to HEALTHY resolves it; the overall health drives {@code app.health.status} (this is the
+ * one place that sets it from the checks); and the monitor's port serves {@code /metrics}, {@code
+ * /health} (and its group paths), {@code /alerts}, {@code /api/system} and {@code /}, the status
+ * page.
  *
  * <pre>{@code
  * try (Monitoring monitoring = Monitoring.builder()
  *     .systemMonitor(SystemMonitor.builder().serviceName("amptalk").build())
- *     .healthCheck(monitor -> HealthCheck.builder().systemMonitor(monitor).build())
- *     .alertSystem(monitor -> AlertSystem.builder().systemMonitor(monitor).build())
+ *     .healthCheck(monitor -> HealthCheck.builder().meter(monitor.getMeter()).build())
+ *     .alertSystem(monitor -> AlertSystem.builder().meter(monitor.getMeter()).build())
  *     .build()) {
  *   monitoring.healthCheck().registerCheck("db", () -> CheckResult.of(db.ping(), "db"), "DB");
  * }
@@ -65,33 +69,41 @@ public final class Monitoring implements AutoCloseable {
     this.healthAlerts =
         new HealthAlerts(alerts, builder.degradedSeverity, builder.unhealthySeverity);
     health.addListener(healthAlerts);
+    monitor.setHealthStatus(false, "No health check has run yet");
     health.addListener(
         new HealthListener() {
           @Override
           public void onOverallStatusChange(HealthStatus previous, HealthStatus current) {
+            // Read, not taken from the arguments: listeners of two changes in quick succession
+            // may run in either order, and the monitor must end on the latest.
+            HealthStatus now = health.getOverallStatus();
             monitor.setHealthStatus(
-                current == HealthStatus.HEALTHY || current == HealthStatus.DEGRADED,
-                "Overall health is " + current.jsonName());
+                now == HealthStatus.HEALTHY || now == HealthStatus.DEGRADED,
+                "Overall health is " + now.jsonName());
           }
         });
     if (serving) {
       String token = builder.apiToken;
       if (token == null) {
-        mount(HEALTH_PATH, health.httpHandler());
         LOG.warn(
             "No API token: POST /alerts is refused, and GET /alerts, /api/system and the details"
                 + " of /health are served to anyone who can reach port {}. Set one with"
                 + " Monitoring.builder().apiToken(...), and see SECURITY.md",
             monitor.getPrometheusPort());
-      } else {
-        // One token for everything: it replaces the handler the registry may have mounted itself
-        // (without a token, or with its own httpToken).
-        monitor.unregisterHttpHandler(HEALTH_PATH);
-        monitor.registerHttpHandler(HEALTH_PATH, health.httpHandler(token));
       }
-      monitor.registerHttpHandler("/alerts", alerts.httpHandler(token));
       monitor.registerHttpHandler(
-          SystemHttpHandler.API_PATH, SystemHttpHandler.api(monitor, token));
+          HealthHttpHandler.PATH, new HealthHttpHandler(health::getStatusReport, token));
+      monitor.registerHttpHandler("/alerts", new AlertHttpHandler(alerts, token));
+      monitor.registerHttpHandler(
+          SystemHttpHandler.API_PATH,
+          SystemHttpHandler.api(
+              () ->
+                  new SystemHttpHandler.Status(
+                      monitor.getSystemInfo(),
+                      monitor.getLatestSnapshot(),
+                      monitor.isHealthy(),
+                      monitor.getHealthReason()),
+              token));
       monitor.unregisterHttpHandler("/");
       monitor.registerHttpHandler("/", SystemHttpHandler.statusPage());
     }
@@ -104,15 +116,6 @@ public final class Monitoring implements AutoCloseable {
         503,
         "application/json",
         "{\"status\":\"starting\"}".getBytes(StandardCharsets.UTF_8));
-  }
-
-  /** Mounts a path unless the component already did (a HealthCheck built with the monitor). */
-  private void mount(String path, com.sun.net.httpserver.HttpHandler handler) {
-    try {
-      monitor.registerHttpHandler(path, handler);
-    } catch (IllegalArgumentException alreadyServed) {
-      // The component mounted itself on this monitor: nothing to do.
-    }
   }
 
   public static Builder builder() {
@@ -144,9 +147,9 @@ public final class Monitoring implements AutoCloseable {
   public static final class Builder {
     private SystemMonitor monitor;
     private Function<SystemMonitor, HealthCheck> health =
-        m -> HealthCheck.builder().serviceName(m.getServiceName()).systemMonitor(m).build();
+        m -> HealthCheck.builder().serviceName(m.getServiceName()).meter(m.getMeter()).build();
     private Function<SystemMonitor, AlertSystem> alerts =
-        m -> AlertSystem.builder().serviceName(m.getServiceName()).systemMonitor(m).build();
+        m -> AlertSystem.builder().serviceName(m.getServiceName()).meter(m.getMeter()).build();
     private AlertSeverity degradedSeverity = AlertSeverity.WARNING;
     private AlertSeverity unhealthySeverity = AlertSeverity.CRITICAL;
     private String apiToken;
@@ -160,15 +163,19 @@ public final class Monitoring implements AutoCloseable {
     }
 
     /**
-     * Builds the health registry from the monitor. Default: one with the monitor's service name,
-     * joined to it (health metrics, {@code /health}).
+     * Builds the health registry from the monitor. Default: one with the monitor's service name and
+     * its meter (check statuses and durations as metrics). {@link Monitoring} serves its {@code
+     * /health} and drives {@code app.health.status} from it.
      */
     public Builder healthCheck(Function<SystemMonitor, HealthCheck> factory) {
       this.health = Objects.requireNonNull(factory, "factory");
       return this;
     }
 
-    /** Builds the alert system from the monitor. Default: logging only, with alert metrics. */
+    /**
+     * Builds the alert system from the monitor. Default: logging only, with alert metrics on the
+     * monitor's meter. {@link Monitoring} serves its {@code /alerts}.
+     */
     public Builder alertSystem(Function<SystemMonitor, AlertSystem> factory) {
       this.alerts = Objects.requireNonNull(factory, "factory");
       return this;
@@ -190,9 +197,8 @@ public final class Monitoring implements AutoCloseable {
      * The one bearer token ({@code Authorization: Bearer <token>}) of the monitor's port: {@code
      * GET} and {@code POST /alerts} and {@code /api/system} answer 401 without it, and {@code
      * /health} (with its group and per-check paths) shows the status alone, without messages or
-     * details. It replaces a {@code httpToken} the health registry was built with. {@code /}, the
-     * status page, stays public and asks the browser's user for the token; {@code /metrics} stays
-     * public. Compared in constant time, never logged.
+     * details. {@code /}, the status page, stays public and asks the browser's user for the token;
+     * {@code /metrics} stays public. Compared in constant time, never logged.
      *
      * <p>Default: none. Then {@code POST /alerts} is refused (403), everything else is served to
      * anyone who can reach the port, and a warning is logged when the monitoring starts.

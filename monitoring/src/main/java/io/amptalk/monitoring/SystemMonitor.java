@@ -1,10 +1,27 @@
 package io.amptalk.monitoring;
 
 import com.sun.net.httpserver.HttpHandler;
-import io.amptalk.monitoring.http.Exchanges;
-import io.amptalk.monitoring.http.MonitoringServer;
+import io.amptalk.monitoring.internal.exposition.MetricsHttpHandler;
+import io.amptalk.monitoring.internal.exposition.PromtoolCleanCollector;
+import io.amptalk.monitoring.internal.host.HostInstruments;
+import io.amptalk.monitoring.internal.host.HostProbe;
+import io.amptalk.monitoring.internal.host.HostSampler;
+import io.amptalk.monitoring.internal.host.OshiHostProbe;
+import io.amptalk.monitoring.internal.http.Exchanges;
+import io.amptalk.monitoring.internal.http.MonitoringServer;
+import io.amptalk.monitoring.internal.http.TlsKeystore;
+import io.amptalk.monitoring.internal.metrics.LabeledCounter;
+import io.amptalk.monitoring.internal.metrics.Labels;
+import io.amptalk.monitoring.internal.metrics.ProducedMetric;
+import io.amptalk.monitoring.internal.metrics.RequestMetrics;
+import io.amptalk.monitoring.internal.metrics.RequestWindows;
+import io.amptalk.monitoring.internal.metrics.Slf4jMetricExporter;
+import io.amptalk.monitoring.internal.util.ThrottledLogger;
 import io.amptalk.monitoring.metrics.ErrorRecord;
+import io.amptalk.monitoring.metrics.HostView;
+import io.amptalk.monitoring.metrics.RequestView;
 import io.amptalk.monitoring.metrics.RequestWindow;
+import io.amptalk.monitoring.metrics.SystemInfo;
 import io.amptalk.monitoring.metrics.SystemSnapshot;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
@@ -69,7 +86,7 @@ import org.slf4j.LoggerFactory;
  * monitor.close();
  * }</pre>
  */
-public final class SystemMonitor implements AutoCloseable {
+public final class SystemMonitor implements HostView, RequestView, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SystemMonitor.class);
 
   static final String SCOPE_NAME = "io.amptalk.monitoring";
@@ -388,6 +405,7 @@ public final class SystemMonitor implements AutoCloseable {
   }
 
   /** The latest host sample; never null (empty figures before the first full sample). */
+  @Override
   public SystemSnapshot getLatestSnapshot() {
     return sampler.latest();
   }
@@ -406,6 +424,7 @@ public final class SystemMonitor implements AutoCloseable {
    * @throws IllegalArgumentException when the window is not positive or longer than the configured
    *     {@code requestWindowRetention}
    */
+  @Override
   public RequestWindow getRequestWindow(Duration window) {
     if (window == null
         || window.isNegative()
@@ -426,12 +445,13 @@ public final class SystemMonitor implements AutoCloseable {
   }
 
   /**
-   * Serves {@code path} (and below) on the monitor's HTTP port, beside {@code /metrics}.
+   * Serves {@code path} (and below) on the monitor's HTTP port, beside {@code /metrics}. For the
+   * wiring ({@link Monitoring}), the one owner of the port's other paths.
    *
    * @throws IllegalStateException when {@code enablePrometheus} was false, so nothing is served
    * @throws IllegalArgumentException when the path is already served
    */
-  public void registerHttpHandler(String path, HttpHandler handler) {
+  void registerHttpHandler(String path, HttpHandler handler) {
     if (server == null) {
       throw new IllegalStateException(
           "this monitor serves no HTTP (enablePrometheus is false), so it cannot serve " + path);
@@ -440,7 +460,7 @@ public final class SystemMonitor implements AutoCloseable {
   }
 
   /** Stops serving a path added with {@link #registerHttpHandler}; returns whether it was. */
-  public boolean unregisterHttpHandler(String path) {
+  boolean unregisterHttpHandler(String path) {
     return server != null && server.removeHandler(path);
   }
 

@@ -9,6 +9,7 @@ import io.amptalk.monitoring.alert.AlertSystem;
 import io.amptalk.monitoring.health.CheckResult;
 import io.amptalk.monitoring.health.HealthCheck;
 import io.amptalk.monitoring.testing.Exposition;
+import io.amptalk.monitoring.testing.FakeHostProbe;
 import io.amptalk.monitoring.testing.Hostile;
 import io.amptalk.monitoring.testing.Promtool;
 import java.time.Duration;
@@ -60,10 +61,10 @@ class ExpositionPromtoolIT {
                   .maxErrorTypes(8)
                   .build();
           HealthCheck health =
-              HealthCheck.builder().systemMonitor(monitor).autoCheck(false).build();
+              HealthCheck.builder().meter(monitor.getMeter()).autoCheck(false).build();
           AlertSystem alertSystem =
               AlertSystem.builder()
-                  .systemMonitor(monitor)
+                  .meter(monitor.getMeter())
                   .noRateLimit()
                   .defaultNotifiers(List.of((AlertNotifier) alert -> {}))
                   .build()) {

@@ -7,6 +7,7 @@ import io.amptalk.monitoring.alert.AlertNotifier;
 import io.amptalk.monitoring.alert.AlertSystem;
 import io.amptalk.monitoring.health.CheckResult;
 import io.amptalk.monitoring.health.HealthCheck;
+import io.amptalk.monitoring.testing.FakeHostProbe;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -60,11 +61,11 @@ class HttpAbuseIT {
                     .enableJvmMetrics(false)
                     .hostProbe(new FakeHostProbe())
                     .build())
-            .healthCheck(m -> HealthCheck.builder().systemMonitor(m).autoCheck(false).build())
+            .healthCheck(m -> HealthCheck.builder().meter(m.getMeter()).autoCheck(false).build())
             .alertSystem(
                 m ->
                     AlertSystem.builder()
-                        .systemMonitor(m)
+                        .meter(m.getMeter())
                         .noRateLimit()
                         .defaultNotifiers(List.of(quiet))
                         .build())

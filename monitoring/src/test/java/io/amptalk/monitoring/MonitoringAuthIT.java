@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.amptalk.monitoring.health.CheckOptions;
 import io.amptalk.monitoring.health.CheckResult;
 import io.amptalk.monitoring.health.HealthCheck;
+import io.amptalk.monitoring.internal.http.SystemHttpHandler;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -84,7 +85,7 @@ class MonitoringAuthIT {
                             .enableJvmMetrics(false)
                             .build())
                     .healthCheck(
-                        m -> HealthCheck.builder().systemMonitor(m).autoCheck(false).build()))
+                        m -> HealthCheck.builder().meter(m.getMeter()).autoCheck(false).build()))
             .build();
     monitoring
         .healthCheck()
@@ -208,13 +209,7 @@ class MonitoringAuthIT {
                     .prometheusPort(0)
                     .enableJvmMetrics(false)
                     .build())
-            .healthCheck(
-                m ->
-                    HealthCheck.builder()
-                        .systemMonitor(m)
-                        .autoCheck(false)
-                        .httpToken("health-only")
-                        .build())
+            .healthCheck(m -> HealthCheck.builder().meter(m.getMeter()).autoCheck(false).build())
             .apiToken(TOKEN)
             .build();
     try {

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import io.amptalk.monitoring.alert.AlertSystem;
-import io.amptalk.monitoring.alert.WebhookNotifier;
+import io.amptalk.monitoring.alert.notify.WebhookNotifier;
 import io.amptalk.monitoring.health.CheckOptions;
 import io.amptalk.monitoring.health.CheckResult;
 import io.amptalk.monitoring.health.HealthCheck;
@@ -59,11 +59,11 @@ class MonitoringIT {
                     .prometheusPort(0)
                     .enableJvmMetrics(false)
                     .build())
-            .healthCheck(m -> HealthCheck.builder().systemMonitor(m).autoCheck(false).build())
+            .healthCheck(m -> HealthCheck.builder().meter(m.getMeter()).autoCheck(false).build())
             .alertSystem(
                 m ->
                     AlertSystem.builder()
-                        .systemMonitor(m)
+                        .meter(m.getMeter())
                         .noRateLimit()
                         .defaultNotifiers(
                             List.of(WebhookNotifier.builder().webhookUrl(hook).build()))
@@ -260,7 +260,7 @@ class MonitoringIT {
                           } catch (InterruptedException e) {
                             Thread.currentThread().interrupt();
                           }
-                          return HealthCheck.builder().systemMonitor(m).autoCheck(false).build();
+                          return HealthCheck.builder().meter(m.getMeter()).autoCheck(false).build();
                         })
                     .build());
     assertThat(building.await(10, TimeUnit.SECONDS)).isTrue();

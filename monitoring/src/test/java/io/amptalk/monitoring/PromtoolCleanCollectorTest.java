@@ -2,6 +2,10 @@ package io.amptalk.monitoring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.amptalk.monitoring.internal.exposition.ClientJavaOracle;
+import io.amptalk.monitoring.internal.exposition.PromtoolCleanCollector;
+import io.amptalk.monitoring.internal.metrics.RequestMetrics;
+import io.amptalk.monitoring.testing.FakeHostProbe;
 import io.amptalk.monitoring.testing.MutableClock;
 import io.opentelemetry.exporter.prometheus.PrometheusMetricReader;
 import io.opentelemetry.sdk.metrics.data.HistogramPointData;

@@ -15,11 +15,11 @@ import com.sun.net.httpserver.HttpServer;
 import io.amptalk.monitoring.alert.AlertNotifier;
 import io.amptalk.monitoring.alert.AlertSeverity;
 import io.amptalk.monitoring.alert.AlertSystem;
-import io.amptalk.monitoring.alert.AlertmanagerNotifier;
-import io.amptalk.monitoring.alert.EmailNotifier;
-import io.amptalk.monitoring.alert.LoggingNotifier;
-import io.amptalk.monitoring.alert.SqliteAlertStore;
-import io.amptalk.monitoring.alert.WebhookNotifier;
+import io.amptalk.monitoring.alert.notify.AlertmanagerNotifier;
+import io.amptalk.monitoring.alert.notify.EmailNotifier;
+import io.amptalk.monitoring.alert.notify.LoggingNotifier;
+import io.amptalk.monitoring.alert.notify.WebhookNotifier;
+import io.amptalk.monitoring.alert.store.SqliteAlertStore;
 import io.amptalk.monitoring.health.CheckResult;
 import io.amptalk.monitoring.health.HealthCheck;
 import io.amptalk.monitoring.testing.Keystores;
@@ -194,17 +194,11 @@ class SecretsIT {
                     .enableJvmMetrics(false)
                     .tls(keystore, KEYSTORE_PASSWORD.toCharArray())
                     .build())
-            .healthCheck(
-                m ->
-                    HealthCheck.builder()
-                        .systemMonitor(m)
-                        .autoCheck(false)
-                        .httpToken(HEALTH_TOKEN)
-                        .build())
+            .healthCheck(m -> HealthCheck.builder().meter(m.getMeter()).autoCheck(false).build())
             .alertSystem(
                 m ->
                     AlertSystem.builder()
-                        .systemMonitor(m)
+                        .meter(m.getMeter())
                         .store(store)
                         .noRateLimit()
                         .maxAttempts(2)

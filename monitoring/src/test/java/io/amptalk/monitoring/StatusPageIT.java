@@ -86,7 +86,7 @@ class StatusPageIT {
             .healthCheck(
                 m ->
                     HealthCheck.builder()
-                        .systemMonitor(m)
+                        .meter(m.getMeter())
                         .autoCheck(true)
                         .checkInterval(Duration.ofMillis(500))
                         .build());

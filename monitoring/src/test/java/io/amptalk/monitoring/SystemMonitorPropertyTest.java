@@ -3,8 +3,10 @@ package io.amptalk.monitoring;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.amptalk.monitoring.internal.metrics.RequestMetrics;
 import io.amptalk.monitoring.metrics.ErrorRecord;
 import io.amptalk.monitoring.testing.Exposition;
+import io.amptalk.monitoring.testing.FakeHostProbe;
 import io.amptalk.monitoring.testing.Hostile;
 import io.amptalk.monitoring.testing.MutableClock;
 import java.io.IOException;

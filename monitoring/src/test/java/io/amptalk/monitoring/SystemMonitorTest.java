@@ -3,7 +3,12 @@ package io.amptalk.monitoring;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.amptalk.monitoring.internal.host.HostInstruments;
+import io.amptalk.monitoring.internal.host.HostSampler;
+import io.amptalk.monitoring.internal.metrics.RequestMetrics;
 import io.amptalk.monitoring.metrics.ErrorRecord;
+import io.amptalk.monitoring.metrics.SystemInfo;
+import io.amptalk.monitoring.testing.FakeHostProbe;
 import io.amptalk.monitoring.testing.MutableClock;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.sdk.metrics.data.DoublePointData;

@@ -1,8 +1,12 @@
 package io.amptalk.monitoring;
 
-import static io.amptalk.monitoring.ClientJavaOracle.assertSameBytes;
+import static io.amptalk.monitoring.internal.exposition.ClientJavaOracle.assertSameBytes;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.amptalk.monitoring.internal.exposition.ClientJavaOracle;
+import io.amptalk.monitoring.internal.exposition.PrometheusTextWriter;
+import io.amptalk.monitoring.internal.exposition.PromtoolCleanCollector;
+import io.amptalk.monitoring.testing.FakeHostProbe;
 import io.opentelemetry.exporter.prometheus.PrometheusMetricReader;
 import io.prometheus.metrics.config.EscapingScheme;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -44,11 +48,11 @@ import org.junit.jupiter.api.Test;
  * ClientJavaOracle}): every metric type, every escaping need, numbers at their edges, names that
  * are not legacy Prometheus names, and the real body of a monitor.
  */
-class TextExpositionWriterTest {
+public class TextExpositionWriterTest {
   private static final long T0 = 1_700_000_000_123L;
 
   /** Label values that need escaping or encoding, and one that needs nothing. */
-  static final List<String> HOSTILE_VALUES =
+  public static final List<String> HOSTILE_VALUES =
       List.of(
           "",
           "plain",
@@ -68,7 +72,7 @@ class TextExpositionWriterTest {
           "{braces}=\"and,commas\"",
           "x".repeat(5000) + "é".repeat(3000) + "🎉".repeat(2000));
 
-  static final double[] EDGE_DOUBLES = {
+  public static final double[] EDGE_DOUBLES = {
     0.0,
     -0.0,
     1.0,
@@ -101,7 +105,7 @@ class TextExpositionWriterTest {
   };
 
   @Test
-  void acceptsAndContentType_asClientJava() {
+  public void acceptsAndContentType_asClientJava() {
     List<String> accepts =
         Arrays.asList(
             null,
@@ -123,12 +127,12 @@ class TextExpositionWriterTest {
   }
 
   @Test
-  void write_everyMetricType_sameBytesAsClientJava() {
+  public void write_everyMetricType_sameBytesAsClientJava() {
     assertSameBytes(everyType());
   }
 
   @Test
-  void write_emptySnapshots_sameBytesAsClientJava() {
+  public void write_emptySnapshots_sameBytesAsClientJava() {
     assertSameBytes(MetricSnapshots.of());
     assertSameBytes(
         MetricSnapshots.of(
@@ -141,7 +145,7 @@ class TextExpositionWriterTest {
   }
 
   @Test
-  void write_labelValuesNeedingEscapes_sameBytesAsClientJava() {
+  public void write_labelValuesNeedingEscapes_sameBytesAsClientJava() {
     List<GaugeDataPointSnapshot> points = new ArrayList<>();
     for (int i = 0; i < HOSTILE_VALUES.size(); i++) {
       points.add(
@@ -161,7 +165,7 @@ class TextExpositionWriterTest {
   }
 
   @Test
-  void write_helpNeedingEscapes_sameBytesAsClientJava() {
+  public void write_helpNeedingEscapes_sameBytesAsClientJava() {
     List<MetricSnapshot> snapshots = new ArrayList<>();
     for (int i = 0; i < HOSTILE_VALUES.size(); i++) {
       snapshots.add(
@@ -173,7 +177,7 @@ class TextExpositionWriterTest {
   }
 
   @Test
-  void write_edgeDoubles_sameBytesAsClientJava() {
+  public void write_edgeDoubles_sameBytesAsClientJava() {
     List<GaugeDataPointSnapshot> gauges = new ArrayList<>();
     List<CounterDataPointSnapshot> counters = new ArrayList<>();
     List<Quantile> quantiles = new ArrayList<>();
@@ -214,7 +218,7 @@ class TextExpositionWriterTest {
   }
 
   @Test
-  void write_namesThatAreNotLegacyPrometheusNames_sameBytesAsClientJava() {
+  public void write_namesThatAreNotLegacyPrometheusNames_sameBytesAsClientJava() {
     Labels utf8Labels = Labels.of("http.method", "GET", "läbel", "x", "ok_name", "y");
     assertSameBytes(
         MetricSnapshots.of(
@@ -257,7 +261,7 @@ class TextExpositionWriterTest {
   }
 
   @Test
-  void write_duplicateNames_areMergedAsClientJavaMergesThem() {
+  public void write_duplicateNames_areMergedAsClientJavaMergesThem() {
     assertSameBytes(
         MetricSnapshots.of(
             new GaugeSnapshot(
@@ -269,7 +273,7 @@ class TextExpositionWriterTest {
   }
 
   @Test
-  void write_realMonitorBody_sameBytesAsClientJava() {
+  public void write_realMonitorBody_sameBytesAsClientJava() {
     PrometheusRegistry registry = new PrometheusRegistry();
     PrometheusMetricReader reader =
         PrometheusMetricReader.builder().setOtelScopeLabelsEnabled(false).build();
@@ -308,7 +312,7 @@ class TextExpositionWriterTest {
 
   // ---------------------------------------------------------------- fixtures
 
-  static Exemplar exemplar(double value, long timestamp) {
+  public static Exemplar exemplar(double value, long timestamp) {
     return Exemplar.builder()
         .value(value)
         .traceId("4bf92f3577b34da6a3ce929d0e0e4736")
@@ -319,7 +323,7 @@ class TextExpositionWriterTest {
   }
 
   /** Every metric type with labels, exemplars, created and scrape timestamps, or without. */
-  static MetricSnapshots everyType() {
+  public static MetricSnapshots everyType() {
     Labels path = Labels.of("path", "/a\"b\\c\nd", "status", "200");
     Labels other = Labels.of("path", "/ünï🎉", "status", "500");
     Exemplar early = exemplar(0.03, T0);

@@ -4,7 +4,7 @@ import io.amptalk.monitoring.SystemMonitor;
 import io.amptalk.monitoring.alert.Alert;
 import io.amptalk.monitoring.alert.AlertSeverity;
 import io.amptalk.monitoring.alert.AlertSystem;
-import io.amptalk.monitoring.alert.SqliteAlertStore;
+import io.amptalk.monitoring.alert.store.SqliteAlertStore;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;

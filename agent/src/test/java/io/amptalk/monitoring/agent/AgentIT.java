@@ -9,7 +9,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.amptalk.monitoring.alert.Alert;
 import io.amptalk.monitoring.alert.AlertQuery;
 import io.amptalk.monitoring.alert.AlertSeverity;
-import io.amptalk.monitoring.alert.SqliteAlertStore;
+import io.amptalk.monitoring.alert.store.SqliteAlertStore;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

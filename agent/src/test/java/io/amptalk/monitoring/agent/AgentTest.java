@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.amptalk.monitoring.alert.Alert;
 import io.amptalk.monitoring.alert.AlertQuery;
 import io.amptalk.monitoring.alert.AlertSeverity;
-import io.amptalk.monitoring.alert.SqliteAlertStore;
+import io.amptalk.monitoring.alert.store.SqliteAlertStore;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;

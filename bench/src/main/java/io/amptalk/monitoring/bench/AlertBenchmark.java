@@ -3,7 +3,7 @@ package io.amptalk.monitoring.bench;
 import io.amptalk.monitoring.alert.Alert;
 import io.amptalk.monitoring.alert.AlertSeverity;
 import io.amptalk.monitoring.alert.AlertSystem;
-import io.amptalk.monitoring.alert.LoggingNotifier;
+import io.amptalk.monitoring.alert.notify.LoggingNotifier;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

@@ -3,7 +3,7 @@ package io.amptalk.monitoring.bench;
 import com.sun.net.httpserver.HttpServer;
 import io.amptalk.monitoring.alert.AlertSeverity;
 import io.amptalk.monitoring.alert.AlertSystem;
-import io.amptalk.monitoring.alert.WebhookNotifier;
+import io.amptalk.monitoring.alert.notify.WebhookNotifier;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;

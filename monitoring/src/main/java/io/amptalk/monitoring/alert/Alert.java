@@ -115,7 +115,7 @@ public record Alert(
    * The default fingerprint: the same service, source and title are the same alert. A 64-bit FNV-1a
    * hash in hex: identity, not security, and cheap enough for the raising path.
    */
-  static String fingerprint(String service, String source, String title) {
+  public static String fingerprint(String service, String source, String title) {
     long hash = 0xcbf29ce484222325L;
     hash = mix(hash, service);
     hash = mix(hash, source);

@@ -1,7 +1,6 @@
 package io.amptalk.monitoring.alert;
 
-import io.amptalk.monitoring.SystemMonitor;
-import io.amptalk.monitoring.alert.NotifierQueue.Outcome;
+import io.amptalk.monitoring.internal.alert.NotifierQueue.Outcome;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.metrics.LongCounter;
@@ -31,11 +30,10 @@ final class AlertMetrics implements AutoCloseable {
   private final Map<String, Attributes> outcomeAttributes = new ConcurrentHashMap<>();
   private final Attributes[] overflow = new Attributes[AlertSeverity.values().length];
 
-  AlertMetrics(SystemMonitor monitor, AlertSystem system) {
+  AlertMetrics(Meter meter, AlertSystem system) {
     for (AlertSeverity severity : AlertSeverity.values()) {
       overflow[severity.ordinal()] = Attributes.of(SEVERITY, severity.jsonName(), SOURCE, "other");
     }
-    Meter meter = monitor.getMeter();
     this.raised =
         meter
             .counterBuilder("alerts.raised")

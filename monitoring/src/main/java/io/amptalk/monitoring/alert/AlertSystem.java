@@ -1,9 +1,17 @@
 package io.amptalk.monitoring.alert;
 
-import io.amptalk.monitoring.SystemMonitor;
-import io.amptalk.monitoring.alert.AlertStore.DeadLetter;
-import io.amptalk.monitoring.alert.AlertStore.Delivery;
-import io.amptalk.monitoring.alert.NotifierQueue.Outcome;
+import io.amptalk.monitoring.alert.notify.AlertmanagerNotifier;
+import io.amptalk.monitoring.alert.notify.LoggingNotifier;
+import io.amptalk.monitoring.alert.store.AlertStore;
+import io.amptalk.monitoring.alert.store.AlertStore.DeadLetter;
+import io.amptalk.monitoring.alert.store.AlertStore.Delivery;
+import io.amptalk.monitoring.alert.store.InMemoryAlertStore;
+import io.amptalk.monitoring.alert.store.SqliteAlertStore;
+import io.amptalk.monitoring.internal.alert.Backoff;
+import io.amptalk.monitoring.internal.alert.GuardedStore;
+import io.amptalk.monitoring.internal.alert.NotifierQueue;
+import io.amptalk.monitoring.internal.alert.NotifierQueue.Outcome;
+import io.opentelemetry.api.metrics.Meter;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -50,7 +58,7 @@ public final class AlertSystem implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(AlertSystem.class);
 
   /** The source of the alerts the system raises about itself (rate-limit summaries). */
-  static final String SELF_SOURCE = "amptalk-monitoring";
+  public static final String SELF_SOURCE = "amptalk-monitoring";
 
   static final int MAX_TITLE_LENGTH = 256;
   static final int MAX_MESSAGE_LENGTH = 8192;
@@ -105,7 +113,7 @@ public final class AlertSystem implements AutoCloseable {
             return size() > maxFiring;
           }
         };
-    this.metrics = builder.monitor == null ? null : new AlertMetrics(builder.monitor, this);
+    this.metrics = builder.meter == null ? null : new AlertMetrics(builder.meter, this);
     NotifierQueue.Settings settings =
         new NotifierQueue.Settings(
             builder.queueCapacity,
@@ -495,19 +503,6 @@ public final class AlertSystem implements AutoCloseable {
   }
 
   /**
-   * The {@code /alerts} handler, to mount on a JDK {@code HttpServer} at {@code /alerts}: {@code
-   * GET} lists history ({@code limit}, {@code min_severity}, {@code source}, {@code since}), {@code
-   * POST} raises an alert from a JSON body. With a token, both require {@code Authorization: Bearer
-   * <token>}; without one, {@code POST} is refused.
-   */
-  public com.sun.net.httpserver.HttpHandler httpHandler(String token) {
-    if (token != null && token.isBlank()) {
-      throw new IllegalArgumentException("token must not be blank");
-    }
-    return new AlertHttpHandler(this, token);
-  }
-
-  /**
    * Stops taking alerts and gives the queues up to {@code closeTimeout} to deliver what is due;
    * what is left stays in the store (delivered after a restart with a durable store) and is logged
    * with its count. Idempotent.
@@ -611,7 +606,7 @@ public final class AlertSystem implements AutoCloseable {
     private Duration ratePer = Duration.ofMinutes(1);
     private Duration closeTimeout = Duration.ofSeconds(5);
     private int maxFiring = 10_000;
-    private SystemMonitor monitor;
+    private Meter meter;
     private LongSupplier nanoTime = System::nanoTime;
 
     private Builder() {}
@@ -731,9 +726,13 @@ public final class AlertSystem implements AutoCloseable {
       return this;
     }
 
-    /** Count alerts and notification outcomes as metrics on this monitor. */
-    public Builder systemMonitor(SystemMonitor monitor) {
-      this.monitor = Objects.requireNonNull(monitor, "monitor");
+    /**
+     * Counts alerts raised ({@code alerts.raised}) and what became of each notification ({@code
+     * alert.notifications}), and gauges the queues ({@code alert.queue.size}), on this meter, e.g.
+     * {@code monitor.getMeter()}. Default: no metrics.
+     */
+    public Builder meter(Meter meter) {
+      this.meter = Objects.requireNonNull(meter, "meter");
       return this;
     }
 

@@ -1,6 +1,13 @@
 package io.amptalk.monitoring.health;
 
-import io.amptalk.monitoring.SystemMonitor;
+import io.amptalk.monitoring.health.checks.HostChecks;
+import io.amptalk.monitoring.health.checks.NetworkChecks;
+import io.amptalk.monitoring.health.checks.RequestChecks;
+import io.amptalk.monitoring.internal.util.DaemonThreads;
+import io.amptalk.monitoring.internal.util.Options;
+import io.amptalk.monitoring.metrics.HostView;
+import io.amptalk.monitoring.metrics.RequestView;
+import io.opentelemetry.api.metrics.Meter;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,12 +29,10 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -69,7 +74,6 @@ public final class HealthCheck implements AutoCloseable {
   private final Duration defaultTimeout;
   private final int historySize;
   private final Clock clock;
-  private final SystemMonitor monitor;
   private final ConcurrentHashMap<String, Entry> entries = new ConcurrentHashMap<>();
   private final AtomicLong registrations = new AtomicLong();
   private final CopyOnWriteArrayList<HealthListener> listeners = new CopyOnWriteArrayList<>();
@@ -78,8 +82,6 @@ public final class HealthCheck implements AutoCloseable {
   private final Object overallLock = new Object();
   private final AtomicBoolean closed = new AtomicBoolean();
   private final HealthMetrics metrics;
-  private final HealthHttpHandler httpHandler;
-  private final boolean mounted;
   private final boolean autoCheck;
   private final long maxSleepNanos;
   private final Object ticking = new Object();
@@ -93,7 +95,6 @@ public final class HealthCheck implements AutoCloseable {
     this.defaultTimeout = builder.defaultTimeout;
     this.historySize = builder.historySize;
     this.clock = builder.clock;
-    this.monitor = builder.monitor;
     this.pool =
         new ThreadPoolExecutor(
             builder.threads,
@@ -101,30 +102,18 @@ public final class HealthCheck implements AutoCloseable {
             30,
             TimeUnit.SECONDS,
             new LinkedBlockingQueue<>(),
-            daemonThreads("amptalk-health-"));
+            DaemonThreads.factory("amptalk-health-"));
     pool.allowCoreThreadTimeOut(true);
-    this.scheduler = new ScheduledThreadPoolExecutor(1, daemonThreads("amptalk-health-scheduler"));
+    this.scheduler =
+        new ScheduledThreadPoolExecutor(1, DaemonThreads.factory("amptalk-health-scheduler"));
     scheduler.setRemoveOnCancelPolicy(true);
     this.report = buildReport();
-    this.httpHandler = new HealthHttpHandler(this::getStatusReport, builder.httpToken);
-    this.metrics = monitor == null ? null : new HealthMetrics(monitor, () -> report);
-    if (monitor != null) {
-      monitor.setHealthStatus(false, "No health check has run yet");
-    }
-    this.mounted = monitor != null && mountOn(monitor, httpHandler);
+    this.metrics = builder.meter == null ? null : new HealthMetrics(builder.meter, () -> report);
     this.autoCheck = builder.autoCheck;
     this.maxSleepNanos = builder.tick.toNanos();
     if (autoCheck) {
       scheduleTick();
     }
-  }
-
-  private static boolean mountOn(SystemMonitor monitor, HealthHttpHandler handler) {
-    if (monitor.getPrometheusPort() < 0) {
-      return false;
-    }
-    monitor.registerHttpHandler(HealthHttpHandler.PATH, handler);
-    return true;
   }
 
   public static Builder builder() {
@@ -135,79 +124,83 @@ public final class HealthCheck implements AutoCloseable {
 
   /** CPU utilization of the whole host, in percent, sampled by the check itself. */
   public static Check createCpuHealthCheck(double warningThreshold, double criticalThreshold) {
-    return BuiltInChecks.cpu(warningThreshold, criticalThreshold);
+    return HostChecks.cpu(warningThreshold, criticalThreshold);
   }
 
-  /** CPU utilization from the monitor's latest snapshot: no second sampling. */
+  /**
+   * CPU utilization from the latest snapshot of a {@link HostView} (a {@code SystemMonitor}): no
+   * second sampling.
+   */
   public static Check createCpuHealthCheck(
-      SystemMonitor monitor, double warningThreshold, double criticalThreshold) {
-    return BuiltInChecks.cpu(monitor, warningThreshold, criticalThreshold);
+      HostView monitor, double warningThreshold, double criticalThreshold) {
+    return HostChecks.cpu(monitor, warningThreshold, criticalThreshold);
   }
 
   /** Physical memory in use, in percent, read by the check itself. */
   public static Check createMemoryHealthCheck(double warningThreshold, double criticalThreshold) {
-    return BuiltInChecks.memory(warningThreshold, criticalThreshold);
+    return HostChecks.memory(warningThreshold, criticalThreshold);
   }
 
-  /** Physical memory in use, from the monitor's latest snapshot. */
+  /** Physical memory in use, from a {@link HostView}'s (a {@code SystemMonitor}'s) snapshot. */
   public static Check createMemoryHealthCheck(
-      SystemMonitor monitor, double warningThreshold, double criticalThreshold) {
-    return BuiltInChecks.memory(monitor, warningThreshold, criticalThreshold);
+      HostView monitor, double warningThreshold, double criticalThreshold) {
+    return HostChecks.memory(monitor, warningThreshold, criticalThreshold);
   }
 
   /** Use of the file system holding {@code path}, in percent. */
   public static Check createDiskHealthCheck(
       String path, double warningThreshold, double criticalThreshold) {
-    return BuiltInChecks.disk(path, warningThreshold, criticalThreshold);
+    return HostChecks.disk(path, warningThreshold, criticalThreshold);
   }
 
-  /** Use of the file system holding {@code path}, from the monitor's latest snapshot. */
+  /** Use of the file system holding {@code path}, from a {@link HostView}'s latest snapshot. */
   public static Check createDiskHealthCheck(
-      SystemMonitor monitor, String path, double warningThreshold, double criticalThreshold) {
-    return BuiltInChecks.disk(monitor, path, warningThreshold, criticalThreshold);
+      HostView monitor, String path, double warningThreshold, double criticalThreshold) {
+    return HostChecks.disk(monitor, path, warningThreshold, criticalThreshold);
   }
 
   /** Whether a TCP connection to {@code host:port} opens within {@code timeout}. */
   public static Check createTcpHealthCheck(String host, int port, Duration timeout) {
-    return BuiltInChecks.tcp(host, port, timeout);
+    return NetworkChecks.tcp(host, port, timeout);
   }
 
   /** Whether a GET of {@code url} answers one of {@code acceptedStatuses} within the timeout. */
   public static Check createHttpHealthCheck(
       String url, Set<Integer> acceptedStatuses, Duration timeout) {
-    return BuiltInChecks.http(url, acceptedStatuses, timeout);
+    return NetworkChecks.http(url, acceptedStatuses, timeout);
   }
 
   /** JVM heap in use, in percent of the maximum heap. */
   public static Check createJvmHeapHealthCheck(double warningThreshold, double criticalThreshold) {
-    return BuiltInChecks.jvmHeap(warningThreshold, criticalThreshold);
+    return HostChecks.jvmHeap(warningThreshold, criticalThreshold);
   }
 
   /**
-   * The fraction of the monitor's requests answered 5xx over the last {@code window}; HEALTHY while
-   * fewer than {@code minRequests} were recorded.
+   * The fraction of the requests of a {@link RequestView} (a {@code SystemMonitor}) answered 5xx
+   * over the last {@code window}; HEALTHY while fewer than {@code minRequests} were recorded.
    */
   public static Check createErrorRatioHealthCheck(
-      SystemMonitor monitor,
+      RequestView monitor,
       Duration window,
       double warningRatio,
       double criticalRatio,
       long minRequests) {
-    return BuiltInChecks.errorRatio(monitor, window, warningRatio, criticalRatio, minRequests);
+    return RequestChecks.errorRatio(monitor, window, warningRatio, criticalRatio, minRequests);
   }
 
   /**
-   * A latency quantile (e.g. 0.99) of the monitor's requests over the last {@code window}; HEALTHY
-   * while fewer than {@code minRequests} were recorded.
+   * A latency quantile (e.g. 0.99) of the requests of a {@link RequestView} (a {@code
+   * SystemMonitor}) over the last {@code window}; HEALTHY while fewer than {@code minRequests} were
+   * recorded.
    */
   public static Check createLatencyHealthCheck(
-      SystemMonitor monitor,
+      RequestView monitor,
       Duration window,
       double quantile,
       Duration warning,
       Duration critical,
       long minRequests) {
-    return BuiltInChecks.latency(monitor, window, quantile, warning, critical, minRequests);
+    return RequestChecks.latency(monitor, window, quantile, warning, critical, minRequests);
   }
 
   // ---------------------------------------------------------------- registration
@@ -525,11 +518,6 @@ public final class HealthCheck implements AutoCloseable {
       if (previous == overall) {
         return null;
       }
-      if (monitor != null) {
-        monitor.setHealthStatus(
-            overall == HealthStatus.HEALTHY || overall == HealthStatus.DEGRADED,
-            "Overall health is " + overall.jsonName());
-      }
       return new HealthStatus[] {previous, overall};
     }
   }
@@ -631,39 +619,11 @@ public final class HealthCheck implements AutoCloseable {
     return ordered().stream().map(e -> e.name).toList();
   }
 
-  /**
-   * The {@code /health} handler (with its group and per-check paths), to mount on any JDK {@code
-   * HttpServer} at {@code /health}. With a {@link SystemMonitor} that serves HTTP it is already
-   * mounted there.
-   */
-  public com.sun.net.httpserver.HttpHandler httpHandler() {
-    return httpHandler;
-  }
-
-  /**
-   * A {@code /health} handler like {@link #httpHandler()}, but showing messages and details only to
-   * requests bearing {@code Authorization: Bearer <token>}, whatever {@code httpToken} this
-   * registry was built with; others see the status alone. {@code Monitoring} mounts one with its
-   * API token, so that one token guards every endpoint.
-   *
-   * @param token the bearer token; null shows details to all
-   * @throws IllegalArgumentException when the token is blank
-   */
-  public com.sun.net.httpserver.HttpHandler httpHandler(String token) {
-    if (token != null && token.isBlank()) {
-      throw new IllegalArgumentException("token must not be blank");
-    }
-    return new HealthHttpHandler(this::getStatusReport, token);
-  }
-
   /** Stops the scheduler and the pool (interrupting running checks); idempotent. */
   @Override
   public void close() {
     if (!closed.compareAndSet(false, true)) {
       return;
-    }
-    if (mounted) {
-      monitor.unregisterHttpHandler(HealthHttpHandler.PATH);
     }
     if (metrics != null) {
       metrics.close();
@@ -695,16 +655,6 @@ public final class HealthCheck implements AutoCloseable {
     }
     long seconds = millis / 1000;
     return seconds % 60 == 0 && seconds >= 60 ? seconds / 60 + " min" : seconds + " s";
-  }
-
-  private static ThreadFactory daemonThreads(String prefix) {
-    AtomicInteger count = new AtomicInteger();
-    return runnable -> {
-      String name = prefix.endsWith("-") ? prefix + count.incrementAndGet() : prefix;
-      Thread thread = new Thread(runnable, name);
-      thread.setDaemon(true);
-      return thread;
-    };
   }
 
   // ---------------------------------------------------------------- internals
@@ -840,31 +790,26 @@ public final class HealthCheck implements AutoCloseable {
     private boolean autoCheck = true;
     private int threads = 4;
     private Clock clock = Clock.systemUTC();
-    private String httpToken;
-    private SystemMonitor monitor;
+    private Meter meter;
     private Duration tick = Duration.ofSeconds(1);
 
     private Builder() {}
 
+    /** The {@code service} of the report. Default "amptalk". */
     public Builder serviceName(String serviceName) {
-      if (serviceName == null || serviceName.isBlank()) {
-        throw new IllegalArgumentException(
-            "serviceName must not be blank, was "
-                + (serviceName == null ? "null" : "'" + serviceName + "'"));
-      }
-      this.serviceName = serviceName;
+      this.serviceName = Options.requireNonBlank("serviceName", serviceName);
       return this;
     }
 
     /** How often checks run on their own, unless a check sets its own interval. Default 60 s. */
     public Builder checkInterval(Duration checkInterval) {
-      this.checkInterval = positive("checkInterval", checkInterval);
+      this.checkInterval = Options.requirePositive("checkInterval", checkInterval);
       return this;
     }
 
     /** How long a run may take, unless a check sets its own timeout. Default 10 s. */
     public Builder defaultTimeout(Duration defaultTimeout) {
-      this.defaultTimeout = positive("defaultTimeout", defaultTimeout);
+      this.defaultTimeout = Options.requirePositive("defaultTimeout", defaultTimeout);
       return this;
     }
 
@@ -901,23 +846,12 @@ public final class HealthCheck implements AutoCloseable {
     }
 
     /**
-     * When set, {@code /health} shows messages and details only to requests bearing {@code
-     * Authorization: Bearer <token>}; others see the status alone. Default: shown to all.
+     * Records each check's status ({@code health.check.status}, a state set) and last duration
+     * ({@code health.check.duration}) on this meter, e.g. {@code monitor.getMeter()}. Default: no
+     * metrics.
      */
-    public Builder httpToken(String httpToken) {
-      if (httpToken == null || httpToken.isBlank()) {
-        throw new IllegalArgumentException("httpToken must not be blank");
-      }
-      this.httpToken = httpToken;
-      return this;
-    }
-
-    /**
-     * Joins a monitor: {@code /health} is served on its port, check statuses and durations become
-     * metrics, and {@code app.health.status} follows the overall status.
-     */
-    public Builder systemMonitor(SystemMonitor monitor) {
-      this.monitor = Objects.requireNonNull(monitor, "monitor");
+    public Builder meter(Meter meter) {
+      this.meter = Objects.requireNonNull(meter, "meter");
       return this;
     }
 
@@ -926,19 +860,12 @@ public final class HealthCheck implements AutoCloseable {
      * earliest is due by the clock; a test's clock moves without waking it).
      */
     Builder tick(Duration tick) {
-      this.tick = positive("tick", tick);
+      this.tick = Options.requirePositive("tick", tick);
       return this;
     }
 
     public HealthCheck build() {
       return new HealthCheck(this);
-    }
-
-    private static Duration positive(String option, Duration value) {
-      if (value == null || value.isNegative() || value.isZero()) {
-        throw new IllegalArgumentException(option + " must be a positive duration, was " + value);
-      }
-      return value;
     }
   }
 }

@@ -1,6 +1,5 @@
 package io.amptalk.monitoring.health;
 
-import io.amptalk.monitoring.SystemMonitor;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.metrics.Meter;
@@ -8,9 +7,9 @@ import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * Check statuses and durations as metrics on a monitor's meter, read from the cached report at
- * collection time: {@code health.check.status} is a state set (1 for the current state, 0 for the
- * others, so every state has a series to alert on), {@code health.check.duration} the last run's.
+ * Check statuses and durations as metrics on a meter, read from the cached report at collection
+ * time: {@code health.check.status} is a state set (1 for the current state, 0 for the others, so
+ * every state has a series to alert on), {@code health.check.duration} the last run's.
  */
 final class HealthMetrics implements AutoCloseable {
   static final AttributeKey<String> CHECK = AttributeKey.stringKey("check");
@@ -18,8 +17,7 @@ final class HealthMetrics implements AutoCloseable {
 
   private final List<AutoCloseable> registrations;
 
-  HealthMetrics(SystemMonitor monitor, Supplier<HealthReport> report) {
-    Meter meter = monitor.getMeter();
+  HealthMetrics(Meter meter, Supplier<HealthReport> report) {
     this.registrations =
         List.of(
             meter

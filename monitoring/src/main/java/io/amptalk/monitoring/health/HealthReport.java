@@ -112,11 +112,11 @@ public record HealthReport(
   }
 
   /** The JSON with or without messages and details (for anonymous HTTP callers). */
-  String toJson(boolean withDetails) {
+  public String toJson(boolean withDetails) {
     return write(seedShape(withDetails));
   }
 
-  String toHealthJson(boolean withDetails) {
+  public String toHealthJson(boolean withDetails) {
     return write(healthJsonShape(withDetails));
   }
 

@@ -6,7 +6,9 @@ import static org.awaitility.Awaitility.await;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.amptalk.monitoring.SystemMonitor;
-import io.amptalk.monitoring.alert.AlertStore.DeadLetter;
+import io.amptalk.monitoring.alert.notify.WebhookNotifier;
+import io.amptalk.monitoring.alert.store.AlertStore.DeadLetter;
+import io.amptalk.monitoring.internal.alert.AlertJson;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -192,7 +194,7 @@ class AlertDeliveryIT {
           AlertSystem.builder()
               .backoff(Duration.ofMillis(10), Duration.ofMillis(50))
               .noRateLimit()
-              .systemMonitor(monitor)
+              .meter(monitor.getMeter())
               .defaultNotifiers(List.of(webhook("/hook")))
               .build();
       systems.add(system);

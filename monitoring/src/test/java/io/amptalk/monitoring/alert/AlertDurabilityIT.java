@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
+import io.amptalk.monitoring.internal.alert.AlertJson;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

@@ -8,7 +8,13 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.amptalk.monitoring.MonitorTestHooks;
 import io.amptalk.monitoring.SystemMonitor;
+import io.amptalk.monitoring.alert.store.SqliteAlertStore;
+import io.amptalk.monitoring.alert.store.StoreTestHooks;
+import io.amptalk.monitoring.internal.alert.AlertJson;
+import io.amptalk.monitoring.internal.alert.GuardedStore;
+import io.amptalk.monitoring.internal.http.AlertHttpHandler;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -72,7 +78,7 @@ class AlertStoreFaultsIT {
             .prometheusPort(0)
             .enableJvmMetrics(false)
             .build();
-    store = SqliteAlertStore.open(file, 100, storeNanos::get);
+    store = StoreTestHooks.open(file, 100, storeNanos::get);
   }
 
   @AfterEach
@@ -88,17 +94,17 @@ class AlertStoreFaultsIT {
   }
 
   private AlertSystem system(AlertNotifier... notifiers) {
-    monitor.unregisterHttpHandler("/alerts"); // a restarted system takes it over
+    MonitorTestHooks.unmount(monitor, "/alerts"); // a restarted system takes it over
     system =
         AlertSystem.builder()
             .serviceName("amptalk")
-            .systemMonitor(monitor)
+            .meter(monitor.getMeter())
             .store(store)
             .noRateLimit()
             .backoff(Duration.ofMillis(1), Duration.ofMillis(5))
             .defaultNotifiers(List.of(notifiers))
             .build();
-    monitor.registerHttpHandler("/alerts", system.httpHandler(null));
+    MonitorTestHooks.mount(monitor, "/alerts", new AlertHttpHandler(system, null));
     return system;
   }
 
@@ -109,7 +115,7 @@ class AlertStoreFaultsIT {
     Alert before = system.alert("before", "", AlertSeverity.ERROR, "db", Map.of());
     awaitSent("pager", 1);
 
-    store.pragma("query_only = 1");
+    StoreTestHooks.pragma(store, "query_only = 1");
     List<Alert> during = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
       during.add(system.alert("during " + i, "", AlertSeverity.ERROR, "db", Map.of()));
@@ -144,7 +150,7 @@ class AlertStoreFaultsIT {
     assertThat(warnings()).hasSize(1);
     assertThat(storedIds()).containsExactly(before.id());
 
-    store.pragma("query_only = 0");
+    StoreTestHooks.pragma(store, "query_only = 0");
     Alert after = system.alert("after", "", AlertSeverity.ERROR, "db", Map.of());
     awaitSent("pager", 7);
 
@@ -182,7 +188,7 @@ class AlertStoreFaultsIT {
     Alert queued = system.alert("queued", "", AlertSeverity.ERROR, "db", Map.of());
     await().atMost(Duration.ofSeconds(10)).until(() -> system.getDeadLetters().size() == 1);
 
-    store.pragma("max_page_count = " + store.pragma("page_count"));
+    StoreTestHooks.pragma(store, "max_page_count = " + StoreTestHooks.pragma(store, "page_count"));
     // Too big for the pages left: its save fails with SQLITE_FULL.
     Alert big =
         system.alert("big", "x".repeat(8000), AlertSeverity.ERROR, "db", Map.of("blob", blob()));
@@ -212,7 +218,7 @@ class AlertStoreFaultsIT {
     assertThat(storedIds()).containsExactly(queued.id());
     assertThat(count("outbox")).isEqualTo(1); // queued's delivery to gated, done meanwhile
 
-    store.pragma("max_page_count = 1000000");
+    StoreTestHooks.pragma(store, "max_page_count = 1000000");
     Alert after = system.alert("after", "", AlertSeverity.ERROR, "db", Map.of());
     awaitSent("gated", 3);
     await().atMost(Duration.ofSeconds(10)).until(() -> system.getDeadLetters().size() == 3);
@@ -230,7 +236,7 @@ class AlertStoreFaultsIT {
   @Test
   void storeStillFailingAtClose_saysWhatIsLost() {
     system(new AlertSystemTest.Recording("pager"));
-    store.pragma("query_only = 1");
+    StoreTestHooks.pragma(store, "query_only = 1");
     system.alert("during", "", AlertSeverity.ERROR, "db", Map.of());
     awaitSent("pager", 1);
 

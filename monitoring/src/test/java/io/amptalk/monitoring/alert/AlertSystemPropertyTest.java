@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.amptalk.monitoring.SystemMonitor;
+import io.amptalk.monitoring.internal.alert.AlertJson;
 import io.amptalk.monitoring.testing.Hostile;
 import io.amptalk.monitoring.testing.MutableClock;
 import java.time.Duration;
@@ -44,7 +45,7 @@ class AlertSystemPropertyTest {
     system =
         AlertSystem.builder()
             .clock(clock)
-            .systemMonitor(monitor)
+            .meter(monitor.getMeter())
             .noRateLimit()
             .maxHistorySize(MAX_HISTORY)
             .maxFiring(MAX_FIRING)

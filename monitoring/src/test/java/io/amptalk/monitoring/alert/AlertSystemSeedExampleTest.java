@@ -4,6 +4,9 @@ import static io.amptalk.monitoring.alert.AlertSystem.createErrorAlert;
 import static io.amptalk.monitoring.alert.AlertSystem.createWarningAlert;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.amptalk.monitoring.alert.notify.EmailNotifier;
+import io.amptalk.monitoring.alert.notify.LoggingNotifier;
+import io.amptalk.monitoring.alert.notify.WebhookNotifier;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

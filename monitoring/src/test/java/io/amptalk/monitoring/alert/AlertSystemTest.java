@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.amptalk.monitoring.alert.AlertStore.DeadLetter;
+import io.amptalk.monitoring.alert.store.AlertStore.DeadLetter;
+import io.amptalk.monitoring.internal.alert.AlertJson;
+import io.amptalk.monitoring.internal.alert.Backoff;
 import io.amptalk.monitoring.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
@@ -207,7 +209,7 @@ class AlertSystemTest {
             .enableJvmMetrics(false)
             .build();
     try {
-      AlertSystem system = system(b -> b.systemMonitor(monitor), new Recording("r"));
+      AlertSystem system = system(b -> b.meter(monitor.getMeter()), new Recording("r"));
 
       for (int i = 0; i < 5000; i++) {
         system.alert("t", "m", AlertSeverity.INFO, "source-" + i, null);

@@ -1,5 +1,7 @@
 package io.amptalk.monitoring.alert;
 
+import io.amptalk.monitoring.alert.notify.WebhookNotifier;
+import io.amptalk.monitoring.alert.store.SqliteAlertStore;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

@@ -1,5 +1,6 @@
 package io.amptalk.monitoring.alert;
 
+import io.amptalk.monitoring.alert.notify.AlertmanagerNotifier;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import io.amptalk.monitoring.SystemMonitor;
+import io.amptalk.monitoring.alert.notify.EmailNotifier;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -34,7 +35,7 @@ class EmailDeliveryIT {
             .build();
     AlertSystem system =
         AlertSystem.builder()
-            .systemMonitor(monitor)
+            .meter(monitor.getMeter())
             .backoff(Duration.ofMillis(50), Duration.ofMillis(200))
             .maxAttempts(100)
             .noRateLimit()

@@ -4,12 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.amptalk.monitoring.MonitorTestHooks;
 import io.amptalk.monitoring.SystemMonitor;
-import io.amptalk.monitoring.alert.AlertStore.DeadLetter;
-import io.amptalk.monitoring.alert.ScriptedHttpReceiver.Answer;
-import io.amptalk.monitoring.alert.ScriptedHttpReceiver.Request;
-import io.amptalk.monitoring.alert.ScriptedSmtpServer.Fault;
+import io.amptalk.monitoring.alert.notify.AlertmanagerNotifier;
+import io.amptalk.monitoring.alert.notify.EmailNotifier;
+import io.amptalk.monitoring.alert.notify.NotifierTestHooks;
+import io.amptalk.monitoring.alert.notify.WebhookNotifier;
+import io.amptalk.monitoring.alert.store.AlertStore.DeadLetter;
+import io.amptalk.monitoring.internal.alert.AlertJson;
+import io.amptalk.monitoring.internal.http.AlertHttpHandler;
 import io.amptalk.monitoring.testing.MutableTicker;
+import io.amptalk.monitoring.testing.ScriptedHttpReceiver;
+import io.amptalk.monitoring.testing.ScriptedHttpReceiver.Answer;
+import io.amptalk.monitoring.testing.ScriptedHttpReceiver.Request;
+import io.amptalk.monitoring.testing.ScriptedSmtpServer;
+import io.amptalk.monitoring.testing.ScriptedSmtpServer.Fault;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -84,14 +93,14 @@ class NotifierFaultsIT {
     system =
         AlertSystem.builder()
             .serviceName("amptalk")
-            .systemMonitor(monitor)
+            .meter(monitor.getMeter())
             .nanoTime(ticker)
             .backoff(BACKOFF, maxBackoff)
             .maxAttempts(maxAttempts)
             .noRateLimit()
             .defaultNotifiers(List.of(notifier))
             .build();
-    monitor.registerHttpHandler("/alerts", system.httpHandler(null));
+    MonitorTestHooks.mount(monitor, "/alerts", new AlertHttpHandler(system, null));
     return system;
   }
 
@@ -259,7 +268,7 @@ class NotifierFaultsIT {
 
     assertThat(alertmanager.requests)
         .extracting(Request::path)
-        .containsOnly(AlertmanagerNotifier.ALERTS_PATH);
+        .containsOnly(NotifierTestHooks.ALERTMANAGER_ALERTS_PATH);
     JsonNode firing = AlertJson.MAPPER.readTree(alertmanager.bodies().get(0)).get(0);
     JsonNode resolved = AlertJson.MAPPER.readTree(alertmanager.bodies().get(1)).get(0);
     assertThat(firing.get("labels").get("alertname").asText()).isEqualTo("Disk full");
@@ -377,7 +386,7 @@ class NotifierFaultsIT {
 
     // The server had the whole message the first time but never said so: the client cannot know,
     // so it sends again, with the same Message-ID for the receiver to drop the duplicate by.
-    String messageId = "Message-ID: " + EmailNotifier.messageId(alert);
+    String messageId = "Message-ID: " + NotifierTestHooks.emailMessageId(alert);
     assertThat(smtp.received).hasSize(2).allSatisfy(m -> assertThat(m).contains(messageId));
     assertThat(smtp.accepted).singleElement().asString().contains(messageId);
     assertThat(outcomes("email")).isEqualTo(Map.of("retried", 1L, "sent", 1L));

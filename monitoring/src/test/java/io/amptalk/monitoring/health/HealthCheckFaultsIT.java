@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
+import io.amptalk.monitoring.internal.http.HealthHttpHandler;
 import io.amptalk.monitoring.testing.MutableClock;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -58,7 +59,7 @@ class HealthCheckFaultsIT {
     config.accept(builder);
     registry = builder.build();
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    server.createContext("/health", registry.httpHandler());
+    server.createContext("/health", new HealthHttpHandler(registry::getStatusReport, null));
     server.start();
     return registry;
   }

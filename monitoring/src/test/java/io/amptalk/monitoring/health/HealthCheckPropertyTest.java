@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.amptalk.monitoring.MonitorTestHooks;
 import io.amptalk.monitoring.SystemMonitor;
+import io.amptalk.monitoring.internal.http.HealthHttpHandler;
 import io.amptalk.monitoring.testing.Exposition;
 import io.amptalk.monitoring.testing.Hostile;
 import io.amptalk.monitoring.testing.MutableClock;
@@ -55,11 +57,13 @@ class HealthCheckPropertyTest {
             .build();
     health =
         HealthCheck.builder()
-            .systemMonitor(monitor)
+            .meter(monitor.getMeter())
             .autoCheck(false)
             .historySize(HISTORY)
             .clock(clock)
             .build();
+    MonitorTestHooks.mount(
+        monitor, "/health", new HealthHttpHandler(health::getStatusReport, null));
   }
 
   @AfterProperty

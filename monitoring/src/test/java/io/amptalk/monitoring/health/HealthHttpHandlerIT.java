@@ -3,6 +3,7 @@ package io.amptalk.monitoring.health;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
+import io.amptalk.monitoring.internal.http.HealthHttpHandler;
 import io.amptalk.monitoring.testing.MutableClock;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -28,6 +29,10 @@ class HealthHttpHandlerIT {
   private HttpServer server;
 
   private void start(HealthCheck.Builder builder) throws Exception {
+    start(builder, null);
+  }
+
+  private void start(HealthCheck.Builder builder, String token) throws Exception {
     registry = builder.autoCheck(false).clock(clock).serviceName("amptalk").build();
     registry.registerCheck(
         "db",
@@ -43,7 +48,7 @@ class HealthHttpHandlerIT {
         "CPU usage",
         CheckOptions.builder().groups(CheckOptions.LIVENESS).build());
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    server.createContext("/health", registry.httpHandler());
+    server.createContext("/health", new HealthHttpHandler(registry::getStatusReport, token));
     server.start();
   }
 
@@ -171,7 +176,7 @@ class HealthHttpHandlerIT {
 
   @Test
   void health_withToken_hidesDetailsFromAnonymousCallers() throws Exception {
-    start(HealthCheck.builder().httpToken("s3cret"));
+    start(HealthCheck.builder(), "s3cret");
     db.set(CheckResult.failed(new IllegalStateException("password rejected for user admin")));
     registry.runAllChecks();
 

@@ -1,0 +1,83 @@
+package io.amptalk.monitoring.alert.store;
+
+import io.amptalk.monitoring.alert.Alert;
+import io.amptalk.monitoring.alert.AlertQuery;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Where an alert system keeps its history and its outbox of notifications not yet delivered. The
+ * in-memory store is the default; a durable store keeps both across restarts, so what was not
+ * delivered before a crash is delivered after it (at least once: receivers deduplicate by the
+ * delivery's key). Implementations are thread-safe.
+ */
+public interface AlertStore extends AutoCloseable {
+
+  /**
+   * Adds an alert to history, or replaces the one with its id; forgets the oldest past the bound.
+   */
+  void save(Alert alert);
+
+  /** History matching the query, newest first. */
+  List<Alert> history(AlertQuery query);
+
+  /** Forgets all history (not the outbox). */
+  void clearHistory();
+
+  /** Records a notification to make; it stays pending until delivered or dead-lettered. */
+  void enqueue(Delivery delivery);
+
+  /** The notification was delivered: forget it. */
+  void delivered(String key);
+
+  /** The notification will not be delivered: keep it among the dead letters. */
+  void deadLetter(Delivery delivery, String error, Instant when);
+
+  /** Notifications enqueued and neither delivered nor dead-lettered, oldest first. */
+  List<Delivery> pending();
+
+  /** Notifications given up on, oldest first. */
+  List<DeadLetter> deadLetters();
+
+  @Override
+  void close();
+
+  /**
+   * One notification of one alert to one notifier.
+   *
+   * @param key the idempotency key {@code id/notifier/state/occurrences}: a re-delivery keeps it, a
+   *     reminder or a resolution gets a new one
+   * @param notifier the notifier's name
+   * @param alert the alert as it was when enqueued
+   */
+  record Delivery(String key, String notifier, Alert alert) {
+    public Delivery {
+      Objects.requireNonNull(key, "key");
+      Objects.requireNonNull(notifier, "notifier");
+      Objects.requireNonNull(alert, "alert");
+    }
+
+    public static Delivery of(String notifier, Alert alert) {
+      return new Delivery(
+          alert.id()
+              + "/"
+              + notifier
+              + "/"
+              + (alert.isFiring() ? "firing" : "resolved")
+              + "/"
+              + alert.occurrences(),
+          notifier,
+          alert);
+    }
+  }
+
+  /** A notification given up on, with the last error. */
+  record DeadLetter(Delivery delivery, String error, Instant time) {
+    public DeadLetter {
+      Objects.requireNonNull(delivery, "delivery");
+      Objects.requireNonNull(error, "error");
+      Objects.requireNonNull(time, "time");
+    }
+  }
+}

@@ -1,0 +1,2 @@
+/** Where alerts, pending deliveries and dead letters are kept: in memory, or durably in SQLite. */
+package io.amptalk.monitoring.alert.store;

@@ -1,0 +1,114 @@
+package io.amptalk.monitoring.internal.exposition;
+
+import io.prometheus.metrics.model.registry.MultiCollector;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
+import io.prometheus.metrics.model.snapshots.InfoSnapshot;
+import io.prometheus.metrics.model.snapshots.MetricMetadata;
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import java.util.function.Supplier;
+
+/**
+ * Adjusts the OpenTelemetry exporter's output where it breaks Prometheus conventions, so that
+ * {@code promtool check metrics} passes our exposition clean:
+ *
+ * <ul>
+ *   <li>Semantic-convention gauges named {@code *.count} ({@code process.thread.count}, {@code
+ *       jvm.class.count}) would end in {@code _count}, which Prometheus reserves for histograms and
+ *       summaries. The suffix is replaced by the plural: {@code process_threads}, {@code
+ *       jvm_classes}. OTLP export keeps the semantic-convention names.
+ *   <li>{@code target_info} is written without help text; it gets one.
+ * </ul>
+ *
+ * <p>Given the request histogram's own snapshot, it also adds that in place of the exporter's: for
+ * the length of {@link #collect()} the collecting thread is marked ({@link #collectsRequests()}),
+ * so that the monitor's {@code MetricProducer}, which the exporter calls on this thread, leaves the
+ * histogram out. Converting its hundreds of series from OpenTelemetry points to Prometheus labels
+ * and buckets was most of a scrape's garbage. The SDK's other readers (OTLP, console) collect on
+ * their own threads and still get the histogram from the producer.
+ */
+public final class PromtoolCleanCollector implements MultiCollector {
+  public static final String TARGET_INFO_HELP = "Target metadata";
+  private static final String COUNT_SUFFIX = "_count";
+
+  /** Set while a collector with a request snapshot collects from its exporter on this thread. */
+  private static final ThreadLocal<Boolean> COLLECTING_REQUESTS = new ThreadLocal<>();
+
+  private final MultiCollector delegate;
+  private final Supplier<? extends MetricSnapshot> requests;
+
+  /** The exporter's output, cleaned; the request histogram comes through the exporter. */
+  public PromtoolCleanCollector(MultiCollector delegate) {
+    this(delegate, null);
+  }
+
+  /**
+   * The exporter's output, cleaned, with {@code requests} in place of the exporter's request
+   * histogram.
+   */
+  public PromtoolCleanCollector(
+      MultiCollector delegate, Supplier<? extends MetricSnapshot> requests) {
+    this.delegate = delegate;
+    this.requests = requests;
+  }
+
+  /**
+   * Whether this thread is collecting for a collector that adds the request histogram itself, so
+   * the producer must leave it out.
+   */
+  public static boolean collectsRequests() {
+    return COLLECTING_REQUESTS.get() != null;
+  }
+
+  @Override
+  public MetricSnapshots collect() {
+    MetricSnapshots.Builder cleaned = MetricSnapshots.builder();
+    for (MetricSnapshot snapshot : collectDelegate()) {
+      cleaned.metricSnapshot(clean(snapshot));
+    }
+    if (requests != null) {
+      // MetricSnapshots sorts by name: the family lands where the exporter's was.
+      cleaned.metricSnapshot(requests.get());
+    }
+    return cleaned.build();
+  }
+
+  private MetricSnapshots collectDelegate() {
+    if (requests == null) {
+      return delegate.collect();
+    }
+    COLLECTING_REQUESTS.set(Boolean.TRUE);
+    try {
+      return delegate.collect();
+    } finally {
+      COLLECTING_REQUESTS.remove();
+    }
+  }
+
+  private static MetricSnapshot clean(MetricSnapshot snapshot) {
+    MetricMetadata metadata = snapshot.getMetadata();
+    if (snapshot instanceof GaugeSnapshot gauge && metadata.getName().endsWith(COUNT_SUFFIX)) {
+      return new GaugeSnapshot(
+          new MetricMetadata(gaugeName(metadata.getName()), metadata.getHelp(), metadata.getUnit()),
+          gauge.getDataPoints());
+    }
+    if (snapshot instanceof InfoSnapshot info
+        && (metadata.getHelp() == null || metadata.getHelp().isEmpty())) {
+      return new InfoSnapshot(
+          new MetricMetadata(metadata.getName(), TARGET_INFO_HELP, metadata.getUnit()),
+          info.getDataPoints());
+    }
+    return snapshot;
+  }
+
+  /**
+   * {@code jvm_class_count} becomes {@code jvm_classes}, {@code process_thread_count} {@code
+   * process_threads}.
+   */
+  public static String gaugeName(String name) {
+    String stem = name.substring(0, name.length() - COUNT_SUFFIX.length());
+    boolean sibilant =
+        stem.endsWith("s") || stem.endsWith("x") || stem.endsWith("ch") || stem.endsWith("sh");
+    return stem + (sibilant ? "es" : "s");
+  }
+}

@@ -1,0 +1,8 @@
+/**
+ * The one small HTTP server of the monitor's port (on the JDK's {@code HttpServer}), exchange
+ * helpers, TLS, and the handlers of the endpoints the wiring mounts.
+ *
+ * <p>Not API: the classes here are public only so that the library's other packages can use them.
+ * They may change or go away in any release; do not use them from outside the library.
+ */
+package io.amptalk.monitoring.internal.http;

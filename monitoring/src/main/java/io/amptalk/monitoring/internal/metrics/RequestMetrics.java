@@ -1,0 +1,450 @@
+package io.amptalk.monitoring.internal.metrics;
+
+import io.amptalk.monitoring.internal.exposition.PromtoolCleanCollector;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.sdk.metrics.data.HistogramPointData;
+import io.prometheus.metrics.model.snapshots.ClassicHistogramBuckets;
+import io.prometheus.metrics.model.snapshots.Exemplars;
+import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
+import io.prometheus.metrics.model.snapshots.HistogramSnapshot.HistogramDataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.MetricMetadata;
+import io.prometheus.metrics.model.snapshots.Unit;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
+import java.util.stream.DoubleStream;
+
+/**
+ * The {@code http.server.request.duration} histogram, recorded into our own lock-free cells and
+ * handed to the OpenTelemetry SDK at collection time.
+ *
+ * <p>Why not the SDK's own histogram: a caller passes strings and an int, so the SDK would need an
+ * {@code Attributes} built (and allocated) on every call, then hashed into its own map. Here the
+ * route is looked up by its cached {@code String} hash, the method by a switch and the status by
+ * array index, and each (route, method, status) cell keeps its {@code Attributes} from creation. A
+ * record is then two atomic adds into the cell's one {@code long[]} (the bucket, and the sum in
+ * whole nanoseconds), without allocation: measured against a bare {@code LongAdder} per counter and
+ * bucket, and against {@code LongAdder}s per cell, this was the fastest at one and at two threads
+ * (see BENCHMARKS.md). The count is the sum of the buckets, so {@code _count} always equals the
+ * {@code +Inf} bucket.
+ *
+ * <p>The cells are read two ways: as OpenTelemetry points for the SDK's readers (OTLP, console),
+ * and as a Prometheus {@link HistogramSnapshot} for {@code /metrics} (see {@link
+ * PromtoolCleanCollector}), which skips the exporter's conversion of hundreds of series to
+ * Prometheus labels and buckets on every scrape. Both give the same series.
+ */
+public final class RequestMetrics {
+  public static final String NAME = "http.server.request.duration";
+  public static final String DESCRIPTION = "Duration of HTTP server requests.";
+  public static final String UNIT = "s";
+
+  /**
+   * {@link #NAME} in seconds as the OpenTelemetry Prometheus exporter names it: dots to
+   * underscores, the unit appended (PromtoolCleanCollectorTest compares it with the exporter's).
+   */
+  public static final MetricMetadata PROMETHEUS_METADATA =
+      MetricMetadata.builder()
+          .name("http_server_request_duration_seconds")
+          .help(DESCRIPTION)
+          .unit(Unit.SECONDS)
+          .build();
+
+  private static final long NANOS_PER_MILLI = 1_000_000L;
+
+  public static final AttributeKey<String> HTTP_ROUTE = AttributeKey.stringKey("http.route");
+  public static final AttributeKey<String> HTTP_REQUEST_METHOD =
+      AttributeKey.stringKey("http.request.method");
+  public static final AttributeKey<Long> HTTP_RESPONSE_STATUS_CODE =
+      AttributeKey.longKey("http.response.status_code");
+
+  /** The OpenTelemetry semantic conventions' advice for HTTP durations, in seconds. */
+  public static final List<Double> BOUNDARIES =
+      List.of(0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1.0, 2.5, 5.0, 7.5, 10.0);
+
+  private static final double[] BOUNDS = BOUNDARIES.stream().mapToDouble(d -> d).toArray();
+
+  /** {@link #BOUNDS} and {@code +Inf}: the Prometheus buckets' upper bounds. */
+  private static final double[] UPPER_BOUNDS =
+      DoubleStream.concat(Arrays.stream(BOUNDS), DoubleStream.of(Double.POSITIVE_INFINITY))
+          .toArray();
+
+  /** Index order of {@link #methodIndex}; the last two are for non-standard and missing methods. */
+  public static final List<String> METHODS =
+      List.of(
+          "GET",
+          "HEAD",
+          "POST",
+          "PUT",
+          "DELETE",
+          "CONNECT",
+          "OPTIONS",
+          "TRACE",
+          "PATCH",
+          "_OTHER",
+          Labels.UNKNOWN);
+
+  private static final int OTHER_METHOD = 9;
+  private static final int UNKNOWN_METHOD = 10;
+  private static final int MIN_STATUS = 100;
+  private static final int STATUS_SLOTS = 500;
+
+  private final int maxRoutes;
+  private final LongSupplier epochNanos;
+  private final Runnable onRouteOverflow;
+  private final ConcurrentHashMap<String, Route> routes = new ConcurrentHashMap<>();
+  private final Object routeCreationLock = new Object();
+  private final Route otherRoute;
+
+  public RequestMetrics(int maxRoutes, LongSupplier epochNanos, Runnable onRouteOverflow) {
+    this.maxRoutes = maxRoutes;
+    this.epochNanos = epochNanos;
+    this.onRouteOverflow = onRouteOverflow;
+    this.otherRoute = new Route(Labels.OTHER);
+  }
+
+  /** For tests: distinct routes with their own series (the overflow route not counted). */
+  public int routeCount() {
+    return routes.size();
+  }
+
+  /** Whether a duration can be recorded: finite and not negative. */
+  public static boolean isValidDuration(double durationMs) {
+    // NaN fails the first comparison, infinity the second.
+    return durationMs >= 0 && durationMs < Double.POSITIVE_INFINITY;
+  }
+
+  /** Whether a status code can be recorded: 100..599. */
+  public static boolean isValidStatus(int statusCode) {
+    return statusCode >= MIN_STATUS && statusCode < MIN_STATUS + STATUS_SLOTS;
+  }
+
+  /** Records one request; the caller has checked {@link #isValidDuration} and the status. */
+  public void record(String route, String method, int statusCode, double durationMs) {
+    Route r = route == null ? null : routes.get(route);
+    if (r == null) {
+      r = routeSlowPath(route);
+    }
+    r.cell(methodIndex(method), statusCode - MIN_STATUS).record(durationMs);
+  }
+
+  private Route routeSlowPath(String rawRoute) {
+    String name = Labels.normalize(rawRoute);
+    if (Labels.OTHER.equals(name)) {
+      // A route the caller named "other" shares the overflow route: two routes of one name were
+      // duplicate series, and the exporter then dropped the whole histogram from /metrics.
+      return otherRoute;
+    }
+    Route route = routes.get(name);
+    if (route != null) {
+      return route;
+    }
+    synchronized (routeCreationLock) {
+      route = routes.get(name);
+      if (route == null) {
+        if (routes.size() >= maxRoutes) {
+          onRouteOverflow.run();
+          return otherRoute;
+        }
+        route = new Route(name);
+        routes.put(name, route);
+      }
+      return route;
+    }
+  }
+
+  /**
+   * The standard methods of RFC 9110 and RFC 5789, matched case-insensitively; anything else is
+   * {@code _OTHER} as the semantic conventions require, and a missing method is {@code unknown}.
+   */
+  public static int methodIndex(String method) {
+    if (method == null) {
+      return UNKNOWN_METHOD;
+    }
+    switch (method) {
+      case "GET":
+        return 0;
+      case "HEAD":
+        return 1;
+      case "POST":
+        return 2;
+      case "PUT":
+        return 3;
+      case "DELETE":
+        return 4;
+      case "CONNECT":
+        return 5;
+      case "OPTIONS":
+        return 6;
+      case "TRACE":
+        return 7;
+      case "PATCH":
+        return 8;
+      default:
+        return methodIndexSlowPath(method);
+    }
+  }
+
+  private static int methodIndexSlowPath(String method) {
+    if (method.isBlank()) {
+      return UNKNOWN_METHOD;
+    }
+    for (int i = 0; i < OTHER_METHOD; i++) {
+      if (METHODS.get(i).equalsIgnoreCase(method)) {
+        return i;
+      }
+    }
+    return OTHER_METHOD;
+  }
+
+  public static int bucketIndex(double seconds) {
+    // A linear scan beats binary search here: web latencies sit in the first few buckets, and
+    // the branches predict well.
+    for (int i = 0; i < BOUNDS.length; i++) {
+      if (seconds <= BOUNDS[i]) {
+        return i;
+      }
+    }
+    return BOUNDS.length;
+  }
+
+  /** Cumulative totals over every series, for {@link RequestWindows}. */
+  public record Totals(long[] buckets, long serverErrors) {}
+
+  public Totals totals() {
+    long[] buckets = new long[BOUNDS.length + 1];
+    long[] serverErrors = new long[1];
+    for (Route route : routes.values()) {
+      route.addTotals(buckets, serverErrors);
+    }
+    otherRoute.addTotals(buckets, serverErrors);
+    return new Totals(buckets, serverErrors[0]);
+  }
+
+  /** One point per (route, method, status) seen so far, cumulative since the cell was created. */
+  public List<HistogramPointData> points() {
+    long now = epochNanos.getAsLong();
+    List<HistogramPointData> points = new ArrayList<>();
+    for (Route route : routes.values()) {
+      route.addPoints(points, now);
+    }
+    otherRoute.addPoints(points, now);
+    return points;
+  }
+
+  /**
+   * The same series as {@link #points()}, as the Prometheus snapshot the OpenTelemetry exporter
+   * would have converted them to (labels, buckets, sum, created timestamp; no exemplars, as the
+   * cells keep none), built from the cells directly.
+   */
+  public HistogramSnapshot prometheusSnapshot() {
+    List<HistogramDataPointSnapshot> points = new ArrayList<>();
+    for (Route route : routes.values()) {
+      route.forEachCell((status, cell) -> points.add(cell.prometheusPoint()));
+    }
+    otherRoute.forEachCell((status, cell) -> points.add(cell.prometheusPoint()));
+    return new HistogramSnapshot(PROMETHEUS_METADATA, points);
+  }
+
+  /**
+   * The cells of one route, created lazily per method and per status code. The fast path reads the
+   * arrays plainly: a stale null only sends a caller to the slow path, which creates with a CAS,
+   * and a {@link Cell} seen at all is complete (its fields are final).
+   */
+  private final class Route {
+    private final String name;
+    private final Cell[][] byMethod = new Cell[METHODS.size()][];
+
+    Route(String name) {
+      this.name = name;
+    }
+
+    Cell cell(int method, int statusSlot) {
+      Cell[] row = byMethod[method];
+      if (row != null) {
+        Cell cell = row[statusSlot];
+        if (cell != null) {
+          return cell;
+        }
+      }
+      return cellSlowPath(method, statusSlot);
+    }
+
+    private Cell cellSlowPath(int method, int statusSlot) {
+      Cell[] row = (Cell[]) ROWS.getVolatile(byMethod, method);
+      if (row == null) {
+        ROWS.compareAndSet(byMethod, method, null, new Cell[STATUS_SLOTS]);
+        row = (Cell[]) ROWS.getVolatile(byMethod, method);
+      }
+      Cell cell = (Cell) CELLS.getVolatile(row, statusSlot);
+      if (cell == null) {
+        Attributes attributes =
+            Attributes.of(
+                HTTP_ROUTE,
+                name,
+                HTTP_REQUEST_METHOD,
+                METHODS.get(method),
+                HTTP_RESPONSE_STATUS_CODE,
+                (long) (statusSlot + MIN_STATUS));
+        CELLS.compareAndSet(
+            row,
+            statusSlot,
+            null,
+            new Cell(attributes, prometheusLabels(attributes), epochNanos.getAsLong()));
+        cell = (Cell) CELLS.getVolatile(row, statusSlot);
+      }
+      return cell;
+    }
+
+    /** Every cell, read with volatile semantics (collection runs on another thread). */
+    void forEachCell(CellVisitor visitor) {
+      for (int m = 0; m < byMethod.length; m++) {
+        Cell[] row = (Cell[]) ROWS.getVolatile(byMethod, m);
+        if (row == null) {
+          continue;
+        }
+        for (int s = 0; s < STATUS_SLOTS; s++) {
+          Cell cell = (Cell) CELLS.getVolatile(row, s);
+          if (cell != null) {
+            visitor.visit(s + MIN_STATUS, cell);
+          }
+        }
+      }
+    }
+
+    void addTotals(long[] buckets, long[] serverErrors) {
+      forEachCell(
+          (status, cell) -> {
+            for (int b = 0; b < buckets.length; b++) {
+              long n = cell.bucket(b);
+              buckets[b] += n;
+              if (status >= 500) {
+                serverErrors[0] += n;
+              }
+            }
+          });
+    }
+
+    void addPoints(List<HistogramPointData> points, long now) {
+      forEachCell((status, cell) -> points.add(cell.point(now)));
+    }
+  }
+
+  /**
+   * The cell's labels as the OpenTelemetry Prometheus exporter writes them (names with dots as
+   * underscores, the status as its decimal text), made once per cell rather than on every scrape.
+   */
+  private static io.prometheus.metrics.model.snapshots.Labels prometheusLabels(
+      Attributes attributes) {
+    return io.prometheus.metrics.model.snapshots.Labels.of(
+        "http_request_method",
+        attributes.get(HTTP_REQUEST_METHOD),
+        "http_response_status_code",
+        String.valueOf(attributes.get(HTTP_RESPONSE_STATUS_CODE)),
+        "http_route",
+        attributes.get(HTTP_ROUTE));
+  }
+
+  @FunctionalInterface
+  private interface CellVisitor {
+    void visit(int status, Cell cell);
+  }
+
+  private static final VarHandle ROWS = MethodHandles.arrayElementVarHandle(Cell[][].class);
+  private static final VarHandle CELLS = MethodHandles.arrayElementVarHandle(Cell[].class);
+
+  /**
+   * Longest single observation kept in the sum (about 11.5 days); the sum itself saturates at
+   * Long.MAX_VALUE nanoseconds (292 years) rather than wrap.
+   */
+  private static final double MAX_NANOS = 1e15;
+
+  private static final VarHandle COUNTS = MethodHandles.arrayElementVarHandle(long[].class);
+  private static final int SUM = BOUNDS.length + 1;
+
+  private static final class Cell {
+    final Attributes attributes;
+    final io.prometheus.metrics.model.snapshots.Labels prometheusLabels;
+    final long startEpochNanos;
+
+    /** Buckets, then the sum in whole nanoseconds, updated with atomic adds. */
+    final long[] counts = new long[BOUNDS.length + 2];
+
+    Cell(
+        Attributes attributes,
+        io.prometheus.metrics.model.snapshots.Labels prometheusLabels,
+        long startEpochNanos) {
+      this.attributes = attributes;
+      this.prometheusLabels = prometheusLabels;
+      this.startEpochNanos = startEpochNanos;
+    }
+
+    void record(double durationMs) {
+      COUNTS.getAndAdd(counts, bucketIndex(durationMs / 1000.0), 1L);
+      long nanos = (long) Math.min(durationMs * 1e6, MAX_NANOS);
+      long before = (long) COUNTS.getAndAdd(counts, SUM, nanos);
+      if (before > Long.MAX_VALUE - nanos) {
+        // The sum would wrap negative (9,224 of the longest observations were enough): it stays
+        // at its ceiling instead, so it never goes backwards. A racing add that wraps it again
+        // sets it back the same way; a read in between sees it negative, which sumNanos clamps.
+        COUNTS.setVolatile(counts, SUM, Long.MAX_VALUE);
+      }
+    }
+
+    long bucket(int i) {
+      return (long) COUNTS.getVolatile(counts, i);
+    }
+
+    long sumNanos() {
+      long sum = (long) COUNTS.getVolatile(counts, SUM);
+      return sum < 0 ? Long.MAX_VALUE : sum; // only ever a wrap about to be set to the ceiling
+    }
+
+    HistogramPointData point(long now) {
+      Long[] counts = new Long[BOUNDS.length + 1];
+      long total = 0;
+      for (int i = 0; i < BOUNDS.length + 1; i++) {
+        long n = bucket(i);
+        counts[i] = n;
+        total += n;
+      }
+      // The sum is read after the buckets; a record racing with this read may be in one and not
+      // the other, which the exposition formats tolerate (the count stays exact).
+      double seconds = total == 0 ? 0 : sumNanos() / 1e9;
+      return HistogramPointData.create(
+          startEpochNanos,
+          now,
+          attributes,
+          seconds,
+          false,
+          0,
+          false,
+          0,
+          BOUNDARIES,
+          Collections.unmodifiableList(Arrays.asList(counts)));
+    }
+
+    /** {@link #point} as the exporter converts it, without boxing a count. */
+    HistogramDataPointSnapshot prometheusPoint() {
+      long[] counts = new long[BOUNDS.length + 1];
+      long total = 0;
+      for (int i = 0; i < counts.length; i++) {
+        long n = bucket(i);
+        counts[i] = n;
+        total += n;
+      }
+      double seconds = total == 0 ? 0 : sumNanos() / 1e9;
+      return new HistogramDataPointSnapshot(
+          ClassicHistogramBuckets.of(UPPER_BOUNDS, counts),
+          seconds,
+          prometheusLabels,
+          Exemplars.EMPTY,
+          startEpochNanos / NANOS_PER_MILLI);
+    }
+  }
+}

@@ -1,9 +1,0 @@
-package io.amptalk.monitoring.alert;
-
-/** The in-memory store keeps the same contract as the durable one. */
-class InMemoryAlertStoreTest extends AlertStoreContract {
-  @Override
-  protected AlertStore newStore(int maxHistorySize) {
-    return new InMemoryAlertStore(maxHistorySize);
-  }
-}
