@@ -26,7 +26,9 @@ class AgentConfigTest {
   /** The example at the root of the repository; tests run in the agent module's directory. */
   static final Path EXAMPLE = Path.of("..", "monitor.example.yml");
 
-  static final Path README = Path.of("..", "README.md");
+  /** The configuration reference, with the table between the config-reference markers. */
+  static final Path CONFIGURATION_DOC = Path.of("..", "docs", "configuration.md");
+
   static final Path BROKEN = Path.of("src", "test", "resources", "broken");
 
   private static AgentConfig parse(String yaml, Map<String, String> env) {
@@ -118,9 +120,9 @@ class AgentConfigTest {
     assertThat(new TreeSet<>(root.givenKeys())).isEqualTo(new TreeSet<>(root.askedKeys()));
   }
 
-  /** The README's configuration reference lists exactly the example's keys. */
+  /** The configuration reference (docs/configuration.md) lists exactly the example's keys. */
   @Test
-  void readme_referenceListsExactlyTheExamplesKeys() throws IOException {
+  void configurationDoc_referenceListsExactlyTheExamplesKeys() throws IOException {
     ConfigReader.Section root = ConfigReader.read(EXAMPLE, Map.of());
     AgentConfig.read(root, EXAMPLE.toString());
     Set<String> leaves = new TreeSet<>(root.givenKeys());
@@ -128,11 +130,11 @@ class AgentConfigTest {
     leaves.removeIf(key -> root.givenKeys().stream().anyMatch(k -> k.startsWith(key + ".")));
     leaves.removeIf(key -> root.givenKeys().stream().anyMatch(k -> k.startsWith(key + "[].")));
 
-    String readme = Files.readString(README);
-    int start = readme.indexOf("<!-- config-reference:start -->");
-    int end = readme.indexOf("<!-- config-reference:end -->");
-    assertThat(start).as("README has the reference markers").isPositive();
-    Matcher row = Pattern.compile("(?m)^\\| `([^`]+)` \\|").matcher(readme.substring(start, end));
+    String doc = Files.readString(CONFIGURATION_DOC);
+    int start = doc.indexOf("<!-- config-reference:start -->");
+    int end = doc.indexOf("<!-- config-reference:end -->");
+    assertThat(start).as("docs/configuration.md has the reference markers").isPositive();
+    Matcher row = Pattern.compile("(?m)^\\| `([^`]+)` \\|").matcher(doc.substring(start, end));
     Set<String> documented = new TreeSet<>();
     while (row.find()) {
       documented.add(row.group(1));
