@@ -95,7 +95,7 @@ final class AgentAlert implements Callable<Integer> {
       builder.store(SqliteAlertStore.open(store, config.historySize()));
     }
     if (monitor != null) {
-      builder.systemMonitor(monitor);
+      builder.meter(monitor.getMeter());
     }
     AlertSystem alerts = builder.build();
     Instant now = Instant.now();

@@ -164,7 +164,7 @@ final class AgentServer {
 
   private HealthCheck buildHealth(AgentConfig config, SystemMonitor monitor) {
     HealthCheck.Builder builder =
-        HealthCheck.builder().serviceName(monitor.getServiceName()).systemMonitor(monitor);
+        HealthCheck.builder().serviceName(monitor.getServiceName()).meter(monitor.getMeter());
     config.health().forEach(step -> step.accept(builder));
     if (options.checkInterval != null) {
       builder.checkInterval(options.checkInterval);

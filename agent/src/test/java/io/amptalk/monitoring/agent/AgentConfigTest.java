@@ -83,7 +83,7 @@ class AgentConfigTest {
             "p99:latency");
     assertThat(
             config.checks().stream().map(AgentConfig.CheckSpec::type).collect(Collectors.toSet()))
-        .isEqualTo(Set.copyOf(AgentConfig.CHECK_TYPES));
+        .isEqualTo(Set.copyOf(CheckBinding.CHECK_TYPES));
     assertThat(config.notifiers())
         .extracting(AlertNotifier::name)
         .containsExactly("logging", "ops-email", "pager", "slack", "alertmanager");

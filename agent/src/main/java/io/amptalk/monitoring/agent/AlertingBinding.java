@@ -1,0 +1,165 @@
+package io.amptalk.monitoring.agent;
+
+import static io.amptalk.monitoring.agent.Bindings.step;
+
+import io.amptalk.monitoring.agent.AgentConfig.SilenceSpec;
+import io.amptalk.monitoring.alert.AlertSeverity;
+import io.amptalk.monitoring.alert.AlertSystem;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * Binds the {@code alerting:} section: the alert history's store and size, the steps on the {@link
+ * AlertSystem} builder (deduplication, repeats, rate limit, retries, queue), and the silences in
+ * force from the start.
+ */
+final class AlertingBinding {
+  static final Path STORE = Path.of("data", "alerts.db");
+  static final int HISTORY_SIZE = 1000;
+
+  private AlertingBinding() {}
+
+  /**
+   * What the section gives.
+   *
+   * @param steps steps on the {@link AlertSystem} builder
+   * @param store the SQLite file of the alert history; null to keep it in memory
+   * @param historySize alerts kept in the history
+   * @param silences silences in force from the start
+   */
+  record Alerting(
+      List<Consumer<AlertSystem.Builder>> steps,
+      Path store,
+      int historySize,
+      List<SilenceSpec> silences) {}
+
+  static Alerting read(ConfigReader.Section section) {
+    List<Consumer<AlertSystem.Builder>> steps = new ArrayList<>();
+    Path store = readStore(section);
+    int historySize = section.integer("history_size", 1, 10_000_000).orElse(HISTORY_SIZE);
+    steps.add(b -> b.maxHistorySize(historySize));
+    readSteps(section, steps);
+    List<SilenceSpec> silences =
+        section
+            .get("silences")
+            .map(v -> v.list().stream().map(AlertingBinding::silence).toList())
+            .orElse(List.of());
+    section.end();
+    return new Alerting(List.copyOf(steps), store, historySize, silences);
+  }
+
+  private static Path readStore(ConfigReader.Section alerting) {
+    String type =
+        alerting
+            .get("store")
+            .map(
+                v ->
+                    switch (v.text()) {
+                      case "sqlite", "memory" -> v.text();
+                      default -> throw v.expected("sqlite or memory");
+                    })
+            .orElse("sqlite");
+    Optional<String> path = alerting.string("store_path");
+    if (type.equals("memory")) {
+      if (path.isPresent()) {
+        throw alerting.get("store_path").get().error("store_path is for store: sqlite");
+      }
+      return null;
+    }
+    return path.map(Path::of).orElse(STORE);
+  }
+
+  private static void readSteps(
+      ConfigReader.Section a, List<Consumer<AlertSystem.Builder>> alerting) {
+    Supplier<AlertSystem.Builder> scratch = AlertSystem::builder;
+    a.get("dedup_window")
+        .ifPresent(v -> step(alerting, scratch, v, b -> b.dedupWindow(v.duration())));
+    a.get("repeat_interval")
+        .ifPresent(v -> step(alerting, scratch, v, b -> b.repeatInterval(v.duration())));
+    int rate = a.integer("rate_limit", 0, 1_000_000).orElse(60);
+    Duration per = a.duration("rate_limit_period").orElse(Duration.ofMinutes(1));
+    if (rate == 0) {
+      alerting.add(AlertSystem.Builder::noRateLimit);
+    } else {
+      ConfigReader.Value at = a.get("rate_limit").or(() -> a.get("rate_limit_period")).orElse(null);
+      if (at == null) {
+        alerting.add(b -> b.rateLimit(rate, per));
+      } else {
+        step(alerting, scratch, at, b -> b.rateLimit(rate, per));
+      }
+    }
+    a.get("max_attempts")
+        .ifPresent(v -> step(alerting, scratch, v, b -> b.maxAttempts(v.integer(1, 1000))));
+    Optional<Duration> initial = a.duration("backoff_initial");
+    Optional<Duration> max = a.duration("backoff_max");
+    if (initial.isPresent() || max.isPresent()) {
+      Duration first = initial.orElse(Duration.ofSeconds(1));
+      Duration longest = max.orElse(Duration.ofMinutes(5));
+      if (longest.compareTo(first) < 0) {
+        throw a.get("backoff_max")
+            .or(() -> a.get("backoff_initial"))
+            .get()
+            .error(
+                "backoff_max (" + longest + ") must be at least backoff_initial (" + first + ")");
+      }
+      alerting.add(b -> b.backoff(first, longest));
+    }
+    a.get("send_timeout")
+        .ifPresent(v -> step(alerting, scratch, v, b -> b.sendTimeout(v.duration())));
+    a.get("queue_capacity")
+        .ifPresent(v -> step(alerting, scratch, v, b -> b.queueCapacity(v.integer(1, 10_000_000))));
+    a.get("max_firing")
+        .ifPresent(v -> step(alerting, scratch, v, b -> b.maxFiring(v.integer(1, 10_000_000))));
+    a.get("close_timeout")
+        .ifPresent(v -> step(alerting, scratch, v, b -> b.closeTimeout(v.duration())));
+  }
+
+  private static SilenceSpec silence(ConfigReader.Value value) {
+    ConfigReader.Section s = value.section();
+    String source = s.string("source").orElse(null);
+    String title =
+        s.get("title")
+            .map(
+                v -> {
+                  try {
+                    Pattern.compile(v.text());
+                    return v.text();
+                  } catch (PatternSyntaxException e) {
+                    throw v.expected("a regular expression (" + e.getDescription() + ")");
+                  }
+                })
+            .orElse(null);
+    Set<AlertSeverity> severities = EnumSet.noneOf(AlertSeverity.class);
+    s.get("severities")
+        .ifPresent(v -> v.list().forEach(item -> severities.add(Bindings.severity(item))));
+    Instant until =
+        s.get("until")
+            .map(
+                v -> {
+                  try {
+                    return Instant.parse(v.text());
+                  } catch (DateTimeParseException e) {
+                    throw v.expected("an instant such as 2026-12-24T18:00:00Z");
+                  }
+                })
+            .orElse(null);
+    Duration duration = s.duration("duration").orElse(null);
+    if ((until == null) == (duration == null)) {
+      throw s.error("a silence needs exactly one of 'until' and 'duration'");
+    }
+    String comment = s.string("comment").orElse("");
+    s.end();
+    return new SilenceSpec(source, title, Set.copyOf(severities), until, duration, comment);
+  }
+}

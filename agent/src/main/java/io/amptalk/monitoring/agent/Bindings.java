@@ -1,0 +1,54 @@
+package io.amptalk.monitoring.agent;
+
+import io.amptalk.monitoring.alert.AlertSeverity;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * What the bindings of the configuration's sections share: handing a value to the library so that
+ * what it refuses is reported at the value's file, line and key, in the library's own words, and
+ * the few readings every section makes the same way (a required key, a severity).
+ */
+final class Bindings {
+  private Bindings() {}
+
+  /** The value's severity: info, warning, error or critical. */
+  static AlertSeverity severity(ConfigReader.Value value) {
+    try {
+      return AlertSeverity.parse(value.text());
+    } catch (IllegalArgumentException e) {
+      throw value.expected("info, warning, error or critical");
+    }
+  }
+
+  /** The value at {@code key}; its absence is an error at the section. */
+  static ConfigReader.Value required(ConfigReader.Section section, String key) {
+    return section.get(key).orElseThrow(() -> section.error("'" + key + "' is required"));
+  }
+
+  /**
+   * Records a builder step, trying it first on a scratch builder so that a value the library
+   * refuses fails here, at its key and line.
+   */
+  static <B> void step(
+      List<Consumer<B>> steps, Supplier<B> scratch, ConfigReader.Value at, Consumer<B> step) {
+    apply(
+        at,
+        () -> {
+          B builder = scratch.get();
+          step.accept(builder);
+          return builder;
+        });
+    steps.add(step);
+  }
+
+  /** Calls the library; what it refuses becomes an error at {@code at}, in its words. */
+  static <T> T apply(ConfigReader.Value at, Supplier<T> call) {
+    try {
+      return call.get();
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      throw at.error(e.getMessage());
+    }
+  }
+}
