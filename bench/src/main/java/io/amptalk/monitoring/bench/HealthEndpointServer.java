@@ -1,6 +1,7 @@
 package io.amptalk.monitoring.bench;
 
 import com.sun.net.httpserver.HttpServer;
+import io.amptalk.monitoring.Monitoring;
 import io.amptalk.monitoring.SystemMonitor;
 import io.amptalk.monitoring.health.CheckOptions;
 import io.amptalk.monitoring.health.CheckResult;
@@ -22,13 +23,19 @@ public final class HealthEndpointServer {
   private HealthEndpointServer() {}
 
   public static void main(String[] args) throws Exception {
-    SystemMonitor monitor =
-        SystemMonitor.builder()
-            .prometheusHost("127.0.0.1")
-            .prometheusPort(0)
-            .enableJvmMetrics(false)
+    // /health is served by the wiring, as in an application.
+    Monitoring monitoring =
+        Monitoring.builder()
+            .systemMonitor(
+                SystemMonitor.builder()
+                    .prometheusHost("127.0.0.1")
+                    .prometheusPort(0)
+                    .enableJvmMetrics(false)
+                    .build())
+            .healthCheck(m -> HealthCheck.builder().meter(m.getMeter()).autoCheck(false).build())
             .build();
-    HealthCheck health = HealthCheck.builder().systemMonitor(monitor).autoCheck(false).build();
+    SystemMonitor monitor = monitoring.systemMonitor();
+    HealthCheck health = monitoring.healthCheck();
     for (String name : new String[] {"database", "cache", "queue", "disk", "upstream"}) {
       health.registerCheck(
           name,
