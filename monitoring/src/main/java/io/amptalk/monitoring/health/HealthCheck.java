@@ -3,7 +3,8 @@ package io.amptalk.monitoring.health;
 import io.amptalk.monitoring.health.checks.HostChecks;
 import io.amptalk.monitoring.health.checks.NetworkChecks;
 import io.amptalk.monitoring.health.checks.RequestChecks;
-import io.amptalk.monitoring.internal.util.DaemonThreads;
+import io.amptalk.monitoring.internal.health.CheckRunner;
+import io.amptalk.monitoring.internal.health.RegisteredCheck;
 import io.amptalk.monitoring.internal.util.Options;
 import io.amptalk.monitoring.metrics.HostView;
 import io.amptalk.monitoring.metrics.RequestView;
@@ -11,7 +12,6 @@ import io.opentelemetry.api.metrics.Meter;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -23,15 +23,8 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
@@ -66,19 +59,15 @@ public final class HealthCheck implements AutoCloseable {
   /** Path segments the HTTP handler gives meaning to, so no check may take them as a name. */
   static final Set<String> RESERVED_NAMES = Set.of("live", "ready", "started", "group");
 
-  /** The check whose run this (pool) thread is executing; see {@link #await}. */
-  private static final ThreadLocal<Entry> RUNNING = new ThreadLocal<>();
-
   private final String serviceName;
   private final Duration checkInterval;
   private final Duration defaultTimeout;
   private final int historySize;
   private final Clock clock;
-  private final ConcurrentHashMap<String, Entry> entries = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, RegisteredCheck> entries = new ConcurrentHashMap<>();
   private final AtomicLong registrations = new AtomicLong();
   private final CopyOnWriteArrayList<HealthListener> listeners = new CopyOnWriteArrayList<>();
-  private final ThreadPoolExecutor pool;
-  private final ScheduledThreadPoolExecutor scheduler;
+  private final CheckRunner runner;
   private final Object overallLock = new Object();
   private final AtomicBoolean closed = new AtomicBoolean();
   private final HealthMetrics metrics;
@@ -95,18 +84,7 @@ public final class HealthCheck implements AutoCloseable {
     this.defaultTimeout = builder.defaultTimeout;
     this.historySize = builder.historySize;
     this.clock = builder.clock;
-    this.pool =
-        new ThreadPoolExecutor(
-            builder.threads,
-            builder.threads,
-            30,
-            TimeUnit.SECONDS,
-            new LinkedBlockingQueue<>(),
-            DaemonThreads.factory("amptalk-health-"));
-    pool.allowCoreThreadTimeOut(true);
-    this.scheduler =
-        new ScheduledThreadPoolExecutor(1, DaemonThreads.factory("amptalk-health-scheduler"));
-    scheduler.setRemoveOnCancelPolicy(true);
+    this.runner = new CheckRunner(builder.threads, clock, this::settled);
     this.report = buildReport();
     this.metrics = builder.meter == null ? null : new HealthMetrics(builder.meter, () -> report);
     this.autoCheck = builder.autoCheck;
@@ -227,8 +205,8 @@ public final class HealthCheck implements AutoCloseable {
     }
     Objects.requireNonNull(check, "check");
     Objects.requireNonNull(options, "options");
-    Entry entry =
-        new Entry(
+    RegisteredCheck entry =
+        new RegisteredCheck(
             name,
             check,
             description == null ? "" : description,
@@ -248,7 +226,7 @@ public final class HealthCheck implements AutoCloseable {
 
   /** Removes a check and its history; returns whether it was registered. */
   public boolean unregisterCheck(String name) {
-    Entry removed = name == null ? null : entries.remove(name);
+    RegisteredCheck removed = name == null ? null : entries.remove(name);
     if (removed == null) {
       return false;
     }
@@ -273,11 +251,11 @@ public final class HealthCheck implements AutoCloseable {
    */
   public CheckResult runCheck(String name) {
     // A null name is just a name no check has (ConcurrentHashMap would throw a bare NPE).
-    Entry entry = name == null ? null : entries.get(name);
+    RegisteredCheck entry = name == null ? null : entries.get(name);
     if (entry == null) {
       throw new NoSuchElementException("no health check named '" + name + "'");
     }
-    return await(entry, execute(entry));
+    return runner.await(entry, runner.execute(entry));
   }
 
   /**
@@ -285,14 +263,14 @@ public final class HealthCheck implements AutoCloseable {
    * in registration order.
    */
   public Map<String, CheckResult> runAllChecks() {
-    List<Entry> ordered = ordered();
+    List<RegisteredCheck> ordered = ordered();
     List<CompletableFuture<CheckResult>> runs = new ArrayList<>(ordered.size());
-    for (Entry entry : ordered) {
-      runs.add(execute(entry));
+    for (RegisteredCheck entry : ordered) {
+      runs.add(runner.execute(entry));
     }
     Map<String, CheckResult> results = new LinkedHashMap<>();
     for (int i = 0; i < ordered.size(); i++) {
-      results.put(ordered.get(i).name, await(ordered.get(i), runs.get(i)));
+      results.put(ordered.get(i).name(), runner.await(ordered.get(i), runs.get(i)));
     }
     return results;
   }
@@ -300,9 +278,9 @@ public final class HealthCheck implements AutoCloseable {
   /** Runs the checks whose next run is due by the registry's clock. The scheduler's tick. */
   void runDueChecks() {
     Instant now = clock.instant();
-    for (Entry entry : ordered()) {
+    for (RegisteredCheck entry : ordered()) {
       if (entry.takeDue(now)) {
-        execute(entry);
+        runner.execute(entry);
       }
     }
   }
@@ -332,7 +310,7 @@ public final class HealthCheck implements AutoCloseable {
         nextTick.cancel(false);
       }
       try {
-        nextTick = scheduler.schedule(this::tick, delay, TimeUnit.NANOSECONDS);
+        nextTick = runner.schedule(this::tick, delay);
       } catch (RejectedExecutionException e) {
         // Closed: nothing runs any more.
       }
@@ -342,7 +320,7 @@ public final class HealthCheck implements AutoCloseable {
   private long untilNextDue() {
     Instant now = clock.instant();
     long wait = maxSleepNanos;
-    for (Entry entry : entries.values()) {
+    for (RegisteredCheck entry : entries.values()) {
       Duration until = Duration.between(now, entry.nextRun());
       if (until.isNegative()) {
         return 0;
@@ -354,138 +332,21 @@ public final class HealthCheck implements AutoCloseable {
     return wait;
   }
 
-  private CheckResult await(Entry entry, CompletableFuture<CheckResult> run) {
-    if (RUNNING.get() == entry) {
-      // A check calling runCheck (or runAllChecks) for itself would wait for its own result, that
-      // is, until its own timeout, and then be reported as timed out instead of as what it found.
-      return CheckResult.unknown(
-          "Health check '"
-              + entry.name
-              + "' asked for its own result from inside its run; a check cannot wait for itself");
-    }
-    try {
-      // The run completes by its own timeout; the margin only guards against a closed timer.
-      return run.get(entry.timeout.toMillis() + 5_000, TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return CheckResult.unknown("Interrupted while waiting for the check");
-    } catch (ExecutionException | TimeoutException e) {
-      return CheckResult.unknown("No result: " + e);
-    }
-  }
-
   /**
-   * Starts a run of the check on the pool, unless one is in flight, in which case that run is
-   * shared. A check that timed out and is still stuck is not started again: a new UNHEALTHY result
-   * says so.
+   * A run's result, timed: recorded (unless the check was unregistered meanwhile), published, and
+   * told to the listeners, outside every lock.
    */
-  private CompletableFuture<CheckResult> execute(Entry entry) {
-    Run run;
-    boolean stuck;
-    synchronized (entry.lock) {
-      if (entry.current != null && !entry.current.future.isDone()) {
-        return entry.current.future;
-      }
-      run = new Run(clock.instant());
-      stuck = entry.current != null;
-      if (!stuck) {
-        entry.current = run;
-      }
-    }
-    if (stuck) {
-      // Settled after leaving entry.lock: settle publishes under overallLock, and publishing takes
-      // every entry's lock to build the report. Settling while holding entry.lock deadlocked the
-      // scheduler and the pool for good when another check's result was being published at once.
-      settle(
-          entry,
-          run,
-          CheckResult.unhealthy(
-              "Timed out after "
-                  + format(entry.timeout)
-                  + " and still running; not started again until it returns"));
-      return run.future;
-    }
-    try {
-      Future<?> task = pool.submit(() -> runCheck(entry, run));
-      ScheduledFuture<?> timer =
-          scheduler.schedule(
-              () -> {
-                if (settle(
-                    entry,
-                    run,
-                    CheckResult.unhealthy("Timed out after " + format(entry.timeout)))) {
-                  if (run.started.compareAndSet(false, true)) {
-                    // Timed out waiting for a pool thread (all held by slow checks): cancelled
-                    // before it started, nothing of it is stuck. Without releasing the entry, its
-                    // run would stay current for good, and the check be reported "still running"
-                    // and never run again.
-                    synchronized (entry.lock) {
-                      if (entry.current == run) {
-                        entry.current = null;
-                      }
-                    }
-                  }
-                  task.cancel(true);
-                }
-              },
-              entry.timeout.toNanos(),
-              TimeUnit.NANOSECONDS);
-      run.future.whenComplete((result, error) -> timer.cancel(false));
-    } catch (RejectedExecutionException e) {
-      synchronized (entry.lock) {
-        entry.current = null;
-      }
-      settle(entry, run, CheckResult.unknown("The health check registry is closed"));
-    }
-    return run.future;
-  }
-
-  private void runCheck(Entry entry, Run run) {
-    if (!run.started.compareAndSet(false, true)) {
-      return; // timed out before it started: the timer released the entry
-    }
-    CheckResult result;
-    RUNNING.set(entry);
-    try {
-      result = entry.check.check();
-      if (result == null) {
-        result = CheckResult.unhealthy("Check returned no result");
-      }
-    } catch (Throwable t) {
-      // Errors too (StackOverflowError, OutOfMemoryError thrown by the check): they are the
-      // check's failure, not the registry's.
-      result = CheckResult.failed(t);
-    } finally {
-      RUNNING.remove();
-      synchronized (entry.lock) {
-        if (entry.current == run) {
-          entry.current = null;
-        }
-      }
-    }
-    settle(entry, run, result);
-  }
-
-  /**
-   * Records the first outcome of a run (the check's own, or its timeout) and completes it; returns
-   * false when the run was already settled.
-   */
-  private boolean settle(Entry entry, Run run, CheckResult raw) {
-    if (!run.settled.compareAndSet(false, true)) {
-      return false;
-    }
-    // Timed on the injected clock, like everything else: a test's fixed clock gives exact output.
-    Duration took = Duration.between(run.start, clock.instant());
-    CheckResult result = raw.withTiming(run.start, took.isNegative() ? Duration.ZERO : took);
-    StatusChange change =
-        entries.get(entry.name) == entry ? entry.record(result, historySize) : null;
+  private void settled(RegisteredCheck entry, CheckResult result) {
+    RegisteredCheck.StatusChange change =
+        entries.get(entry.name()) == entry ? entry.record(result, historySize) : null;
     HealthStatus[] overallChange = publish();
     if (change != null) {
       for (HealthListener listener : listeners) {
         notify(
             listener,
             () ->
-                listener.onCheckStatusChange(entry.name, change.previous, change.current, result));
+                listener.onCheckStatusChange(
+                    entry.name(), change.previous(), change.current(), result));
       }
     }
     if (overallChange != null) {
@@ -493,8 +354,6 @@ public final class HealthCheck implements AutoCloseable {
         notify(listener, () -> listener.onOverallStatusChange(overallChange[0], overallChange[1]));
       }
     }
-    run.future.complete(result);
-    return true;
   }
 
   private static void notify(HealthListener listener, Runnable call) {
@@ -525,9 +384,9 @@ public final class HealthCheck implements AutoCloseable {
   private HealthReport buildReport() {
     Map<String, HealthReport.CheckReport> checks = new LinkedHashMap<>();
     HealthStatus status = null;
-    for (Entry entry : ordered()) {
+    for (RegisteredCheck entry : ordered()) {
       HealthReport.CheckReport check = entry.report();
-      checks.put(entry.name, check);
+      checks.put(entry.name(), check);
       if (check.critical()) {
         status = status == null ? check.status() : status.worst(check.status());
       }
@@ -536,9 +395,9 @@ public final class HealthCheck implements AutoCloseable {
         serviceName, clock.instant(), status == null ? HealthStatus.UNKNOWN : status, checks);
   }
 
-  private List<Entry> ordered() {
-    List<Entry> list = new ArrayList<>(entries.values());
-    list.sort(Comparator.comparingLong(e -> e.sequence));
+  private List<RegisteredCheck> ordered() {
+    List<RegisteredCheck> list = new ArrayList<>(entries.values());
+    list.sort(Comparator.comparingLong(RegisteredCheck::sequence));
     return list;
   }
 
@@ -563,60 +422,41 @@ public final class HealthCheck implements AutoCloseable {
    * @throws NoSuchElementException when no check has that name
    */
   public List<CheckResult> getCheckHistory(String name, int limit) {
-    Entry entry = name == null ? null : entries.get(name);
+    RegisteredCheck entry = name == null ? null : entries.get(name);
     if (entry == null) {
       throw new NoSuchElementException("no health check named '" + name + "'");
     }
     if (limit < 0) {
       throw new IllegalArgumentException("limit must not be negative, was " + limit);
     }
-    synchronized (entry.lock) {
-      List<CheckResult> newestFirst = new ArrayList<>(Math.min(limit, entry.history.size()));
-      var it = entry.history.descendingIterator();
-      while (it.hasNext() && newestFirst.size() < limit) {
-        newestFirst.add(it.next());
-      }
-      return List.copyOf(newestFirst);
-    }
+    return entry.history(limit);
   }
 
   /** Forgets every check's history (not their current status). */
   public void clearHistory() {
-    for (Entry entry : entries.values()) {
-      synchronized (entry.lock) {
-        entry.history.clear();
-      }
+    for (RegisteredCheck entry : entries.values()) {
+      entry.clearHistory();
     }
   }
 
   /** Forgets one check's history; returns whether the check exists. */
   public boolean clearHistory(String name) {
-    Entry entry = name == null ? null : entries.get(name);
+    RegisteredCheck entry = name == null ? null : entries.get(name);
     if (entry == null) {
       return false;
     }
-    synchronized (entry.lock) {
-      entry.history.clear();
-    }
+    entry.clearHistory();
     return true;
   }
 
   /** For tests: how many checks have a run in flight. */
   int runsInFlight() {
-    int count = 0;
-    for (Entry entry : entries.values()) {
-      synchronized (entry.lock) {
-        if (entry.current != null) {
-          count++;
-        }
-      }
-    }
-    return count;
+    return (int) entries.values().stream().filter(RegisteredCheck::running).count();
   }
 
   /** The names of the registered checks, in registration order. */
   public List<String> getCheckNames() {
-    return ordered().stream().map(e -> e.name).toList();
+    return ordered().stream().map(RegisteredCheck::name).toList();
   }
 
   /** Stops the scheduler and the pool (interrupting running checks); idempotent. */
@@ -628,157 +468,7 @@ public final class HealthCheck implements AutoCloseable {
     if (metrics != null) {
       metrics.close();
     }
-    scheduler.shutdownNow();
-    pool.shutdownNow();
-    for (Entry entry : entries.values()) {
-      Run run;
-      synchronized (entry.lock) {
-        run = entry.current;
-      }
-      if (run != null) {
-        settle(entry, run, CheckResult.unknown("The health check registry is closed"));
-      }
-    }
-    try {
-      if (!pool.awaitTermination(2, TimeUnit.SECONDS)) {
-        LOG.warn("Some health checks ignored interruption and are still running");
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
-  static String format(Duration duration) {
-    long millis = duration.toMillis();
-    if (millis % 1000 != 0) {
-      return millis + " ms";
-    }
-    long seconds = millis / 1000;
-    return seconds % 60 == 0 && seconds >= 60 ? seconds / 60 + " min" : seconds + " s";
-  }
-
-  // ---------------------------------------------------------------- internals
-
-  private record StatusChange(HealthStatus previous, HealthStatus current) {}
-
-  /** One run of a check: settled once, by the check's result or by its timeout. */
-  private static final class Run {
-    final Instant start;
-    final AtomicBoolean settled = new AtomicBoolean();
-
-    /** Claimed by the pool thread that runs the check, or by the timer when it never started. */
-    final AtomicBoolean started = new AtomicBoolean();
-
-    final CompletableFuture<CheckResult> future = new CompletableFuture<>();
-
-    Run(Instant start) {
-      this.start = start;
-    }
-  }
-
-  /** A registered check and its state, guarded by {@link #lock}. */
-  private static final class Entry {
-    final String name;
-    final Check check;
-    final String description;
-    final CheckOptions options;
-    final Duration timeout;
-    final Duration interval;
-    final long sequence;
-    final Object lock = new Object();
-    final ArrayDeque<CheckResult> history = new ArrayDeque<>();
-    Instant nextRun;
-    Run current;
-    CheckResult last;
-    HealthStatus reported = HealthStatus.UNKNOWN;
-    int streak;
-    int streakDirection;
-
-    Entry(
-        String name,
-        Check check,
-        String description,
-        CheckOptions options,
-        Duration timeout,
-        Duration interval,
-        long sequence,
-        Instant firstRun) {
-      this.name = name;
-      this.check = check;
-      this.description = description;
-      this.options = options;
-      this.timeout = timeout;
-      this.interval = interval;
-      this.sequence = sequence;
-      this.nextRun = firstRun;
-    }
-
-    Instant nextRun() {
-      synchronized (lock) {
-        return nextRun;
-      }
-    }
-
-    /** Whether a periodic run is due at {@code now}; if so, books the next one. */
-    boolean takeDue(Instant now) {
-      synchronized (lock) {
-        if (now.isBefore(nextRun)) {
-          return false;
-        }
-        nextRun = now.plus(interval);
-        return true;
-      }
-    }
-
-    /**
-     * Adds a result to the history and applies the thresholds: the reported status moves toward the
-     * result's only after {@code failureThreshold} worse (or {@code successThreshold} better)
-     * results in a row; a first result no worse than the initial UNKNOWN is taken at once.
-     */
-    StatusChange record(CheckResult result, int historySize) {
-      synchronized (lock) {
-        history.addLast(result);
-        while (history.size() > historySize) {
-          history.removeFirst();
-        }
-        HealthStatus previous = reported;
-        HealthStatus raw = result.status();
-        if (last == null && raw.severity() <= reported.severity()) {
-          // Leaving the initial UNKNOWN for HEALTHY needs no streak: a service is ready as soon as
-          // its checks pass. Leaving it for worse still needs failureThreshold results, so a spike
-          // at start-up raises nothing.
-          reported = raw;
-        } else if (raw == reported) {
-          streak = 0;
-        } else {
-          int direction = Integer.signum(raw.severity() - reported.severity());
-          streak = direction == streakDirection ? streak + 1 : 1;
-          streakDirection = direction;
-          int needed = direction > 0 ? options.failureThreshold() : options.successThreshold();
-          if (streak >= needed) {
-            reported = raw;
-            streak = 0;
-          }
-        }
-        last = result;
-        return previous == reported ? null : new StatusChange(previous, reported);
-      }
-    }
-
-    HealthReport.CheckReport report() {
-      synchronized (lock) {
-        return new HealthReport.CheckReport(
-            reported,
-            last == null ? "Not run yet" : last.message(),
-            last == null ? null : last.time(),
-            description,
-            last == null ? Duration.ZERO : last.duration(),
-            last == null ? Map.of() : last.details(),
-            options.critical(),
-            options.groups(),
-            check.measurement());
-      }
-    }
+    runner.close(entries.values());
   }
 
   /** Configures a {@link HealthCheck}; each option is checked when set. */
