@@ -1,17 +1,11 @@
 package io.amptalk.monitoring.health;
 
+import io.amptalk.monitoring.internal.util.Details;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Collection;
-import java.util.Collections;
-import java.util.IdentityHashMap;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * The outcome of one run of a check. A check builds one with a factory ({@link #of}, {@link
@@ -110,105 +104,16 @@ public record CheckResult(
   }
 
   /** Details nested deeper are cut: JSON writers refuse deep nesting (Jackson past 1000). */
-  static final int MAX_DETAIL_DEPTH = 32;
+  static final int MAX_DETAIL_DEPTH = Details.MAX_DEPTH;
 
   /** Values copied per result at most. */
-  static final int MAX_DETAIL_VALUES = 1000;
+  static final int MAX_DETAIL_VALUES = Details.MAX_VALUES;
 
   /** Longer detail keys are cut (Jackson refuses to read a name past 50,000 characters). */
-  static final int MAX_DETAIL_KEY_LENGTH = 256;
+  static final int MAX_DETAIL_KEY_LENGTH = Details.MAX_KEY_LENGTH;
 
+  /** The details as kept: bounded and copied by the one copier alerts use too. */
   private static Map<String, Object> copyDetails(Map<String, ?> details) {
-    if (details == null || details.isEmpty()) {
-      return Map.of();
-    }
-    Copier copier = new Copier();
-    copier.onPath.add(details);
-    Map<String, Object> copy = new LinkedHashMap<>();
-    for (Map.Entry<String, ?> entry : details.entrySet()) {
-      if (copier.values >= MAX_DETAIL_VALUES) {
-        break;
-      }
-      if (entry.getKey() != null) {
-        copy.put(Copier.key(entry.getKey()), copier.copy(entry.getValue(), 1));
-      }
-    }
-    return Collections.unmodifiableMap(copy);
-  }
-
-  /**
-   * Keeps JSON-shaped values (copied, so the result stays immutable) and renders the rest, within
-   * bounds: a map or collection that holds itself becomes {@code "(cycle)"}, one nested past {@link
-   * #MAX_DETAIL_DEPTH} {@code "(nested too deep)"}, values past {@link #MAX_DETAIL_VALUES} are left
-   * out. Unbounded, a cyclic map overflowed the stack, and details nested past 1000 levels made
-   * every later {@code /health} fail, since the report could not be written as JSON.
-   */
-  private static final class Copier {
-    final Set<Object> onPath = Collections.newSetFromMap(new IdentityHashMap<>());
-    int values;
-
-    Object copy(Object value, int depth) {
-      values++;
-      if ((value instanceof Double d && !Double.isFinite(d))
-          || (value instanceof Float f && !Float.isFinite(f))) {
-        return value.toString(); // JSON has no NaN or Infinity
-      }
-      if (value == null
-          || value instanceof String
-          || value instanceof Number
-          || value instanceof Boolean) {
-        return value;
-      }
-      if (value instanceof Map<?, ?> || value instanceof Collection<?>) {
-        if (depth > MAX_DETAIL_DEPTH) {
-          return "(nested too deep)";
-        }
-        if (!onPath.add(value)) {
-          return "(cycle)";
-        }
-        try {
-          if (value instanceof Map<?, ?> map) {
-            Map<String, Object> copy = new LinkedHashMap<>();
-            for (Map.Entry<?, ?> entry : map.entrySet()) {
-              if (values >= MAX_DETAIL_VALUES) {
-                break;
-              }
-              copy.put(key(render(entry.getKey())), copy(entry.getValue(), depth + 1));
-            }
-            return Collections.unmodifiableMap(copy);
-          }
-          List<Object> copy = new ArrayList<>();
-          for (Object element : (Collection<?>) value) {
-            if (values >= MAX_DETAIL_VALUES) {
-              copy.add("(truncated)");
-              break;
-            }
-            copy.add(copy(element, depth + 1));
-          }
-          return Collections.unmodifiableList(copy);
-        } finally {
-          onPath.remove(value);
-        }
-      }
-      return render(value);
-    }
-
-    static String key(String key) {
-      return key.length() <= MAX_DETAIL_KEY_LENGTH
-          ? key
-          : key.substring(
-              0,
-              Character.isHighSurrogate(key.charAt(MAX_DETAIL_KEY_LENGTH - 1))
-                  ? MAX_DETAIL_KEY_LENGTH - 1
-                  : MAX_DETAIL_KEY_LENGTH);
-    }
-
-    private static String render(Object value) {
-      try {
-        return String.valueOf(value);
-      } catch (RuntimeException e) {
-        return "(toString threw " + e.getClass().getSimpleName() + ")";
-      }
-    }
+    return Details.copy(details).details();
   }
 }
