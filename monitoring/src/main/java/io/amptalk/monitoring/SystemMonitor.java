@@ -7,15 +7,15 @@ import io.amptalk.monitoring.internal.host.HostInstruments;
 import io.amptalk.monitoring.internal.host.HostProbe;
 import io.amptalk.monitoring.internal.host.HostSampler;
 import io.amptalk.monitoring.internal.host.OshiHostProbe;
+import io.amptalk.monitoring.internal.host.SystemDescription;
 import io.amptalk.monitoring.internal.http.Exchanges;
 import io.amptalk.monitoring.internal.http.MonitoringServer;
 import io.amptalk.monitoring.internal.http.TlsKeystore;
-import io.amptalk.monitoring.internal.metrics.LabeledCounter;
-import io.amptalk.monitoring.internal.metrics.Labels;
-import io.amptalk.monitoring.internal.metrics.ProducedMetric;
-import io.amptalk.monitoring.internal.metrics.RequestMetrics;
+import io.amptalk.monitoring.internal.metrics.ApplicationMetrics;
+import io.amptalk.monitoring.internal.metrics.ErrorHistory;
 import io.amptalk.monitoring.internal.metrics.RequestWindows;
-import io.amptalk.monitoring.internal.metrics.Slf4jMetricExporter;
+import io.amptalk.monitoring.internal.metrics.SdkPipeline;
+import io.amptalk.monitoring.internal.util.Options;
 import io.amptalk.monitoring.internal.util.ThrottledLogger;
 import io.amptalk.monitoring.metrics.ErrorRecord;
 import io.amptalk.monitoring.metrics.HostView;
@@ -26,35 +26,22 @@ import io.amptalk.monitoring.metrics.SystemSnapshot;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.metrics.Meter;
-import io.opentelemetry.exporter.otlp.http.metrics.OtlpHttpMetricExporter;
 import io.opentelemetry.exporter.prometheus.PrometheusMetricReader;
 import io.opentelemetry.instrumentation.runtimetelemetry.RuntimeTelemetry;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
-import io.opentelemetry.sdk.common.InstrumentationScopeInfo;
 import io.opentelemetry.sdk.metrics.SdkMeterProvider;
-import io.opentelemetry.sdk.metrics.SdkMeterProviderBuilder;
-import io.opentelemetry.sdk.metrics.data.AggregationTemporality;
-import io.opentelemetry.sdk.metrics.data.HistogramData;
-import io.opentelemetry.sdk.metrics.data.MetricData;
-import io.opentelemetry.sdk.metrics.data.SumData;
 import io.opentelemetry.sdk.metrics.export.MetricReader;
-import io.opentelemetry.sdk.metrics.export.PeriodicMetricReader;
 import io.opentelemetry.sdk.resources.Resource;
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.UncheckedIOException;
 import java.net.BindException;
-import java.net.InetAddress;
 import java.net.URI;
-import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collection;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -89,32 +76,28 @@ import org.slf4j.LoggerFactory;
 public final class SystemMonitor implements HostView, RequestView, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SystemMonitor.class);
 
-  static final String SCOPE_NAME = "io.amptalk.monitoring";
-  static final AttributeKey<String> ERROR_TYPE = AttributeKey.stringKey("error.type");
-  static final AttributeKey<String> REASON = AttributeKey.stringKey("reason");
+  static final String SCOPE_NAME = ApplicationMetrics.SCOPE_NAME;
+  static final AttributeKey<String> ERROR_TYPE = ApplicationMetrics.ERROR_TYPE;
+  static final AttributeKey<String> REASON = ApplicationMetrics.REASON;
 
   /** Reasons under which {@code monitoring.dropped} counts an observation it refused. */
-  static final String INVALID_DURATION = "invalid_duration";
+  static final String INVALID_DURATION = ApplicationMetrics.INVALID_DURATION;
 
-  static final String INVALID_STATUS_CODE = "invalid_status_code";
-  static final String INTERNAL_ERROR = "internal_error";
+  static final String INVALID_STATUS_CODE = ApplicationMetrics.INVALID_STATUS_CODE;
+  static final String INTERNAL_ERROR = ApplicationMetrics.INTERNAL_ERROR;
 
   /** Error details are kept for reading, not export; these bounds keep that memory small. */
-  static final int MAX_DETAIL_ENTRIES = 32;
+  static final int MAX_DETAIL_ENTRIES = ErrorHistory.MAX_ENTRIES;
 
-  static final int MAX_DETAIL_VALUE_LENGTH = 1024;
+  static final int MAX_DETAIL_VALUE_LENGTH = ErrorHistory.MAX_VALUE_LENGTH;
 
-  static final int MAX_DETAIL_KEY_LENGTH = 256;
+  static final int MAX_DETAIL_KEY_LENGTH = ErrorHistory.MAX_KEY_LENGTH;
 
   private final String serviceName;
   private final Clock clock;
   private final ThrottledLogger throttledLog;
-  private final RequestMetrics requests;
-  private final LabeledCounter errors;
-  private final LabeledCounter dropped;
-  private final int errorHistorySize;
-  private final ArrayDeque<ErrorRecord> recentErrors;
-  private final Object errorHistoryLock = new Object();
+  private final ApplicationMetrics metrics;
+  private final ErrorHistory recentErrors;
   private final RequestWindows windows;
   private final HostSampler sampler;
   private final SdkMeterProvider meterProvider;
@@ -131,46 +114,21 @@ public final class SystemMonitor implements HostView, RequestView, AutoCloseable
     this.serviceName = builder.serviceName;
     this.clock = builder.clock;
     this.throttledLog = new ThrottledLogger(LOG, clock, Duration.ofMinutes(1));
-    this.errorHistorySize = builder.errorHistorySize;
     this.windowRetention = builder.requestWindowRetention;
-    this.recentErrors = new ArrayDeque<>(errorHistorySize);
+    this.recentErrors = new ErrorHistory(builder.errorHistorySize);
     this.health = new ReportedHealth(true, "No status reported yet");
-    long startNanos = epochNanos(clock);
-    this.requests =
-        new RequestMetrics(
-            builder.maxRoutes,
-            () -> epochNanos(clock),
-            () ->
-                throttledLog.warnOnce(
-                    "route-overflow",
-                    "More than {} distinct routes; further routes are recorded as '{}'. Pass route"
-                        + " templates such as /users/{{id}}, not raw paths.",
-                    builder.maxRoutes,
-                    Labels.OTHER));
-    this.errors =
-        new LabeledCounter(
-            ERROR_TYPE,
-            builder.maxErrorTypes,
-            startNanos,
-            () ->
-                throttledLog.warnOnce(
-                    "error-type-overflow",
-                    "More than {} distinct error types; further types are counted as '{}'",
-                    builder.maxErrorTypes,
-                    Labels.OTHER));
-    this.dropped = new LabeledCounter(REASON, 16, startNanos, () -> {});
-    for (String reason : List.of(INVALID_DURATION, INVALID_STATUS_CODE, INTERNAL_ERROR)) {
-      dropped.preRegister(reason);
-    }
+    this.metrics =
+        new ApplicationMetrics(builder.maxRoutes, builder.maxErrorTypes, clock, throttledLog);
 
     // Bind the port first: when it is taken, nothing else has been started that must be undone.
     PrometheusRegistry registry = new PrometheusRegistry();
     this.server = builder.enablePrometheus ? startServer(builder, registry) : null;
     try {
       HostProbe probe = builder.hostProbe != null ? builder.hostProbe : new OshiHostProbe();
-      this.staticInfo = describe(builder, probe, clock.instant());
+      this.staticInfo = SystemDescription.describe(builder.serviceName, probe, clock.instant());
       this.windows =
-          new RequestWindows(requests::totals, builder.requestWindowRetention, clock.instant());
+          new RequestWindows(
+              metrics::requestTotals, builder.requestWindowRetention, clock.instant());
       this.sampler =
           new HostSampler(probe, clock, throttledLog, snapshot -> windows.tick(snapshot.time()));
       sampler.sample();
@@ -237,35 +195,22 @@ public final class SystemMonitor implements HostView, RequestView, AutoCloseable
                         .put("service.instance.id", builder.serviceInstanceId)
                         .put("host.name", staticInfo.hostName())
                         .build()));
-    SdkMeterProviderBuilder provider =
-        SdkMeterProvider.builder()
-            .setResource(resource)
-            .setClock(new OtelClock(clock))
-            .registerMetricProducer(this::produce);
+    PrometheusMetricReader prometheus = null;
     if (builder.enablePrometheus) {
       // Scope labels would repeat the same two labels on every series; our names are unique.
-      PrometheusMetricReader reader =
-          PrometheusMetricReader.builder().setOtelScopeLabelsEnabled(false).build();
-      registry.register(prometheusCollector(reader));
-      provider.registerMetricReader(reader);
+      prometheus = PrometheusMetricReader.builder().setOtelScopeLabelsEnabled(false).build();
+      registry.register(prometheusCollector(prometheus));
     }
-    if (builder.enableConsole) {
-      provider.registerMetricReader(
-          PeriodicMetricReader.builder(new Slf4jMetricExporter())
-              .setInterval(builder.metricsExportInterval)
-              .build());
-    }
-    if (builder.otlpEndpoint != null) {
-      provider.registerMetricReader(
-          PeriodicMetricReader.builder(
-                  OtlpHttpMetricExporter.builder().setEndpoint(builder.otlpEndpoint).build())
-              .setInterval(builder.metricsExportInterval)
-              .build());
-    }
-    for (MetricReader reader : builder.extraReaders) {
-      provider.registerMetricReader(reader);
-    }
-    return provider.build();
+    return SdkPipeline.build(
+        new SdkPipeline.Settings(
+            resource,
+            clock,
+            prometheus,
+            builder.enableConsole,
+            builder.otlpEndpoint,
+            builder.metricsExportInterval,
+            List.copyOf(builder.extraReaders)),
+        metrics);
   }
 
   /**
@@ -274,45 +219,7 @@ public final class SystemMonitor implements HostView, RequestView, AutoCloseable
    * PromtoolCleanCollector}). Package-private for the benchmarks' in-process scrape.
    */
   MultiCollector prometheusCollector(PrometheusMetricReader reader) {
-    return new PromtoolCleanCollector(reader, requests::prometheusSnapshot);
-  }
-
-  /**
-   * Hands our own lock-free cells to the SDK at collection time; see {@link RequestMetrics}. The
-   * request histogram is left out when {@code /metrics} collects, which builds it itself.
-   */
-  private List<MetricData> produce(Resource resource) {
-    InstrumentationScopeInfo scope = InstrumentationScopeInfo.create(SCOPE_NAME);
-    long now = epochNanos(clock);
-    MetricData errorData =
-        ProducedMetric.longSum(
-            resource,
-            scope,
-            "app.errors",
-            "Errors recorded by the application, by type.",
-            "{error}",
-            SumData.createLongSumData(true, AggregationTemporality.CUMULATIVE, errors.points(now)));
-    MetricData droppedData =
-        ProducedMetric.longSum(
-            resource,
-            scope,
-            "monitoring.dropped",
-            "Observations the monitor refused as invalid, by reason.",
-            "{observation}",
-            SumData.createLongSumData(
-                true, AggregationTemporality.CUMULATIVE, dropped.points(now)));
-    if (PromtoolCleanCollector.collectsRequests()) {
-      return List.of(errorData, droppedData);
-    }
-    MetricData requestData =
-        ProducedMetric.histogram(
-            resource,
-            scope,
-            RequestMetrics.NAME,
-            RequestMetrics.DESCRIPTION,
-            RequestMetrics.UNIT,
-            HistogramData.create(AggregationTemporality.CUMULATIVE, requests.points()));
-    return List.of(requestData, errorData, droppedData);
+    return new PromtoolCleanCollector(reader, metrics::requestSnapshot);
   }
 
   public static Builder builder() {
@@ -332,17 +239,7 @@ public final class SystemMonitor implements HostView, RequestView, AutoCloseable
    * @param durationMs the time taken, in milliseconds
    */
   public void recordRequest(String endpoint, String method, int statusCode, double durationMs) {
-    try {
-      if (!RequestMetrics.isValidDuration(durationMs)) {
-        drop(INVALID_DURATION, "duration {} ms is negative, NaN or infinite", durationMs);
-      } else if (!RequestMetrics.isValidStatus(statusCode)) {
-        drop(INVALID_STATUS_CODE, "status code {} is outside 100..599", statusCode);
-      } else {
-        requests.record(endpoint, method, statusCode, durationMs);
-      }
-    } catch (RuntimeException e) {
-      drop(INTERNAL_ERROR, "recording failed: {}", e);
-    }
+    metrics.recordRequest(endpoint, method, statusCode, durationMs);
   }
 
   /**
@@ -352,17 +249,9 @@ public final class SystemMonitor implements HostView, RequestView, AutoCloseable
    */
   public void recordError(String errorType, Map<String, ?> details) {
     try {
-      String type = Labels.normalize(errorType);
-      errors.increment(type);
-      ErrorRecord record = new ErrorRecord(clock.instant(), type, sanitize(details));
-      synchronized (errorHistoryLock) {
-        if (recentErrors.size() == errorHistorySize) {
-          recentErrors.removeFirst();
-        }
-        recentErrors.addLast(record);
-      }
+      recentErrors.add(clock.instant(), metrics.countError(errorType), details);
     } catch (RuntimeException e) {
-      drop(INTERNAL_ERROR, "recording failed: {}", e);
+      metrics.drop(INTERNAL_ERROR, "recording failed: {}", e);
     }
   }
 
@@ -412,9 +301,7 @@ public final class SystemMonitor implements HostView, RequestView, AutoCloseable
 
   /** The most recent errors, oldest first, at most {@code errorHistorySize} of them. */
   public List<ErrorRecord> getRecentErrors() {
-    synchronized (errorHistoryLock) {
-      return List.copyOf(recentErrors);
-    }
+    return recentErrors.recent();
   }
 
   /**
@@ -466,17 +353,17 @@ public final class SystemMonitor implements HostView, RequestView, AutoCloseable
 
   /** For tests: distinct routes recorded under their own name. */
   int routeCount() {
-    return requests.routeCount();
+    return metrics.routeCount();
   }
 
   /** For tests: distinct error types counted under their own name. */
   int errorTypeCount() {
-    return errors.size();
+    return metrics.errorTypeCount();
   }
 
   /** For tests: observations dropped for {@code reason}. */
   long droppedCount(String reason) {
-    return dropped.count(reason);
+    return metrics.droppedCount(reason);
   }
 
   /** For tests: samples the host and ticks the request windows now, on this thread. */
@@ -516,164 +403,6 @@ public final class SystemMonitor implements HostView, RequestView, AutoCloseable
     meterProvider.shutdown().join(5, TimeUnit.SECONDS);
   }
 
-  private void drop(String reason, String detail, Object value) {
-    dropped.increment(reason);
-    throttledLog.warn(
-        reason, "Dropped an observation (" + detail + "); counted in monitoring.dropped", value);
-  }
-
-  private static Map<String, String> sanitize(Map<String, ?> details) {
-    if (details == null || details.isEmpty()) {
-      return Map.of();
-    }
-    Map<String, String> copy = new LinkedHashMap<>();
-    for (Map.Entry<String, ?> entry : details.entrySet()) {
-      if (copy.size() == MAX_DETAIL_ENTRIES) {
-        break;
-      }
-      if (entry.getKey() != null) {
-        copy.put(cut(entry.getKey(), MAX_DETAIL_KEY_LENGTH), render(entry.getValue()));
-      }
-    }
-    return copy;
-  }
-
-  /**
-   * A detail value as text of at most {@link #MAX_DETAIL_VALUE_LENGTH} characters. Maps and
-   * collections are written here, not by their own {@code toString}: that never returns for one
-   * that holds itself (a StackOverflowError, which the record methods would have thrown), and would
-   * build a huge string only to cut it. A value whose {@code toString} throws is kept as a note.
-   */
-  static String render(Object value) {
-    StringBuilder text = new StringBuilder();
-    render(value, text, 0);
-    return cut(text.toString(), MAX_DETAIL_VALUE_LENGTH);
-  }
-
-  private static final int MAX_DETAIL_DEPTH = 8;
-
-  private static void render(Object value, StringBuilder text, int depth) {
-    if (text.length() > MAX_DETAIL_VALUE_LENGTH) {
-      return;
-    }
-    if (value instanceof Map<?, ?> map) {
-      if (depth == MAX_DETAIL_DEPTH) {
-        text.append("{…}");
-        return;
-      }
-      text.append('{');
-      String separator = "";
-      for (Map.Entry<?, ?> entry : map.entrySet()) {
-        if (text.length() > MAX_DETAIL_VALUE_LENGTH) {
-          return;
-        }
-        text.append(separator);
-        render(entry.getKey(), text, depth + 1);
-        text.append('=');
-        render(entry.getValue(), text, depth + 1);
-        separator = ", ";
-      }
-      text.append('}');
-    } else if (value instanceof Collection<?> collection) {
-      if (depth == MAX_DETAIL_DEPTH) {
-        text.append("[…]");
-        return;
-      }
-      text.append('[');
-      String separator = "";
-      for (Object element : collection) {
-        if (text.length() > MAX_DETAIL_VALUE_LENGTH) {
-          return;
-        }
-        text.append(separator);
-        render(element, text, depth + 1);
-        separator = ", ";
-      }
-      text.append(']');
-    } else {
-      String printed;
-      try {
-        printed = String.valueOf(value);
-      } catch (RuntimeException e) {
-        printed = "(toString threw " + e.getClass().getSimpleName() + ")";
-      }
-      text.append(printed, 0, Math.min(printed.length(), MAX_DETAIL_VALUE_LENGTH + 1));
-    }
-  }
-
-  /** Cut to {@code max} characters, without splitting a surrogate pair. */
-  private static String cut(String value, int max) {
-    if (value.length() <= max) {
-      return value;
-    }
-    return value.substring(0, Character.isHighSurrogate(value.charAt(max - 1)) ? max - 1 : max);
-  }
-
-  private static SystemInfo describe(Builder builder, HostProbe probe, Instant start) {
-    HostProbe.Hardware hardware = hardware(probe);
-    String os = System.getProperty("os.name", "unknown");
-    String version = System.getProperty("os.version", "unknown");
-    String arch = System.getProperty("os.arch", "unknown");
-    return new SystemInfo(
-        builder.serviceName,
-        hostName(),
-        os,
-        version,
-        arch,
-        os + "-" + version + "-" + arch,
-        Runtime.version().toString(),
-        System.getProperty("java.vendor", "unknown"),
-        hardware.processorName(),
-        hardware.physicalProcessors(),
-        hardware.logicalProcessors(),
-        hardware.totalMemoryBytes(),
-        start,
-        Duration.ZERO);
-  }
-
-  /**
-   * The probe's hardware description, or "unknown" and zeros when it fails: a probe that cannot
-   * read the hardware must not keep the monitor from starting (it failed the build before).
-   */
-  private static HostProbe.Hardware hardware(HostProbe probe) {
-    try {
-      HostProbe.Hardware hardware = probe.hardware();
-      if (hardware != null) {
-        return hardware;
-      }
-    } catch (RuntimeException | Error e) {
-      LOG.warn("Could not read the hardware description; reporting it as unknown", e);
-    }
-    return new HostProbe.Hardware("unknown", 0, 0, 0);
-  }
-
-  static String hostName() {
-    try {
-      return InetAddress.getLocalHost().getHostName();
-    } catch (UnknownHostException e) {
-      String fromEnv = System.getenv("HOSTNAME");
-      return fromEnv == null || fromEnv.isBlank() ? "localhost" : fromEnv;
-    }
-  }
-
-  private static long epochNanos(Clock clock) {
-    Instant now = clock.instant();
-    return TimeUnit.SECONDS.toNanos(now.getEpochSecond()) + now.getNano();
-  }
-
-  /** The injected clock, as the SDK wants it. */
-  private record OtelClock(Clock clock) implements io.opentelemetry.sdk.common.Clock {
-    @Override
-    public long now() {
-      return epochNanos(clock);
-    }
-
-    @Override
-    public long nanoTime() {
-      return System.nanoTime();
-    }
-  }
-
   /** Configures a {@link SystemMonitor}. Each option is checked when set. */
   public static final class Builder {
     private String serviceName = "amptalk";
@@ -699,13 +428,13 @@ public final class SystemMonitor implements HostView, RequestView, AutoCloseable
 
     /** {@code service.name} of the resource; the Prometheus {@code job}. Default "amptalk". */
     public Builder serviceName(String serviceName) {
-      this.serviceName = requireNonBlank("serviceName", serviceName);
+      this.serviceName = Options.requireNonBlank("serviceName", serviceName);
       return this;
     }
 
     /** {@code service.instance.id} of the resource. Default: a random UUID per monitor. */
     public Builder serviceInstanceId(String serviceInstanceId) {
-      this.serviceInstanceId = requireNonBlank("serviceInstanceId", serviceInstanceId);
+      this.serviceInstanceId = Options.requireNonBlank("serviceInstanceId", serviceInstanceId);
       return this;
     }
 
@@ -714,7 +443,7 @@ public final class SystemMonitor implements HostView, RequestView, AutoCloseable
      * (all interfaces); {@code 127.0.0.1} serves this host alone.
      */
     public Builder prometheusHost(String prometheusHost) {
-      this.prometheusHost = requireNonBlank("prometheusHost", prometheusHost);
+      this.prometheusHost = Options.requireNonBlank("prometheusHost", prometheusHost);
       return this;
     }
 
@@ -767,13 +496,14 @@ public final class SystemMonitor implements HostView, RequestView, AutoCloseable
 
     /** Period of the console and OTLP exports. Default 60 s. */
     public Builder metricsExportInterval(Duration metricsExportInterval) {
-      this.metricsExportInterval = requirePositive("metricsExportInterval", metricsExportInterval);
+      this.metricsExportInterval =
+          Options.requirePositive("metricsExportInterval", metricsExportInterval);
       return this;
     }
 
     /** Period of host sampling. Default 1 s. */
     public Builder collectInterval(Duration collectInterval) {
-      this.collectInterval = requirePositive("collectInterval", collectInterval);
+      this.collectInterval = Options.requirePositive("collectInterval", collectInterval);
       return this;
     }
 
@@ -785,19 +515,19 @@ public final class SystemMonitor implements HostView, RequestView, AutoCloseable
 
     /** Distinct routes kept before further ones are recorded as {@code other}. Default 200. */
     public Builder maxRoutes(int maxRoutes) {
-      this.maxRoutes = requirePositive("maxRoutes", maxRoutes);
+      this.maxRoutes = Options.requirePositive("maxRoutes", maxRoutes);
       return this;
     }
 
     /** Distinct error types kept before further ones count as {@code other}. Default 100. */
     public Builder maxErrorTypes(int maxErrorTypes) {
-      this.maxErrorTypes = requirePositive("maxErrorTypes", maxErrorTypes);
+      this.maxErrorTypes = Options.requirePositive("maxErrorTypes", maxErrorTypes);
       return this;
     }
 
     /** How many recent errors {@link #getRecentErrors()} keeps. Default 100. */
     public Builder errorHistorySize(int errorHistorySize) {
-      this.errorHistorySize = requirePositive("errorHistorySize", errorHistorySize);
+      this.errorHistorySize = Options.requirePositive("errorHistorySize", errorHistorySize);
       return this;
     }
 
@@ -813,7 +543,7 @@ public final class SystemMonitor implements HostView, RequestView, AutoCloseable
      */
     public Builder requestWindowRetention(Duration requestWindowRetention) {
       this.requestWindowRetention =
-          requirePositive("requestWindowRetention", requestWindowRetention);
+          Options.requirePositive("requestWindowRetention", requestWindowRetention);
       return this;
     }
 
@@ -838,28 +568,6 @@ public final class SystemMonitor implements HostView, RequestView, AutoCloseable
       return new SystemMonitor(this);
     }
 
-    private static String requireNonBlank(String option, String value) {
-      if (value == null || value.isBlank()) {
-        throw new IllegalArgumentException(
-            option + " must not be blank, was " + (value == null ? "null" : "'" + value + "'"));
-      }
-      return value;
-    }
-
-    private static int requirePositive(String option, int value) {
-      if (value <= 0) {
-        throw new IllegalArgumentException(option + " must be positive, was " + value);
-      }
-      return value;
-    }
-
-    private static Duration requirePositive(String option, Duration value) {
-      if (value == null || value.isNegative() || value.isZero()) {
-        throw new IllegalArgumentException(option + " must be a positive duration, was " + value);
-      }
-      return value;
-    }
-
     /** The endpoint quoted, without user info or query, which may hold credentials. */
     private static String shown(String endpoint) {
       String shown = endpoint;
@@ -879,7 +587,7 @@ public final class SystemMonitor implements HostView, RequestView, AutoCloseable
     }
 
     private static String otlpUrl(String endpoint) {
-      requireNonBlank("otlpEndpoint", endpoint);
+      Options.requireNonBlank("otlpEndpoint", endpoint);
       URI uri;
       try {
         uri = URI.create(endpoint);

@@ -23,7 +23,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 class PromtoolCleanCollectorTest {
@@ -151,29 +150,21 @@ class PromtoolCleanCollectorTest {
   }
 
   @Test
-  void collect_marksTheThreadForTheExporterOnly_andOnlyWithARequestSnapshot() {
-    AtomicBoolean markedWith = new AtomicBoolean();
-    AtomicBoolean markedWithout = new AtomicBoolean(true);
-    HistogramSnapshot requests =
+  void collect_withARequestSnapshot_putsItInPlaceOfTheExportersFamily() {
+    HistogramSnapshot ours = new HistogramSnapshot(RequestMetrics.PROMETHEUS_METADATA, List.of());
+    HistogramSnapshot exporters =
         new HistogramSnapshot(RequestMetrics.PROMETHEUS_METADATA, List.of());
 
-    new PromtoolCleanCollector(
-            () -> {
-              markedWith.set(PromtoolCleanCollector.collectsRequests());
-              return MetricSnapshots.of();
-            },
-            () -> requests)
-        .collect();
-    assertThat(markedWith).isTrue();
-    assertThat(PromtoolCleanCollector.collectsRequests()).isFalse();
+    List<MetricSnapshot> with =
+        new PromtoolCleanCollector(() -> MetricSnapshots.of(exporters), () -> ours)
+            .collect().stream().toList();
+    List<MetricSnapshot> without =
+        new PromtoolCleanCollector(() -> MetricSnapshots.of(exporters)).collect().stream().toList();
 
-    new PromtoolCleanCollector(
-            () -> {
-              markedWithout.set(PromtoolCleanCollector.collectsRequests());
-              return MetricSnapshots.of();
-            })
-        .collect();
-    assertThat(markedWithout).isFalse();
+    assertThat(with).hasSize(1);
+    assertThat(with.get(0)).isSameAs(ours);
+    assertThat(without).hasSize(1);
+    assertThat(without.get(0)).isSameAs(exporters);
   }
 
   private static PrometheusMetricReader prometheusReader() {

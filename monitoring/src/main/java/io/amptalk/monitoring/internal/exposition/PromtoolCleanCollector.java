@@ -20,19 +20,14 @@ import java.util.function.Supplier;
  *   <li>{@code target_info} is written without help text; it gets one.
  * </ul>
  *
- * <p>Given the request histogram's own snapshot, it also adds that in place of the exporter's: for
- * the length of {@link #collect()} the collecting thread is marked ({@link #collectsRequests()}),
- * so that the monitor's {@code MetricProducer}, which the exporter calls on this thread, leaves the
- * histogram out. Converting its hundreds of series from OpenTelemetry points to Prometheus labels
- * and buckets was most of a scrape's garbage. The SDK's other readers (OTLP, console) collect on
- * their own threads and still get the histogram from the producer.
+ * <p>Given the request histogram's own snapshot, it adds that explicitly, in place of any the
+ * exporter brings (the SDK's producer leaves the histogram out unless a test added a reader of its
+ * own; see {@code SdkPipeline}). Converting its hundreds of series from OpenTelemetry points to
+ * Prometheus labels and buckets was most of a scrape's garbage.
  */
 public final class PromtoolCleanCollector implements MultiCollector {
   public static final String TARGET_INFO_HELP = "Target metadata";
   private static final String COUNT_SUFFIX = "_count";
-
-  /** Set while a collector with a request snapshot collects from its exporter on this thread. */
-  private static final ThreadLocal<Boolean> COLLECTING_REQUESTS = new ThreadLocal<>();
 
   private final MultiCollector delegate;
   private final Supplier<? extends MetricSnapshot> requests;
@@ -52,37 +47,21 @@ public final class PromtoolCleanCollector implements MultiCollector {
     this.requests = requests;
   }
 
-  /**
-   * Whether this thread is collecting for a collector that adds the request histogram itself, so
-   * the producer must leave it out.
-   */
-  public static boolean collectsRequests() {
-    return COLLECTING_REQUESTS.get() != null;
-  }
-
   @Override
   public MetricSnapshots collect() {
+    MetricSnapshot ours = requests == null ? null : requests.get();
+    String oursName = ours == null ? null : ours.getMetadata().getName();
     MetricSnapshots.Builder cleaned = MetricSnapshots.builder();
-    for (MetricSnapshot snapshot : collectDelegate()) {
-      cleaned.metricSnapshot(clean(snapshot));
+    for (MetricSnapshot snapshot : delegate.collect()) {
+      if (!snapshot.getMetadata().getName().equals(oursName)) {
+        cleaned.metricSnapshot(clean(snapshot));
+      }
     }
-    if (requests != null) {
+    if (ours != null) {
       // MetricSnapshots sorts by name: the family lands where the exporter's was.
-      cleaned.metricSnapshot(requests.get());
+      cleaned.metricSnapshot(ours);
     }
     return cleaned.build();
-  }
-
-  private MetricSnapshots collectDelegate() {
-    if (requests == null) {
-      return delegate.collect();
-    }
-    COLLECTING_REQUESTS.set(Boolean.TRUE);
-    try {
-      return delegate.collect();
-    } finally {
-      COLLECTING_REQUESTS.remove();
-    }
   }
 
   private static MetricSnapshot clean(MetricSnapshot snapshot) {

@@ -1,0 +1,170 @@
+package io.amptalk.monitoring.internal.metrics;
+
+import io.amptalk.monitoring.internal.util.ThrottledLogger;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.sdk.common.InstrumentationScopeInfo;
+import io.opentelemetry.sdk.metrics.data.AggregationTemporality;
+import io.opentelemetry.sdk.metrics.data.HistogramData;
+import io.opentelemetry.sdk.metrics.data.MetricData;
+import io.opentelemetry.sdk.metrics.data.SumData;
+import io.opentelemetry.sdk.resources.Resource;
+import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The application's own figures, kept in our lock-free cells rather than in SDK instruments: the
+ * request histogram, the error counter and the counter of refused observations. Recording never
+ * throws: invalid input is dropped and counted. At collection time the cells are handed to the SDK
+ * as {@link MetricData} ({@link #produce}), or to {@code /metrics} directly ({@link
+ * #requestSnapshot}), which skips the SDK's conversion of hundreds of series.
+ */
+public final class ApplicationMetrics {
+  public static final String SCOPE_NAME = "io.amptalk.monitoring";
+  public static final AttributeKey<String> ERROR_TYPE = AttributeKey.stringKey("error.type");
+  public static final AttributeKey<String> REASON = AttributeKey.stringKey("reason");
+
+  /** Reasons under which {@code monitoring.dropped} counts an observation it refused. */
+  public static final String INVALID_DURATION = "invalid_duration";
+
+  public static final String INVALID_STATUS_CODE = "invalid_status_code";
+  public static final String INTERNAL_ERROR = "internal_error";
+
+  private final Clock clock;
+  private final ThrottledLogger log;
+  private final RequestMetrics requests;
+  private final LabeledCounter errors;
+  private final LabeledCounter dropped;
+
+  public ApplicationMetrics(int maxRoutes, int maxErrorTypes, Clock clock, ThrottledLogger log) {
+    this.clock = clock;
+    this.log = log;
+    long startNanos = epochNanos(clock);
+    this.requests =
+        new RequestMetrics(
+            maxRoutes,
+            () -> epochNanos(clock),
+            () ->
+                log.warnOnce(
+                    "route-overflow",
+                    "More than {} distinct routes; further routes are recorded as '{}'. Pass route"
+                        + " templates such as /users/{{id}}, not raw paths.",
+                    maxRoutes,
+                    Labels.OTHER));
+    this.errors =
+        new LabeledCounter(
+            ERROR_TYPE,
+            maxErrorTypes,
+            startNanos,
+            () ->
+                log.warnOnce(
+                    "error-type-overflow",
+                    "More than {} distinct error types; further types are counted as '{}'",
+                    maxErrorTypes,
+                    Labels.OTHER));
+    this.dropped = new LabeledCounter(REASON, 16, startNanos, () -> {});
+    for (String reason : List.of(INVALID_DURATION, INVALID_STATUS_CODE, INTERNAL_ERROR)) {
+      dropped.preRegister(reason);
+    }
+  }
+
+  /** Records one request, or drops and counts it when its status or duration is invalid. */
+  public void recordRequest(String endpoint, String method, int statusCode, double durationMs) {
+    try {
+      if (!RequestMetrics.isValidDuration(durationMs)) {
+        drop(INVALID_DURATION, "duration {} ms is negative, NaN or infinite", durationMs);
+      } else if (!RequestMetrics.isValidStatus(statusCode)) {
+        drop(INVALID_STATUS_CODE, "status code {} is outside 100..599", statusCode);
+      } else {
+        requests.record(endpoint, method, statusCode, durationMs);
+      }
+    } catch (RuntimeException e) {
+      drop(INTERNAL_ERROR, "recording failed: {}", e);
+    }
+  }
+
+  /** Counts one error under its normalised type, which it returns. */
+  public String countError(String errorType) {
+    String type = Labels.normalize(errorType);
+    errors.increment(type);
+    return type;
+  }
+
+  /** Counts a refused observation in {@code monitoring.dropped} and warns, throttled. */
+  public void drop(String reason, String detail, Object value) {
+    dropped.increment(reason);
+    log.warn(
+        reason, "Dropped an observation (" + detail + "); counted in monitoring.dropped", value);
+  }
+
+  /** The cumulative request totals the request windows are cut from. */
+  public RequestMetrics.Totals requestTotals() {
+    return requests.totals();
+  }
+
+  /** The request histogram as {@code /metrics} writes it, straight from the cells. */
+  public HistogramSnapshot requestSnapshot() {
+    return requests.prometheusSnapshot();
+  }
+
+  /**
+   * What the SDK's readers get from us at collection time: the error and dropped counters, and the
+   * request histogram when {@code withRequests} (the readers that get it otherwise, see {@code
+   * SdkPipeline}, must not get it twice).
+   */
+  public List<MetricData> produce(Resource resource, boolean withRequests) {
+    InstrumentationScopeInfo scope = InstrumentationScopeInfo.create(SCOPE_NAME);
+    long now = epochNanos(clock);
+    MetricData errorData =
+        ProducedMetric.longSum(
+            resource,
+            scope,
+            "app.errors",
+            "Errors recorded by the application, by type.",
+            "{error}",
+            SumData.createLongSumData(true, AggregationTemporality.CUMULATIVE, errors.points(now)));
+    MetricData droppedData =
+        ProducedMetric.longSum(
+            resource,
+            scope,
+            "monitoring.dropped",
+            "Observations the monitor refused as invalid, by reason.",
+            "{observation}",
+            SumData.createLongSumData(
+                true, AggregationTemporality.CUMULATIVE, dropped.points(now)));
+    return withRequests
+        ? List.of(requestData(resource), errorData, droppedData)
+        : List.of(errorData, droppedData);
+  }
+
+  /** The request histogram as the SDK's exporters take it. */
+  public MetricData requestData(Resource resource) {
+    return ProducedMetric.histogram(
+        resource,
+        InstrumentationScopeInfo.create(SCOPE_NAME),
+        RequestMetrics.NAME,
+        RequestMetrics.DESCRIPTION,
+        RequestMetrics.UNIT,
+        HistogramData.create(AggregationTemporality.CUMULATIVE, requests.points()));
+  }
+
+  public int routeCount() {
+    return requests.routeCount();
+  }
+
+  public int errorTypeCount() {
+    return errors.size();
+  }
+
+  public long droppedCount(String reason) {
+    return dropped.count(reason);
+  }
+
+  /** The clock's time in nanoseconds since the epoch, as the SDK counts. */
+  public static long epochNanos(Clock clock) {
+    Instant now = clock.instant();
+    return TimeUnit.SECONDS.toNanos(now.getEpochSecond()) + now.getNano();
+  }
+}
