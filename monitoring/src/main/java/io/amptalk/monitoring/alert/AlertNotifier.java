@@ -1,5 +1,7 @@
 package io.amptalk.monitoring.alert;
 
+import java.time.Duration;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -35,6 +37,16 @@ public interface AlertNotifier {
   /** Whether resolutions are sent here too (as the alert with state RESOLVED). */
   default boolean sendsResolved() {
     return false;
+  }
+
+  /**
+   * How often the alert system sends this notifier each still-firing alert again, for a receiver
+   * that forgets an alert it has not heard of for a while (Alertmanager resolves it after its
+   * {@code resolve_timeout}); empty, the default, for none. A positive duration of at least a
+   * millisecond, read once when the alert system is built.
+   */
+  default Optional<Duration> firingResendInterval() {
+    return Optional.empty();
   }
 
   /** Whether this notifier takes {@code alert} by its severity and source. */

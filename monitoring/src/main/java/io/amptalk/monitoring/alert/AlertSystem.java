@@ -1,6 +1,5 @@
 package io.amptalk.monitoring.alert;
 
-import io.amptalk.monitoring.alert.notify.AlertmanagerNotifier;
 import io.amptalk.monitoring.alert.notify.LoggingNotifier;
 import io.amptalk.monitoring.alert.store.AlertStore;
 import io.amptalk.monitoring.alert.store.AlertStore.DeadLetter;
@@ -146,11 +145,15 @@ public final class AlertSystem implements AutoCloseable {
               return thread;
             });
     for (NotifierQueue queue : queues) {
-      if (queue.notifier() instanceof AlertmanagerNotifier alertmanager) {
-        long every = alertmanager.resendInterval().toMillis();
-        scheduler.scheduleWithFixedDelay(
-            () -> resendFiring(queue), every, every, TimeUnit.MILLISECONDS);
-      }
+      // Re-sends firing alerts to a receiver that forgets them otherwise (Alertmanager).
+      queue
+          .notifier()
+          .firingResendInterval()
+          .map(Duration::toMillis)
+          .ifPresent(
+              every ->
+                  scheduler.scheduleWithFixedDelay(
+                      () -> resendFiring(queue), every, every, TimeUnit.MILLISECONDS));
     }
   }
 

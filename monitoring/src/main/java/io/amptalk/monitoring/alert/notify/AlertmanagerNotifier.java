@@ -4,18 +4,18 @@ import io.amptalk.monitoring.alert.Alert;
 import io.amptalk.monitoring.alert.AlertNotifier;
 import io.amptalk.monitoring.alert.AlertSeverity;
 import io.amptalk.monitoring.alert.DeliveryException;
-import io.amptalk.monitoring.alert.notify.WebhookNotifier.Poster;
 import io.amptalk.monitoring.internal.alert.AlertJson;
+import io.amptalk.monitoring.internal.util.Options;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -58,15 +58,14 @@ public final class AlertmanagerNotifier implements AlertNotifier {
   private final URI baseUri;
   private final URI alertsUri;
   private final Map<String, String> headers;
-  private final AlertSeverity minSeverity;
-  private final Set<String> sources;
+  private final Routing routing;
   private final Duration resendInterval;
   private final String generatorUrl;
-  private final Poster poster;
+  private final HttpPoster poster;
 
   private AlertmanagerNotifier(Builder builder) {
-    this.name = Poster.requireNonBlank("name", builder.name);
-    this.baseUri = Poster.httpUri("url", builder.url);
+    this.name = Options.requireNonBlank("name", builder.name);
+    this.baseUri = HttpPoster.httpUri("url", builder.url);
     String path = baseUri.getRawPath() == null ? "" : baseUri.getRawPath();
     // A route prefix (--web.route-prefix) is kept; the query, if any, is not Alertmanager's.
     this.alertsUri =
@@ -76,17 +75,16 @@ public final class AlertmanagerNotifier implements AlertNotifier {
                 + baseUri.getRawAuthority()
                 + path.replaceAll("/+$", "")
                 + ALERTS_PATH);
-    this.headers = Poster.headers(builder.headers, Set.of("content-type"));
-    Duration timeout = Poster.requirePositive("timeout", builder.timeout);
-    this.minSeverity = builder.minSeverity;
-    this.sources = Poster.sources(builder.sources);
-    this.resendInterval = Poster.requirePositive("resendInterval", builder.resendInterval);
+    this.headers = HttpPoster.headers(builder.headers, Set.of("content-type"));
+    Duration timeout = Options.requirePositive("timeout", builder.timeout);
+    this.routing = builder.routing.build();
+    this.resendInterval = Options.requirePositive("resendInterval", builder.resendInterval);
     this.generatorUrl =
         builder.generatorUrl == null
             ? null
-            : Poster.httpUri("generatorUrl", builder.generatorUrl).toString();
+            : HttpPoster.httpUri("generatorUrl", builder.generatorUrl).toString();
     this.poster =
-        new Poster(
+        new HttpPoster(
             "alertmanager", "amptalk-alertmanager-", THREADS, timeout, Clock.systemUTC(), true);
   }
 
@@ -138,6 +136,12 @@ public final class AlertmanagerNotifier implements AlertNotifier {
     return resendInterval;
   }
 
+  /** {@link #resendInterval()}: Alertmanager forgets a firing alert it is not sent again. */
+  @Override
+  public Optional<Duration> firingResendInterval() {
+    return Optional.of(resendInterval);
+  }
+
   @Override
   public String name() {
     return name;
@@ -145,18 +149,18 @@ public final class AlertmanagerNotifier implements AlertNotifier {
 
   @Override
   public AlertSeverity minSeverity() {
-    return minSeverity;
+    return routing.minSeverity();
   }
 
   @Override
   public Set<String> sources() {
-    return sources;
+    return routing.sources();
   }
 
   /** Always: a resolution is how an alert ends in Alertmanager. */
   @Override
   public boolean sendsResolved() {
-    return true;
+    return routing.sendsResolved();
   }
 
   /** Name, URL without user info or query, minimum severity and resend interval: no secrets. */
@@ -165,9 +169,9 @@ public final class AlertmanagerNotifier implements AlertNotifier {
     return "AlertmanagerNotifier{name="
         + name
         + ", url="
-        + Poster.redacted(baseUri)
+        + HttpPoster.redacted(baseUri)
         + ", minSeverity="
-        + minSeverity
+        + routing.minSeverity()
         + ", resendInterval="
         + resendInterval
         + "}";
@@ -179,8 +183,8 @@ public final class AlertmanagerNotifier implements AlertNotifier {
     private String url;
     private Map<String, String> headers = Map.of();
     private Duration timeout = Duration.ofSeconds(10);
-    private AlertSeverity minSeverity = AlertSeverity.INFO;
-    private Collection<String> sources = List.of();
+    // Resolutions are always sent (see sendsResolved()), so that option has no setter here.
+    private final Routing.Builder routing = new Routing.Builder();
     private Duration resendInterval = Duration.ofMinutes(1);
     private String generatorUrl;
 
@@ -218,13 +222,13 @@ public final class AlertmanagerNotifier implements AlertNotifier {
 
     /** Alerts below this severity are not sent here. Default INFO (all). */
     public Builder minSeverity(AlertSeverity minSeverity) {
-      this.minSeverity = Objects.requireNonNull(minSeverity, "minSeverity");
+      routing.minSeverity(minSeverity);
       return this;
     }
 
     /** When not empty, only alerts from these sources are sent here. Default empty (all). */
     public Builder sources(Collection<String> sources) {
-      this.sources = new ArrayList<>(Objects.requireNonNull(sources, "sources"));
+      routing.sources(sources);
       return this;
     }
 

@@ -3,7 +3,6 @@ package io.amptalk.monitoring.alert.notify;
 import io.amptalk.monitoring.alert.Alert;
 import io.amptalk.monitoring.alert.AlertNotifier;
 import io.amptalk.monitoring.alert.AlertSeverity;
-import java.util.Objects;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,8 +21,7 @@ public final class LoggingNotifier implements AlertNotifier {
   static final String LOGGER_NAME = "io.amptalk.monitoring.alerts";
 
   private final Logger logger;
-  private final AlertSeverity minSeverity;
-  private final Set<String> sources;
+  private final Routing routing;
 
   /** Logs every alert to the {@code io.amptalk.monitoring.alerts} logger. */
   public LoggingNotifier() {
@@ -38,8 +36,7 @@ public final class LoggingNotifier implements AlertNotifier {
   /** Logs alerts of {@code minSeverity} or worse from {@code sources} (all when empty). */
   public LoggingNotifier(AlertSeverity minSeverity, Set<String> sources) {
     this.logger = LoggerFactory.getLogger(LOGGER_NAME);
-    this.minSeverity = Objects.requireNonNull(minSeverity, "minSeverity");
-    this.sources = Set.copyOf(sources);
+    this.routing = new Routing(minSeverity, sources, true);
   }
 
   @Override
@@ -83,24 +80,25 @@ public final class LoggingNotifier implements AlertNotifier {
 
   @Override
   public AlertSeverity minSeverity() {
-    return minSeverity;
+    return routing.minSeverity();
   }
 
   @Override
   public Set<String> sources() {
-    return sources;
+    return routing.sources();
   }
 
+  /** Always: a resolution is logged too, labelled RESOLVED. */
   @Override
   public boolean sendsResolved() {
-    return true;
+    return routing.sendsResolved();
   }
 
   @Override
   public String toString() {
     return "LoggingNotifier{minSeverity="
-        + minSeverity
-        + (sources.isEmpty() ? "" : ", sources=" + sources)
+        + routing.minSeverity()
+        + (routing.sources().isEmpty() ? "" : ", sources=" + routing.sources())
         + "}";
   }
 }

@@ -8,33 +8,20 @@ import io.amptalk.monitoring.alert.AlertSeverity;
 import io.amptalk.monitoring.alert.DeliveryException;
 import io.amptalk.monitoring.alert.store.AlertStore.Delivery;
 import io.amptalk.monitoring.internal.alert.AlertJson;
-import java.io.IOException;
-import java.io.InputStream;
+import io.amptalk.monitoring.internal.util.Options;
 import java.net.URI;
-import java.net.URISyntaxException;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 import javax.crypto.Mac;
@@ -82,7 +69,6 @@ import javax.crypto.spec.SecretKeySpec;
  * redirect) is permanent. Failure messages never contain the secret or header values.
  */
 public final class WebhookNotifier implements AlertNotifier {
-  static final String USER_AGENT = "amptalk-monitoring";
   static final String IDEMPOTENCY_KEY = "Idempotency-Key";
   static final String TIMESTAMP_HEADER = "X-Amptalk-Timestamp";
   static final String SIGNATURE_HEADER = "X-Amptalk-Signature";
@@ -104,31 +90,27 @@ public final class WebhookNotifier implements AlertNotifier {
   private final Map<String, String> headers;
   private final SecretKeySpec key;
   private final Format format;
-  private final AlertSeverity minSeverity;
-  private final Set<String> sources;
-  private final boolean sendsResolved;
+  private final Routing routing;
   private final Clock clock;
-  private final Poster poster;
+  private final HttpPoster poster;
 
   private WebhookNotifier(Builder builder) {
-    this.name = Poster.requireNonBlank("name", builder.name);
-    this.uri = Poster.httpUri("webhookUrl", builder.webhookUrl);
+    this.name = Options.requireNonBlank("name", builder.name);
+    this.uri = HttpPoster.httpUri("webhookUrl", builder.webhookUrl);
     this.headers =
-        Poster.headers(
+        HttpPoster.headers(
             builder.headers,
             Set.of(
                 "content-type", "idempotency-key", "x-amptalk-timestamp", "x-amptalk-signature"));
-    Duration timeout = Poster.requirePositive("timeout", builder.timeout);
+    Duration timeout = Options.requirePositive("timeout", builder.timeout);
     if (builder.secret != null && builder.secret.isEmpty()) {
       throw new IllegalArgumentException("secret must not be empty");
     }
     this.key = builder.secret == null ? null : key(builder.secret);
     this.format = builder.format;
-    this.minSeverity = builder.minSeverity;
-    this.sources = Poster.sources(builder.sources);
-    this.sendsResolved = builder.sendsResolved;
+    this.routing = builder.routing.build();
     this.clock = builder.clock;
-    this.poster = new Poster("webhook", "amptalk-webhook-", THREADS, timeout, clock, false);
+    this.poster = new HttpPoster("webhook", "amptalk-webhook-", THREADS, timeout, clock, false);
   }
 
   /** A builder; {@link Builder#webhookUrl} is required. */
@@ -139,7 +121,7 @@ public final class WebhookNotifier implements AlertNotifier {
   /** Makes one POST; throws {@link DeliveryException} saying whether and when to retry. */
   @Override
   public void send(Alert alert) throws DeliveryException, InterruptedException {
-    String body = format == Format.SLACK ? slackBody(alert) : AlertJson.toJson(alert);
+    String body = format == Format.SLACK ? SlackFormat.body(alert) : AlertJson.toJson(alert);
     HttpRequest.Builder request =
         poster.request(uri, headers).setHeader(IDEMPOTENCY_KEY, Delivery.of(name, alert).key());
     if (key != null) {
@@ -234,78 +216,6 @@ public final class WebhookNotifier implements AlertNotifier {
     }
   }
 
-  // ---------------------------------------------------------------- Slack
-
-  /** The Slack message; see the class comment for its shape. */
-  static String slackBody(Alert alert) {
-    String label = alert.isFiring() ? alert.severity().name() : "RESOLVED";
-    String text =
-        emoji(alert)
-            + " ["
-            + label
-            + "] "
-            + slackEscape(alert.title())
-            + ": "
-            + slackEscape(alert.message());
-    List<Map<String, Object>> fields = new ArrayList<>();
-    fields.add(slackField("Source", alert.source(), true));
-    fields.add(slackField("Service", alert.service(), true));
-    fields.add(slackField("Time", alert.time().toString(), true));
-    if (!alert.isFiring()) {
-      fields.add(slackField("Resolved", alert.lastSeen().toString(), true));
-    }
-    if (alert.occurrences() > 1) {
-      fields.add(slackField("Occurrences", Integer.toString(alert.occurrences()), true));
-    }
-    if (!alert.details().isEmpty()) {
-      fields.add(slackField("Details", AlertJson.write(alert.details()), false));
-    }
-    Map<String, Object> attachment = new LinkedHashMap<>();
-    attachment.put("color", color(alert));
-    attachment.put("fields", fields);
-    Map<String, Object> message = new LinkedHashMap<>();
-    message.put("text", text);
-    message.put("attachments", List.of(attachment));
-    return AlertJson.write(message);
-  }
-
-  private static String emoji(Alert alert) {
-    if (!alert.isFiring()) {
-      return ":white_check_mark:";
-    }
-    return switch (alert.severity()) {
-      case INFO -> ":information_source:";
-      case WARNING -> ":warning:";
-      case ERROR -> ":x:";
-      case CRITICAL -> ":rotating_light:";
-    };
-  }
-
-  private static String color(Alert alert) {
-    if (!alert.isFiring()) {
-      return "#2EB886";
-    }
-    return switch (alert.severity()) {
-      case INFO -> "#439FE0";
-      case WARNING -> "#DAA038";
-      case ERROR -> "#E8590C";
-      case CRITICAL -> "#A30200";
-    };
-  }
-
-  private static Map<String, Object> slackField(String title, String value, boolean isShort) {
-    Map<String, Object> field = new LinkedHashMap<>();
-    field.put("title", title);
-    field.put("value", slackEscape(value));
-    field.put("short", isShort);
-    return field;
-  }
-
-  /** Slack reads {@code <...>} as links and mentions; it asks for exactly these three escapes. */
-  private static String slackEscape(String text) {
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
-  }
-
   // ---------------------------------------------------------------- AlertNotifier
 
   @Override
@@ -315,17 +225,17 @@ public final class WebhookNotifier implements AlertNotifier {
 
   @Override
   public AlertSeverity minSeverity() {
-    return minSeverity;
+    return routing.minSeverity();
   }
 
   @Override
   public Set<String> sources() {
-    return sources;
+    return routing.sources();
   }
 
   @Override
   public boolean sendsResolved() {
-    return sendsResolved;
+    return routing.sendsResolved();
   }
 
   /** Name, URL without user info or query, format and minimum severity: never secrets. */
@@ -334,11 +244,11 @@ public final class WebhookNotifier implements AlertNotifier {
     return "WebhookNotifier{name="
         + name
         + ", url="
-        + Poster.redacted(uri)
+        + HttpPoster.redacted(uri)
         + ", format="
         + format
         + ", minSeverity="
-        + minSeverity
+        + routing.minSeverity()
         + ", signed="
         + (key != null)
         + "}";
@@ -352,9 +262,7 @@ public final class WebhookNotifier implements AlertNotifier {
     private Duration timeout = Duration.ofSeconds(10);
     private String secret;
     private Format format = Format.JSON;
-    private AlertSeverity minSeverity = AlertSeverity.INFO;
-    private Collection<String> sources = List.of();
-    private boolean sendsResolved = true;
+    private final Routing.Builder routing = new Routing.Builder();
     private Clock clock = Clock.systemUTC();
 
     private Builder() {}
@@ -402,19 +310,19 @@ public final class WebhookNotifier implements AlertNotifier {
 
     /** Alerts below this severity are not sent here. Default INFO (all). */
     public Builder minSeverity(AlertSeverity minSeverity) {
-      this.minSeverity = Objects.requireNonNull(minSeverity, "minSeverity");
+      routing.minSeverity(minSeverity);
       return this;
     }
 
     /** When not empty, only alerts from these sources are sent here. Default empty (all). */
     public Builder sources(Collection<String> sources) {
-      this.sources = new ArrayList<>(Objects.requireNonNull(sources, "sources"));
+      routing.sources(sources);
       return this;
     }
 
     /** Whether resolutions are sent too. Default true. */
     public Builder sendsResolved(boolean sendsResolved) {
-      this.sendsResolved = sendsResolved;
+      routing.sendsResolved(sendsResolved);
       return this;
     }
 
@@ -431,252 +339,6 @@ public final class WebhookNotifier implements AlertNotifier {
      */
     public WebhookNotifier build() {
       return new WebhookNotifier(this);
-    }
-  }
-
-  // ---------------------------------------------------------------- HTTP, shared
-
-  /**
-   * One JSON POST and what its answer means for retries, with the option checks both HTTP notifiers
-   * share ({@link AlertmanagerNotifier} too): one place decides what is retried.
-   */
-  static final class Poster {
-    private static final Pattern DELTA_SECONDS = Pattern.compile("\\d{1,18}");
-    private static final int REASON_BYTES = 512;
-    private static final int REASON_CHARS = 200;
-
-    private final String receiver;
-    private final HttpClient client;
-    private final Duration timeout;
-    private final Clock clock;
-    private final boolean explainErrors;
-
-    /**
-     * @param receiver starts every failure message: "webhook answered 500"
-     * @param threadPrefix names the client's threads, numbered by {@code threads}
-     * @param explainErrors whether a failure message quotes the start of the answer's body (for a
-     *     receiver known to explain itself there, such as Alertmanager)
-     */
-    Poster(
-        String receiver,
-        String threadPrefix,
-        AtomicInteger threads,
-        Duration timeout,
-        Clock clock,
-        boolean explainErrors) {
-      this.receiver = receiver;
-      this.timeout = timeout;
-      this.clock = clock;
-      this.explainErrors = explainErrors;
-      // HTTP/1.1: one POST now and then gains nothing from HTTP/2, and on http:// URLs the h2c
-      // upgrade attempt is a thing some receivers mishandle. The executor's threads are daemons,
-      // so a notifier never keeps a JVM alive (the client's selector thread is a daemon too);
-      // idle ones end after a minute.
-      this.client =
-          HttpClient.newBuilder()
-              .version(HttpClient.Version.HTTP_1_1)
-              .connectTimeout(timeout)
-              .executor(
-                  Executors.newCachedThreadPool(
-                      runnable -> {
-                        Thread thread =
-                            new Thread(runnable, threadPrefix + threads.incrementAndGet());
-                        thread.setDaemon(true);
-                        return thread;
-                      }))
-              .build();
-    }
-
-    /** A request with the timeout, User-Agent, the configured headers and Content-Type. */
-    HttpRequest.Builder request(URI uri, Map<String, String> headers) {
-      HttpRequest.Builder request =
-          HttpRequest.newBuilder(uri).timeout(timeout).setHeader("User-Agent", USER_AGENT);
-      headers.forEach(request::setHeader);
-      return request.setHeader("Content-Type", "application/json");
-    }
-
-    /** POSTs {@code body}; returns on a 2xx, otherwise throws what the answer means. */
-    void post(HttpRequest.Builder request, String body)
-        throws DeliveryException, InterruptedException {
-      HttpResponse<InputStream> response;
-      try {
-        response =
-            client.send(
-                request.POST(HttpRequest.BodyPublishers.ofString(body, UTF_8)).build(),
-                info ->
-                    info.statusCode() / 100 == 2 || !explainErrors
-                        ? HttpResponse.BodySubscribers.replacing(InputStream.nullInputStream())
-                        : HttpResponse.BodySubscribers.ofInputStream());
-      } catch (HttpTimeoutException e) { // connect timeouts too: a subclass
-        throw DeliveryException.retryable(
-            receiver + " timed out after " + timeout.toMillis() + " ms", e);
-      } catch (IOException e) {
-        throw DeliveryException.retryable(receiver + " unreachable: " + describe(e), e);
-      }
-      int status = response.statusCode();
-      if (status / 100 == 2) {
-        return;
-      }
-      String message = receiver + " answered " + status + reason(response.body());
-      if (status == 429 || status == 503) {
-        Duration retryAfter =
-            retryAfter(response.headers().firstValue("Retry-After").orElse(null), clock);
-        throw retryAfter == null
-            ? DeliveryException.retryable(message, null)
-            : DeliveryException.retryAfter(message, retryAfter);
-      }
-      if (status >= 500 || status == 408) {
-        throw DeliveryException.retryable(message, null);
-      }
-      throw DeliveryException.permanent(message, null);
-    }
-
-    /** ": <the start of the body>", on one line, or "" when there is none or it is unreadable. */
-    private static String reason(InputStream body) {
-      String text;
-      try (body) {
-        text = new String(body.readNBytes(REASON_BYTES), UTF_8);
-      } catch (IOException e) {
-        return "";
-      }
-      text = text.replaceAll("\\s+", " ").strip();
-      if (text.length() >= 2 && text.startsWith("\"") && text.endsWith("\"")) {
-        text = text.substring(1, text.length() - 1).strip(); // a JSON string, as Alertmanager's
-      }
-      if (text.length() > REASON_CHARS) {
-        text = text.substring(0, REASON_CHARS) + "…";
-      }
-      return text.isEmpty() ? "" : ": " + text;
-    }
-
-    /**
-     * A {@code Retry-After} value: delta-seconds, or an HTTP date (RFC 1123) taken relative to
-     * {@code clock} (zero when past); null when absent or neither.
-     */
-    static Duration retryAfter(String value, Clock clock) {
-      if (value == null) {
-        return null;
-      }
-      String text = value.strip();
-      if (DELTA_SECONDS.matcher(text).matches()) {
-        return Duration.ofSeconds(Long.parseLong(text));
-      }
-      try {
-        Instant when = ZonedDateTime.parse(text, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
-        Duration wait = Duration.between(clock.instant(), when);
-        return wait.isNegative() ? Duration.ZERO : wait;
-      } catch (DateTimeParseException e) {
-        return null;
-      }
-    }
-
-    private static String describe(Throwable e) {
-      String message = e.getMessage();
-      return e.getClass().getSimpleName() + (message == null ? "" : ": " + message);
-    }
-
-    // ---------------------------------------------------------------- option checks
-
-    static String requireNonBlank(String option, String value) {
-      if (value == null || value.isBlank()) {
-        throw new IllegalArgumentException(
-            option + " must not be blank, was " + (value == null ? "null" : "'" + value + "'"));
-      }
-      return value;
-    }
-
-    static Duration requirePositive(String option, Duration value) {
-      if (value == null || value.isNegative() || value.isZero()) {
-        throw new IllegalArgumentException(option + " must be a positive duration, was " + value);
-      }
-      return value;
-    }
-
-    /**
-     * The URL, checked. A refused one is described without its user info, path or query, or not at
-     * all when it has no host, since a URL may carry a secret there; nor is the parser's message,
-     * which quotes the input, passed on.
-     */
-    static URI httpUri(String option, String url) {
-      String rule = option + " must be an http(s) URL, was ";
-      if (url == null) {
-        throw new IllegalArgumentException(rule + "null");
-      }
-      URI uri;
-      try {
-        uri = new URI(url);
-      } catch (URISyntaxException e) {
-        throw new IllegalArgumentException(rule + unshown(url));
-      }
-      String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-      if (uri.getHost() == null) {
-        throw new IllegalArgumentException(rule + (url.isEmpty() ? "''" : unshown(url)));
-      }
-      if (!(scheme.equals("http") || scheme.equals("https"))) {
-        throw new IllegalArgumentException(rule + "'" + redacted(uri) + "'");
-      }
-      return uri;
-    }
-
-    private static String unshown(String url) {
-      return "not one (" + url.length() + " characters, not shown since a URL may hold a secret)";
-    }
-
-    /**
-     * The configured headers, checked now so that sending cannot fail on them: no null, nothing the
-     * notifier sets itself ({@code reserved}, lowercase), nothing the JDK client refuses. Messages
-     * name the header, never its value.
-     */
-    static Map<String, String> headers(Map<String, String> headers, Set<String> reserved) {
-      Map<String, String> copy = new LinkedHashMap<>();
-      headers.forEach(
-          (header, value) -> {
-            if (header == null) {
-              throw new IllegalArgumentException("headers must not hold a null name");
-            }
-            if (value == null) {
-              throw new IllegalArgumentException("header '" + header + "' must have a value");
-            }
-            if (reserved.contains(header.toLowerCase(Locale.ROOT))) {
-              throw new IllegalArgumentException(
-                  "header '" + header + "' is set by the notifier and cannot be configured");
-            }
-            try {
-              HttpRequest.newBuilder().header(header, value);
-            } catch (IllegalArgumentException e) {
-              // Not chained: the JDK's message may quote the value.
-              throw new IllegalArgumentException(
-                  "header '"
-                      + header
-                      + "' is refused by the HTTP client (a restricted or invalid name, or an"
-                      + " invalid value)");
-            }
-            copy.put(header, value);
-          });
-      return Collections.unmodifiableMap(copy);
-    }
-
-    static Set<String> sources(Collection<String> sources) {
-      if (sources.stream().anyMatch(Objects::isNull)) {
-        throw new IllegalArgumentException("sources must not hold null");
-      }
-      return Set.copyOf(sources);
-    }
-
-    /**
-     * The URL without user info, path or query: Slack, Teams and Discord webhook URLs carry their
-     * secret in the path, so only the scheme, host and port may reach a log.
-     */
-    static String redacted(URI uri) {
-      boolean hasPath =
-          (uri.getRawPath() != null && !uri.getRawPath().isEmpty())
-              || uri.getRawQuery() != null
-              || uri.getRawFragment() != null;
-      return uri.getScheme()
-          + "://"
-          + uri.getHost()
-          + (uri.getPort() == -1 ? "" : ":" + uri.getPort())
-          + (hasPath ? "/…" : "");
     }
   }
 }

@@ -11,6 +11,6 @@ public final class NotifierTestHooks {
 
   /** The Message-ID the e-mail notifier gives the mail of this alert. */
   public static String emailMessageId(Alert alert) {
-    return EmailNotifier.messageId(alert);
+    return AlertEmail.messageId(alert);
   }
 }
