@@ -72,6 +72,11 @@ import org.slf4j.LoggerFactory;
  * monitor.setHealthStatus(true, "All systems operational");
  * monitor.close();
  * }</pre>
+ *
+ * <p>Longer than our usual 400 lines because it is the entry point of the original API: its
+ * builder's sixteen documented options and the readers' Javadoc are most of it. What it does lives
+ * elsewhere: the cells in {@code internal.metrics.ApplicationMetrics}, the SDK in {@code
+ * SdkPipeline}, host sampling in {@code internal.host}, the server in {@code internal.http}.
  */
 public final class SystemMonitor implements HostView, RequestView, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SystemMonitor.class);

@@ -10,6 +10,9 @@ import io.amptalk.monitoring.internal.alert.Backoff;
 import io.amptalk.monitoring.internal.alert.GuardedStore;
 import io.amptalk.monitoring.internal.alert.NotifierQueue;
 import io.amptalk.monitoring.internal.alert.NotifierQueue.Outcome;
+import io.amptalk.monitoring.internal.util.DaemonThreads;
+import io.amptalk.monitoring.internal.util.Details;
+import io.amptalk.monitoring.internal.util.Options;
 import io.opentelemetry.api.metrics.Meter;
 import java.time.Clock;
 import java.time.Duration;
@@ -52,6 +55,11 @@ import org.slf4j.LoggerFactory;
  *     "system_monitor", Map.of("cpu_usage", 83.5));
  * alerts.close();
  * }</pre>
+ *
+ * <p>Longer than our usual 400 lines because it is the alert system of the original API: raising
+ * (input cleaning, deduplication, reminders, silences), resolving, history and the builder's
+ * documented options. Delivery lives in {@code internal.alert} ({@code NotifierQueue}: queue,
+ * retries, rate limit), storage behind {@code GuardedStore}, the notifiers in {@code alert.notify}.
  */
 public final class AlertSystem implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(AlertSystem.class);
@@ -139,11 +147,7 @@ public final class AlertSystem implements AutoCloseable {
     redeliverPending();
     this.scheduler =
         Executors.newSingleThreadScheduledExecutor(
-            runnable -> {
-              Thread thread = new Thread(runnable, "amptalk-alert-scheduler");
-              thread.setDaemon(true);
-              return thread;
-            });
+            DaemonThreads.factory("amptalk-alert-scheduler"));
     for (NotifierQueue queue : queues) {
       // Re-sends firing alerts to a receiver that forgets them otherwise (Alertmanager).
       queue
@@ -551,8 +555,7 @@ public final class AlertSystem implements AutoCloseable {
     }
     if (value.length() > maxLength) {
       notes.add(field + " was cut from " + value.length() + " to " + maxLength + " characters");
-      int end = Character.isHighSurrogate(value.charAt(maxLength - 1)) ? maxLength - 1 : maxLength;
-      return value.substring(0, end);
+      return Details.cut(value, maxLength);
     }
     return value;
   }
@@ -615,12 +618,7 @@ public final class AlertSystem implements AutoCloseable {
     private Builder() {}
 
     public Builder serviceName(String serviceName) {
-      if (serviceName == null || serviceName.isBlank()) {
-        throw new IllegalArgumentException(
-            "serviceName must not be blank, was "
-                + (serviceName == null ? "null" : "'" + serviceName + "'"));
-      }
-      this.serviceName = serviceName;
+      this.serviceName = Options.requireNonBlank("serviceName", serviceName);
       return this;
     }
 
@@ -641,7 +639,7 @@ public final class AlertSystem implements AutoCloseable {
 
     /** Alerts kept by the default in-memory store. Default 1000. */
     public Builder maxHistorySize(int maxHistorySize) {
-      this.maxHistorySize = atLeastOne("maxHistorySize", maxHistorySize);
+      this.maxHistorySize = Options.requireAtLeastOne("maxHistorySize", maxHistorySize);
       return this;
     }
 
@@ -660,32 +658,32 @@ public final class AlertSystem implements AutoCloseable {
      * notified. Default 5 min.
      */
     public Builder dedupWindow(Duration dedupWindow) {
-      this.dedupWindow = positive("dedupWindow", dedupWindow);
+      this.dedupWindow = Options.requirePositive("dedupWindow", dedupWindow);
       return this;
     }
 
     /** A still-firing alert is notified again after this long. Default 4 h (Alertmanager's). */
     public Builder repeatInterval(Duration repeatInterval) {
-      this.repeatInterval = positive("repeatInterval", repeatInterval);
+      this.repeatInterval = Options.requirePositive("repeatInterval", repeatInterval);
       return this;
     }
 
     /** Notifications each notifier may have waiting. Default 10,000. */
     public Builder queueCapacity(int queueCapacity) {
-      this.queueCapacity = atLeastOne("queueCapacity", queueCapacity);
+      this.queueCapacity = Options.requireAtLeastOne("queueCapacity", queueCapacity);
       return this;
     }
 
     /** Attempts per notification before it becomes a dead letter. Default 8. */
     public Builder maxAttempts(int maxAttempts) {
-      this.maxAttempts = atLeastOne("maxAttempts", maxAttempts);
+      this.maxAttempts = Options.requireAtLeastOne("maxAttempts", maxAttempts);
       return this;
     }
 
     /** Backoff after the first failure, doubling up to {@code max}, with jitter. 1 s to 5 min. */
     public Builder backoff(Duration initial, Duration max) {
-      positive("backoff initial", initial);
-      positive("backoff max", max);
+      Options.requirePositive("backoff initial", initial);
+      Options.requirePositive("backoff max", max);
       if (max.compareTo(initial) < 0) {
         throw new IllegalArgumentException(
             "backoff max must be at least initial (" + initial + "), was " + max);
@@ -697,7 +695,7 @@ public final class AlertSystem implements AutoCloseable {
 
     /** The longest one delivery attempt may take. Default 30 s. */
     public Builder sendTimeout(Duration sendTimeout) {
-      this.sendTimeout = positive("sendTimeout", sendTimeout);
+      this.sendTimeout = Options.requirePositive("sendTimeout", sendTimeout);
       return this;
     }
 
@@ -706,8 +704,8 @@ public final class AlertSystem implements AutoCloseable {
      * holds back is summarised in one notification when it opens again. Default 60 per minute.
      */
     public Builder rateLimit(int alerts, Duration per) {
-      this.rateLimit = atLeastOne("rateLimit", alerts);
-      this.ratePer = positive("rateLimit period", per);
+      this.rateLimit = Options.requireAtLeastOne("rateLimit", alerts);
+      this.ratePer = Options.requirePositive("rateLimit period", per);
       return this;
     }
 
@@ -719,13 +717,13 @@ public final class AlertSystem implements AutoCloseable {
 
     /** How long {@link #close()} may spend delivering what is queued. Default 5 s. */
     public Builder closeTimeout(Duration closeTimeout) {
-      this.closeTimeout = positive("closeTimeout", closeTimeout);
+      this.closeTimeout = Options.requirePositive("closeTimeout", closeTimeout);
       return this;
     }
 
     /** Firing alerts tracked for deduplication and resolution. Default 10,000. */
     public Builder maxFiring(int maxFiring) {
-      this.maxFiring = atLeastOne("maxFiring", maxFiring);
+      this.maxFiring = Options.requireAtLeastOne("maxFiring", maxFiring);
       return this;
     }
 
@@ -750,20 +748,6 @@ public final class AlertSystem implements AutoCloseable {
 
     public AlertSystem build() {
       return new AlertSystem(this);
-    }
-
-    private static int atLeastOne(String option, int value) {
-      if (value < 1) {
-        throw new IllegalArgumentException(option + " must be at least 1, was " + value);
-      }
-      return value;
-    }
-
-    private static Duration positive(String option, Duration value) {
-      if (value == null || value.isNegative() || value.isZero()) {
-        throw new IllegalArgumentException(option + " must be a positive duration, was " + value);
-      }
-      return value;
     }
   }
 }

@@ -1,5 +1,6 @@
 package io.amptalk.monitoring.health;
 
+import io.amptalk.monitoring.internal.util.Options;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
@@ -66,12 +67,12 @@ public record CheckOptions(
     private Builder() {}
 
     public Builder timeout(Duration timeout) {
-      this.timeout = positive("timeout", timeout);
+      this.timeout = Options.requirePositive("timeout", timeout);
       return this;
     }
 
     public Builder interval(Duration interval) {
-      this.interval = positive("interval", interval);
+      this.interval = Options.requirePositive("interval", interval);
       return this;
     }
 
@@ -104,12 +105,12 @@ public record CheckOptions(
     }
 
     public Builder failureThreshold(int failureThreshold) {
-      this.failureThreshold = atLeastOne("failureThreshold", failureThreshold);
+      this.failureThreshold = Options.requireAtLeastOne("failureThreshold", failureThreshold);
       return this;
     }
 
     public Builder successThreshold(int successThreshold) {
-      this.successThreshold = atLeastOne("successThreshold", successThreshold);
+      this.successThreshold = Options.requireAtLeastOne("successThreshold", successThreshold);
       return this;
     }
 
@@ -122,20 +123,6 @@ public record CheckOptions(
           groups,
           failureThreshold,
           successThreshold);
-    }
-
-    private static Duration positive(String option, Duration value) {
-      if (value == null || value.isNegative() || value.isZero()) {
-        throw new IllegalArgumentException(option + " must be a positive duration, was " + value);
-      }
-      return value;
-    }
-
-    private static int atLeastOne(String option, int value) {
-      if (value < 1) {
-        throw new IllegalArgumentException(option + " must be at least 1, was " + value);
-      }
-      return value;
     }
   }
 }

@@ -51,6 +51,11 @@ import org.slf4j.LoggerFactory;
  * String json = healthCheck.getStatusReport().toJson();
  * healthCheck.close();
  * }</pre>
+ *
+ * <p>Longer than our usual 400 lines because it is the registry of the original API: the twelve
+ * built-in check factories (delegating to {@code health.checks}), registration, the readers and the
+ * builder, each documented. How checks run lives in {@code internal.health}: a check's state and
+ * thresholds in {@code RegisteredCheck}, the pool and timeouts in {@code CheckRunner}.
  */
 public final class HealthCheck implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(HealthCheck.class);

@@ -7,6 +7,8 @@ import io.amptalk.monitoring.alert.AlertSystem;
 import io.amptalk.monitoring.alert.DeliveryException;
 import io.amptalk.monitoring.alert.store.AlertStore;
 import io.amptalk.monitoring.alert.store.AlertStore.Delivery;
+import io.amptalk.monitoring.internal.util.DaemonThreads;
+import io.amptalk.monitoring.internal.util.Throwables;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -37,6 +39,9 @@ import org.slf4j.LoggerFactory;
  * attempt runs on a sender thread and is bounded by the send timeout; failures are retried with
  * backoff (or after the receiver's Retry-After) up to a limit, then kept as dead letters. A rate
  * limit holds alerts back and summarises them in one notification when it opens again.
+ *
+ * <p>Just over 400 lines as one concept: a notifier's queue, its worker thread and the outcomes of
+ * each attempt share one lock and must be read together.
  */
 public final class NotifierQueue {
   private static final Logger LOG = LoggerFactory.getLogger(NotifierQueue.class);
@@ -138,8 +143,7 @@ public final class NotifierQueue {
             ? new TokenBucket(settings.rateLimit(), settings.ratePer(), clock)
             : null;
     this.sender = newSender();
-    this.worker = new Thread(this::work, "amptalk-alert-" + name);
-    worker.setDaemon(true);
+    this.worker = DaemonThreads.newThread(this::work, "amptalk-alert-" + name);
     worker.start();
   }
 
@@ -392,19 +396,14 @@ public final class NotifierQueue {
 
   private ExecutorService newSender() {
     return Executors.newSingleThreadExecutor(
-        runnable -> {
-          Thread thread = new Thread(runnable, "amptalk-alert-" + name + "-send");
-          thread.setDaemon(true);
-          return thread;
-        });
+        DaemonThreads.factory("amptalk-alert-" + name + "-send"));
   }
 
+  /** A failure as dead letters and logs show it: a delivery's own message, else its type too. */
   public static String describe(Throwable failure) {
-    if (failure instanceof DeliveryException) {
-      return failure.getMessage();
-    }
-    String text = failure.getClass().getSimpleName();
-    return failure.getMessage() == null ? text : text + ": " + failure.getMessage();
+    return failure instanceof DeliveryException
+        ? failure.getMessage()
+        : Throwables.describe(failure);
   }
 
   /** A delivery waiting for its next attempt, due at {@code dueNanos} (Settings.nanoTime). */

@@ -1,5 +1,6 @@
 package io.amptalk.monitoring.internal.host;
 
+import io.amptalk.monitoring.internal.util.DaemonThreads;
 import io.amptalk.monitoring.internal.util.ThrottledLogger;
 import io.amptalk.monitoring.metrics.SystemSnapshot;
 import java.time.Clock;
@@ -41,13 +42,7 @@ public final class HostSampler implements AutoCloseable {
     this.clock = clock;
     this.log = log;
     this.latest = SystemSnapshot.empty(clock.instant());
-    this.executor =
-        Executors.newSingleThreadScheduledExecutor(
-            runnable -> {
-              Thread thread = new Thread(runnable, THREAD_NAME);
-              thread.setDaemon(true);
-              return thread;
-            });
+    this.executor = Executors.newSingleThreadScheduledExecutor(DaemonThreads.factory(THREAD_NAME));
   }
 
   public SystemSnapshot latest() {

@@ -1,5 +1,7 @@
 package io.amptalk.monitoring.internal.metrics;
 
+import io.amptalk.monitoring.internal.util.Details;
+
 /** Normalisation of caller-supplied strings that become label values. */
 public final class Labels {
   /** Longer label values are cut: they bloat every scrape and are almost always a mistake. */
@@ -27,11 +29,7 @@ public final class Labels {
     if (value.length() <= MAX_LENGTH) {
       return value;
     }
-    int end = MAX_LENGTH;
-    if (Character.isHighSurrogate(value.charAt(end - 1))) {
-      end--;
-    }
-    return value.substring(0, end);
+    return Details.cut(value, MAX_LENGTH);
   }
 
   /** {@code value} with every unpaired surrogate replaced by U+FFFD; itself when there is none. */

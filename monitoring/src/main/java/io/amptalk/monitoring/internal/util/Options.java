@@ -30,4 +30,11 @@ public final class Options {
     }
     return value;
   }
+
+  public static int requireAtLeastOne(String option, int value) {
+    if (value < 1) {
+      throw new IllegalArgumentException(option + " must be at least 1, was " + value);
+    }
+    return value;
+  }
 }
