@@ -1,8 +1,6 @@
 package io.amptalk.monitoring;
 
 import io.amptalk.monitoring.internal.exposition.MetricsHttpHandler;
-import io.amptalk.monitoring.internal.exposition.PromtoolCleanCollector;
-import io.opentelemetry.exporter.prometheus.PrometheusMetricReader;
 import io.prometheus.metrics.config.PrometheusProperties;
 import io.prometheus.metrics.exporter.httpserver.MetricsHandler;
 import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
@@ -16,15 +14,15 @@ import java.io.OutputStream;
  * For the benchmarks only (this class lives in the bench module, in the library's package): a
  * {@link SystemMonitor}'s {@code /metrics} text body, written in-process.
  *
- * <p>{@code SystemMonitor} has no public way to produce its body without HTTP: its {@code
- * PrometheusMetricReader}, wrapped in a {@link PromtoolCleanCollector}, sits in a private {@code
- * PrometheusRegistry} behind {@link MetricsHttpHandler}. So this builds the monitor with one more
- * reader through the package-private test hook {@code Builder.metricReader}, configured and wrapped
- * exactly as {@code SystemMonitor} does for {@code /metrics} (scope labels off, the same collector,
- * which adds the request histogram from the monitor's cells), and writes it with the writer {@code
- * MetricsHttpHandler} uses for a request without an {@code Accept} header. The body is the one
- * {@code /metrics} serves (the bench's {@code ScrapeBodies} checks it line for line, values aside);
- * the monitor keeps serving {@code /metrics} on its own port meanwhile.
+ * <p>{@code SystemMonitor} has no public way to produce its body without HTTP, so this collects the
+ * very registry {@code /metrics} serves (the package-private {@code prometheusRegistry()}: the
+ * SDK's Prometheus reader behind {@link
+ * io.amptalk.monitoring.internal.exposition.PromtoolCleanCollector}, which adds the request
+ * histogram from the monitor's cells) and writes it with the writer {@code MetricsHttpHandler} uses
+ * for a request without an {@code Accept} header. The body is the one {@code /metrics} serves (the
+ * bench's {@code ScrapeBodies} checks it line for line, values aside); the monitor keeps serving
+ * {@code /metrics} on its own port meanwhile. The monitor must be built with {@code
+ * enablePrometheus(true)}.
  *
  * <p>For a before/after in one run, the same body can also be written as {@code /metrics} wrote it
  * before our writers, with client_java's {@code PrometheusTextFormatWriter} (configured as its
@@ -33,20 +31,18 @@ import java.io.OutputStream;
  */
 public final class InProcessScrape {
   private final SystemMonitor monitor;
-  private final PrometheusRegistry registry = new PrometheusRegistry();
+  private final PrometheusRegistry registry;
   private final ExpositionFormatWriter writer =
       MetricsHttpHandler.textWriter(PrometheusProperties.get());
   private final ExpositionFormatWriter clientJavaWriter =
       ExpositionFormats.init(PrometheusProperties.get()).getPrometheusTextFormatWriter();
 
   private InProcessScrape(SystemMonitor.Builder builder) {
-    PrometheusMetricReader reader =
-        PrometheusMetricReader.builder().setOtelScopeLabelsEnabled(false).build();
-    this.monitor = builder.metricReader(reader).build();
-    registry.register(monitor.prometheusCollector(reader));
+    this.monitor = builder.build();
+    this.registry = monitor.prometheusRegistry();
   }
 
-  /** Builds the monitor configured by {@code builder}, with the in-process reader added. */
+  /** Builds the monitor configured by {@code builder} (which must enable Prometheus). */
   public static InProcessScrape build(SystemMonitor.Builder builder) {
     return new InProcessScrape(builder);
   }

@@ -108,6 +108,7 @@ public final class SystemMonitor implements HostView, RequestView, AutoCloseable
   private final SdkMeterProvider meterProvider;
   private final List<AutoCloseable> closeables = new ArrayList<>();
   private final MonitoringServer server;
+  private final PrometheusRegistry registry = new PrometheusRegistry();
   private final SystemInfo staticInfo;
   private final Duration windowRetention;
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -126,7 +127,6 @@ public final class SystemMonitor implements HostView, RequestView, AutoCloseable
         new ApplicationMetrics(builder.maxRoutes, builder.maxErrorTypes, clock, throttledLog);
 
     // Bind the port first: when it is taken, nothing else has been started that must be undone.
-    PrometheusRegistry registry = new PrometheusRegistry();
     this.server = builder.enablePrometheus ? startServer(builder, registry) : null;
     try {
       HostProbe probe = builder.hostProbe != null ? builder.hostProbe : new OshiHostProbe();
@@ -354,6 +354,11 @@ public final class SystemMonitor implements HostView, RequestView, AutoCloseable
   /** Stops serving a path added with {@link #registerHttpHandler}; returns whether it was. */
   boolean unregisterHttpHandler(String path) {
     return server != null && server.removeHandler(path);
+  }
+
+  /** For the benchmarks' in-process scrape: what {@code /metrics} collects. */
+  PrometheusRegistry prometheusRegistry() {
+    return registry;
   }
 
   /** For tests: distinct routes recorded under their own name. */
