@@ -25,7 +25,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
@@ -33,7 +32,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -83,7 +81,7 @@ public final class AlertSystem implements AutoCloseable {
   /** Firing alerts by fingerprint, least recently raised first, so the bound evicts the stalest. */
   private final LinkedHashMap<String, Active> firing;
 
-  private final CopyOnWriteArrayList<Silence> silences = new CopyOnWriteArrayList<>();
+  private final Silences silences = new Silences();
   private final ScheduledExecutorService scheduler;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final AtomicLong storeFailures = new AtomicLong();
@@ -261,7 +259,7 @@ public final class AlertSystem implements AutoCloseable {
                 Alert.State.FIRING,
                 1,
                 now,
-                isSilenced(cleanTitle, severity, cleanSource, now),
+                silences.mutes(cleanTitle, severity, cleanSource, serviceName, now),
                 notes);
         notify = true;
         firing.put(fingerprint, new Active(alert, now));
@@ -392,56 +390,17 @@ public final class AlertSystem implements AutoCloseable {
     if (duration.isNegative() || duration.isZero()) {
       throw new IllegalArgumentException("duration must be positive, was " + duration);
     }
-    Silence silence =
-        new Silence(
-            UUID.randomUUID().toString(),
-            source,
-            titlePattern == null ? null : Pattern.compile(titlePattern),
-            severities == null ? Set.of() : severities,
-            clock.instant().plus(duration),
-            comment);
-    silences.add(silence);
-    return silence;
+    return silences.add(source, titlePattern, severities, clock.instant().plus(duration), comment);
   }
 
   /** Ends a silence early; returns whether it existed. */
   public boolean removeSilence(String id) {
-    return silences.removeIf(s -> s.id().equals(id));
+    return silences.remove(id);
   }
 
   /** Silences still in force. */
   public List<Silence> getSilences() {
-    Instant now = clock.instant();
-    silences.removeIf(s -> !now.isBefore(s.until()));
-    return List.copyOf(silences);
-  }
-
-  private boolean isSilenced(String title, AlertSeverity severity, String source, Instant now) {
-    if (silences.isEmpty()) {
-      return false;
-    }
-    Alert probe =
-        new Alert(
-            "",
-            title,
-            "",
-            severity,
-            source,
-            serviceName,
-            now,
-            Map.of(),
-            "",
-            Alert.State.FIRING,
-            1,
-            now,
-            false,
-            List.of());
-    for (Silence silence : silences) {
-      if (silence.mutes(probe, now)) {
-        return true;
-      }
-    }
-    return false;
+    return silences.active(clock.instant());
   }
 
   // ---------------------------------------------------------------- history
