@@ -1,7 +1,6 @@
 package io.amptalk.monitoring.alert.notify;
 
 import io.amptalk.monitoring.alert.Alert;
-import io.amptalk.monitoring.alert.AlertNotifier;
 import io.amptalk.monitoring.alert.AlertSeverity;
 import io.amptalk.monitoring.alert.DeliveryException;
 import io.amptalk.monitoring.internal.alert.AlertJson;
@@ -50,7 +49,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * WebhookNotifier}; a failure message quotes Alertmanager's reason ("alertmanager answered 400:
  * …").
  */
-public final class AlertmanagerNotifier implements AlertNotifier {
+public final class AlertmanagerNotifier extends RoutedNotifier {
   static final String ALERTS_PATH = "/api/v2/alerts";
   private static final AtomicInteger THREADS = new AtomicInteger();
 
@@ -58,12 +57,12 @@ public final class AlertmanagerNotifier implements AlertNotifier {
   private final URI baseUri;
   private final URI alertsUri;
   private final Map<String, String> headers;
-  private final Routing routing;
   private final Duration resendInterval;
   private final String generatorUrl;
   private final HttpPoster poster;
 
   private AlertmanagerNotifier(Builder builder) {
+    super(builder.routing.build());
     this.name = Options.requireNonBlank("name", builder.name);
     this.baseUri = HttpPoster.httpUri("url", builder.url);
     String path = baseUri.getRawPath() == null ? "" : baseUri.getRawPath();
@@ -77,7 +76,6 @@ public final class AlertmanagerNotifier implements AlertNotifier {
                 + ALERTS_PATH);
     this.headers = HttpPoster.headers(builder.headers, Set.of("content-type"));
     Duration timeout = Options.requirePositive("timeout", builder.timeout);
-    this.routing = builder.routing.build();
     this.resendInterval = Options.requirePositive("resendInterval", builder.resendInterval);
     this.generatorUrl =
         builder.generatorUrl == null
@@ -145,22 +143,6 @@ public final class AlertmanagerNotifier implements AlertNotifier {
   @Override
   public String name() {
     return name;
-  }
-
-  @Override
-  public AlertSeverity minSeverity() {
-    return routing.minSeverity();
-  }
-
-  @Override
-  public Set<String> sources() {
-    return routing.sources();
-  }
-
-  /** Always: a resolution is how an alert ends in Alertmanager. */
-  @Override
-  public boolean sendsResolved() {
-    return routing.sendsResolved();
   }
 
   /** Name, URL without user info or query, minimum severity and resend interval: no secrets. */

@@ -1,7 +1,6 @@
 package io.amptalk.monitoring.alert.notify;
 
 import io.amptalk.monitoring.alert.Alert;
-import io.amptalk.monitoring.alert.AlertNotifier;
 import io.amptalk.monitoring.alert.AlertSeverity;
 import io.amptalk.monitoring.alert.DeliveryException;
 import io.amptalk.monitoring.internal.util.Options;
@@ -59,7 +58,7 @@ import org.slf4j.LoggerFactory;
  * connection and 4xx answers are retried. Failure messages and {@link #toString()} never contain
  * the password.
  */
-public final class EmailNotifier implements AlertNotifier {
+public final class EmailNotifier extends RoutedNotifier {
   private static final Logger LOG = LoggerFactory.getLogger(EmailNotifier.class);
 
   private final String name;
@@ -72,11 +71,11 @@ public final class EmailNotifier implements AlertNotifier {
   private final boolean trustAllHosts;
   private final String username;
   private final String password;
-  private final Routing routing;
   private final Session session;
   private final SmtpFailures failures;
 
   private EmailNotifier(Builder builder) {
+    super(builder.routing.build());
     if (builder.recipients.isEmpty()) {
       throw new IllegalArgumentException("recipients must not be empty");
     }
@@ -106,7 +105,6 @@ public final class EmailNotifier implements AlertNotifier {
     this.trustAllHosts = builder.trustAllHosts;
     this.username = builder.username;
     this.password = builder.password;
-    this.routing = builder.routing.build();
     this.session =
         SmtpSession.open(
             smtpServer,
@@ -175,21 +173,6 @@ public final class EmailNotifier implements AlertNotifier {
   @Override
   public String name() {
     return name;
-  }
-
-  @Override
-  public AlertSeverity minSeverity() {
-    return routing.minSeverity();
-  }
-
-  @Override
-  public Set<String> sources() {
-    return routing.sources();
-  }
-
-  @Override
-  public boolean sendsResolved() {
-    return routing.sendsResolved();
   }
 
   /**

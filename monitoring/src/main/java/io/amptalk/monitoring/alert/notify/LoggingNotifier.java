@@ -1,7 +1,6 @@
 package io.amptalk.monitoring.alert.notify;
 
 import io.amptalk.monitoring.alert.Alert;
-import io.amptalk.monitoring.alert.AlertNotifier;
 import io.amptalk.monitoring.alert.AlertSeverity;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -17,11 +16,10 @@ import org.slf4j.event.Level;
  * details={cpu_usage=83.5})
  * }</pre>
  */
-public final class LoggingNotifier implements AlertNotifier {
+public final class LoggingNotifier extends RoutedNotifier {
   static final String LOGGER_NAME = "io.amptalk.monitoring.alerts";
 
   private final Logger logger;
-  private final Routing routing;
 
   /** Logs every alert to the {@code io.amptalk.monitoring.alerts} logger. */
   public LoggingNotifier() {
@@ -35,8 +33,9 @@ public final class LoggingNotifier implements AlertNotifier {
 
   /** Logs alerts of {@code minSeverity} or worse from {@code sources} (all when empty). */
   public LoggingNotifier(AlertSeverity minSeverity, Set<String> sources) {
+    // Resolutions are always logged too, labelled RESOLVED.
+    super(new Routing(minSeverity, sources, true));
     this.logger = LoggerFactory.getLogger(LOGGER_NAME);
-    this.routing = new Routing(minSeverity, sources, true);
   }
 
   @Override
@@ -76,22 +75,6 @@ public final class LoggingNotifier implements AlertNotifier {
   @Override
   public String name() {
     return "logging";
-  }
-
-  @Override
-  public AlertSeverity minSeverity() {
-    return routing.minSeverity();
-  }
-
-  @Override
-  public Set<String> sources() {
-    return routing.sources();
-  }
-
-  /** Always: a resolution is logged too, labelled RESOLVED. */
-  @Override
-  public boolean sendsResolved() {
-    return routing.sendsResolved();
   }
 
   @Override

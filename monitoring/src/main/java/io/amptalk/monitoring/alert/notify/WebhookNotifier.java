@@ -3,7 +3,6 @@ package io.amptalk.monitoring.alert.notify;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import io.amptalk.monitoring.alert.Alert;
-import io.amptalk.monitoring.alert.AlertNotifier;
 import io.amptalk.monitoring.alert.AlertSeverity;
 import io.amptalk.monitoring.alert.DeliveryException;
 import io.amptalk.monitoring.alert.store.AlertStore.Delivery;
@@ -68,7 +67,7 @@ import javax.crypto.spec.SecretKeySpec;
  * timeout and an unreachable receiver are retried with backoff; any other answer (400, 401, 404, a
  * redirect) is permanent. Failure messages never contain the secret or header values.
  */
-public final class WebhookNotifier implements AlertNotifier {
+public final class WebhookNotifier extends RoutedNotifier {
   static final String IDEMPOTENCY_KEY = "Idempotency-Key";
   static final String TIMESTAMP_HEADER = "X-Amptalk-Timestamp";
   static final String SIGNATURE_HEADER = "X-Amptalk-Signature";
@@ -90,11 +89,11 @@ public final class WebhookNotifier implements AlertNotifier {
   private final Map<String, String> headers;
   private final SecretKeySpec key;
   private final Format format;
-  private final Routing routing;
   private final Clock clock;
   private final HttpPoster poster;
 
   private WebhookNotifier(Builder builder) {
+    super(builder.routing.build());
     this.name = Options.requireNonBlank("name", builder.name);
     this.uri = HttpPoster.httpUri("webhookUrl", builder.webhookUrl);
     this.headers =
@@ -108,7 +107,6 @@ public final class WebhookNotifier implements AlertNotifier {
     }
     this.key = builder.secret == null ? null : key(builder.secret);
     this.format = builder.format;
-    this.routing = builder.routing.build();
     this.clock = builder.clock;
     this.poster = new HttpPoster("webhook", "amptalk-webhook-", THREADS, timeout, clock, false);
   }
@@ -221,21 +219,6 @@ public final class WebhookNotifier implements AlertNotifier {
   @Override
   public String name() {
     return name;
-  }
-
-  @Override
-  public AlertSeverity minSeverity() {
-    return routing.minSeverity();
-  }
-
-  @Override
-  public Set<String> sources() {
-    return routing.sources();
-  }
-
-  @Override
-  public boolean sendsResolved() {
-    return routing.sendsResolved();
   }
 
   /** Name, URL without user info or query, format and minimum severity: never secrets. */
