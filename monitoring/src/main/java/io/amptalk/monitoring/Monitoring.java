@@ -118,18 +118,22 @@ public final class Monitoring implements AutoCloseable {
         "{\"status\":\"starting\"}".getBytes(StandardCharsets.UTF_8));
   }
 
+  /** A builder; {@link Builder#systemMonitor} is required. */
   public static Builder builder() {
     return new Builder();
   }
 
+  /** The monitor, whose port serves everything. */
   public SystemMonitor systemMonitor() {
     return monitor;
   }
 
+  /** The health registry, as the builder's factory made it. */
   public HealthCheck healthCheck() {
     return health;
   }
 
+  /** The alert system the checks' status changes raise their alerts on. */
   public AlertSystem alertSystem() {
     return alerts;
   }
@@ -211,6 +215,13 @@ public final class Monitoring implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Builds the health registry and the alert system from the monitor, wires them together and,
+     * when the monitor serves HTTP, serves their paths on its port. When a factory throws, what was
+     * built is closed, the monitor included.
+     *
+     * @throws NullPointerException when no {@link #systemMonitor} was set
+     */
     public Monitoring build() {
       return new Monitoring(this);
     }

@@ -227,6 +227,7 @@ public final class SystemMonitor implements HostView, RequestView, AutoCloseable
     return new PromtoolCleanCollector(reader, metrics::requestSnapshot);
   }
 
+  /** A builder; every option has a default. */
   public static Builder builder() {
     return new Builder();
   }
@@ -278,6 +279,7 @@ public final class SystemMonitor implements HostView, RequestView, AutoCloseable
     return health.reason();
   }
 
+  /** The service, host and process as described at start, with the uptime as of now. */
   public SystemInfo getSystemInfo() {
     Instant now = clock.instant();
     SystemInfo s = staticInfo;
@@ -381,6 +383,7 @@ public final class SystemMonitor implements HostView, RequestView, AutoCloseable
     return sampler.sample();
   }
 
+  /** The {@code service.name} this monitor was built with. */
   public String getServiceName() {
     return serviceName;
   }

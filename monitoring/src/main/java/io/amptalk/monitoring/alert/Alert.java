@@ -45,10 +45,19 @@ public record Alert(
 
   /** Whether the condition an alert reports is still going on. */
   public enum State {
+    /** It is going on: repeats are deduplicated on it, and it can be resolved. */
     FIRING,
+    /** It is over, as {@link AlertSystem#resolve} said. */
     RESOLVED
   }
 
+  /**
+   * Copies {@code details} (bounded as {@link AlertSystem#alert} bounds them; null keys are left
+   * out, a null map is empty) and {@code notes}.
+   *
+   * @throws NullPointerException when a component other than {@code details} is null, or {@code
+   *     notes} holds a null
+   */
   public Alert {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(title, "title");
@@ -64,6 +73,7 @@ public record Alert(
     notes = List.copyOf(notes);
   }
 
+  /** Whether {@link #state()} is {@code FIRING}. */
   public boolean isFiring() {
     return state == State.FIRING;
   }

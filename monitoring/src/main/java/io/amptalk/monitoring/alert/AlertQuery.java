@@ -13,6 +13,11 @@ import java.time.Instant;
  */
 public record AlertQuery(
     int limit, AlertSeverity minSeverity, String source, Instant from, Instant to) {
+  /**
+   * Checks the limit; each filter may be null.
+   *
+   * @throws IllegalArgumentException when {@code limit} is negative
+   */
   public AlertQuery {
     if (limit < 0) {
       throw new IllegalArgumentException("limit must not be negative, was " + limit);

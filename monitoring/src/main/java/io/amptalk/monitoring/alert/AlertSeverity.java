@@ -2,11 +2,15 @@ package io.amptalk.monitoring.alert;
 
 import java.util.Locale;
 
-/** How bad an alert is, in increasing order: INFO < WARNING < ERROR < CRITICAL. */
+/** How bad an alert is, in increasing order: {@code INFO < WARNING < ERROR < CRITICAL}. */
 public enum AlertSeverity {
+  /** For information: nothing needs doing. */
   INFO,
+  /** Something may need attention soon; what {@link AlertSystem#alert} uses for a null severity. */
   WARNING,
+  /** Something failed and needs attention. */
   ERROR,
+  /** Something needs attention now. */
   CRITICAL;
 
   /** Whether this severity is {@code other} or worse. */

@@ -175,27 +175,32 @@ public final class AlertSystem implements AutoCloseable {
     }
   }
 
+  /** A builder; every option has a default. */
   public static Builder builder() {
     return new Builder();
   }
 
   // ---------------------------------------------------------------- the seed's helpers
 
+  /** Raises an INFO alert: {@code system.alert(title, message, INFO, source, details)}. */
   public static Alert createInfoAlert(
       AlertSystem system, String title, String message, String source, Map<String, ?> details) {
     return system.alert(title, message, AlertSeverity.INFO, source, details);
   }
 
+  /** Raises a WARNING alert: {@code system.alert(title, message, WARNING, source, details)}. */
   public static Alert createWarningAlert(
       AlertSystem system, String title, String message, String source, Map<String, ?> details) {
     return system.alert(title, message, AlertSeverity.WARNING, source, details);
   }
 
+  /** Raises an ERROR alert: {@code system.alert(title, message, ERROR, source, details)}. */
   public static Alert createErrorAlert(
       AlertSystem system, String title, String message, String source, Map<String, ?> details) {
     return system.alert(title, message, AlertSeverity.ERROR, source, details);
   }
 
+  /** Raises a CRITICAL alert: {@code system.alert(title, message, CRITICAL, source, details)}. */
   public static Alert createCriticalAlert(
       AlertSystem system, String title, String message, String source, Map<String, ?> details) {
     return system.alert(title, message, AlertSeverity.CRITICAL, source, details);
@@ -418,6 +423,7 @@ public final class AlertSystem implements AutoCloseable {
     return storeCall(() -> store.history(query), List.of());
   }
 
+  /** Forgets the history; firing alerts, pending notifications and dead letters stay. */
   public void clearHistory() {
     storeCall(store::clearHistory);
   }
@@ -464,6 +470,7 @@ public final class AlertSystem implements AutoCloseable {
     }
   }
 
+  /** The {@code service} of every alert raised here. */
   public String getServiceName() {
     return serviceName;
   }
@@ -576,6 +583,10 @@ public final class AlertSystem implements AutoCloseable {
 
     private Builder() {}
 
+    /**
+     * The {@code service} of every alert, and part of its fingerprint. Default "amptalk"; must not
+     * be blank.
+     */
     public Builder serviceName(String serviceName) {
       this.serviceName = Options.requireNonBlank("serviceName", serviceName);
       return this;
@@ -591,6 +602,10 @@ public final class AlertSystem implements AutoCloseable {
       return this;
     }
 
+    /**
+     * The clock alerts, silences, the rate limit and dead letters are timed on. Default {@code
+     * Clock.systemUTC()}; must not be null.
+     */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
       return this;
@@ -705,6 +720,12 @@ public final class AlertSystem implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Starts the alert system, on daemon threads (one per notifier and a scheduler), and sends
+     * again what a durable store still holds as pending.
+     *
+     * @throws IllegalArgumentException when two notifiers have the same name
+     */
     public AlertSystem build() {
       return new AlertSystem(this);
     }

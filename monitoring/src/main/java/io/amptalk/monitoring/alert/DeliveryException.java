@@ -35,10 +35,18 @@ public final class DeliveryException extends Exception {
     return new DeliveryException(message, false, null, cause);
   }
 
+  /**
+   * Whether the alert system tries again (up to {@code maxAttempts}); false sends the delivery to
+   * the dead letters at once.
+   */
   public boolean isRetryable() {
     return retryable;
   }
 
+  /**
+   * How long the receiver asked to wait before the next attempt (the alert system waits at most its
+   * maximum backoff); empty for the usual backoff.
+   */
   public Optional<Duration> retryAfter() {
     return Optional.ofNullable(retryAfter);
   }

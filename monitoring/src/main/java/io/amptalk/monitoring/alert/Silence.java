@@ -24,6 +24,12 @@ public record Silence(
     Instant until,
     String comment) {
 
+  /**
+   * Copies {@code severities}; a null comment becomes empty.
+   *
+   * @throws NullPointerException when {@code id}, {@code severities} or {@code until} is null, or
+   *     {@code severities} holds a null
+   */
   public Silence {
     Objects.requireNonNull(id, "id");
     severities = Set.copyOf(severities);

@@ -10,6 +10,11 @@ package io.amptalk.monitoring.health;
  */
 @FunctionalInterface
 public interface Check {
+  /**
+   * Runs the check once, on one of the registry's threads; a null result counts as UNHEALTHY.
+   *
+   * @throws Exception anything: the registry reports it as an UNHEALTHY result naming it
+   */
   CheckResult check() throws Exception;
 
   /**

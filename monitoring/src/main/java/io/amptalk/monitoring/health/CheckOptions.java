@@ -36,13 +36,24 @@ public record CheckOptions(
     int failureThreshold,
     int successThreshold) {
 
+  /** The group {@code /health/live} reports, for a liveness probe. */
   public static final String LIVENESS = "liveness";
+
+  /** The group {@code /health/ready} reports, for a readiness probe. */
   public static final String READINESS = "readiness";
+
+  /** The group {@code /health/started} reports, for a startup probe. */
   public static final String STARTUP = "startup";
 
   /** Registry defaults, critical, no groups, thresholds of 1 (every result counts at once). */
   public static final CheckOptions DEFAULTS = builder().build();
 
+  /**
+   * Copies {@code groups}. Thresholds and group names are checked only by the {@link Builder}.
+   *
+   * @throws NullPointerException when {@code timeout}, {@code interval}, {@code initialDelay} or
+   *     {@code groups} is null, or {@code groups} holds a null
+   */
   public CheckOptions {
     Objects.requireNonNull(timeout, "timeout");
     Objects.requireNonNull(interval, "interval");
@@ -50,6 +61,7 @@ public record CheckOptions(
     groups = Set.copyOf(groups);
   }
 
+  /** A builder with the options of {@link #DEFAULTS}. */
   public static Builder builder() {
     return new Builder();
   }
@@ -66,16 +78,27 @@ public record CheckOptions(
 
     private Builder() {}
 
+    /**
+     * How long a run may take before it is reported UNHEALTHY. Default: the registry's {@code
+     * defaultTimeout}; must be positive.
+     */
     public Builder timeout(Duration timeout) {
       this.timeout = Options.requirePositive("timeout", timeout);
       return this;
     }
 
+    /**
+     * How often the check runs on its own. Default: the registry's {@code checkInterval}; must be
+     * positive.
+     */
     public Builder interval(Duration interval) {
       this.interval = Options.requirePositive("interval", interval);
       return this;
     }
 
+    /**
+     * How long after registration the first periodic run waits. Default 0; must not be negative.
+     */
     public Builder initialDelay(Duration initialDelay) {
       if (initialDelay == null || initialDelay.isNegative()) {
         throw new IllegalArgumentException(
@@ -104,16 +127,25 @@ public record CheckOptions(
       return this;
     }
 
+    /**
+     * Consecutive worse results needed before the reported status worsens. Default 1; must be at
+     * least 1.
+     */
     public Builder failureThreshold(int failureThreshold) {
       this.failureThreshold = Options.requireAtLeastOne("failureThreshold", failureThreshold);
       return this;
     }
 
+    /**
+     * Consecutive better results needed before the reported status improves; a first HEALTHY result
+     * is taken at once. Default 1; must be at least 1.
+     */
     public Builder successThreshold(int successThreshold) {
       this.successThreshold = Options.requireAtLeastOne("successThreshold", successThreshold);
       return this;
     }
 
+    /** The options; an unset timeout or interval is empty, and the registry's applies. */
     public CheckOptions build() {
       return new CheckOptions(
           Optional.ofNullable(timeout),

@@ -28,6 +28,13 @@ public record CheckResult(
     Duration duration,
     Optional<Throwable> error) {
 
+  /**
+   * Copies {@code details} within the bounds alerts use; a null message becomes empty and null
+   * details none.
+   *
+   * @throws NullPointerException when {@code status}, {@code time}, {@code duration} or {@code
+   *     error} is null
+   */
   public CheckResult {
     Objects.requireNonNull(status, "status");
     message = message == null ? "" : message;
@@ -42,39 +49,48 @@ public record CheckResult(
     return of(healthy ? HealthStatus.HEALTHY : HealthStatus.UNHEALTHY, message, Map.of());
   }
 
+  /** A result of any status, with details; a null message becomes empty and null details none. */
   public static CheckResult of(HealthStatus status, String message, Map<String, ?> details) {
     return new CheckResult(
         status, message, copyDetails(details), Instant.EPOCH, Duration.ZERO, Optional.empty());
   }
 
+  /** A HEALTHY result without details. */
   public static CheckResult healthy(String message) {
     return of(HealthStatus.HEALTHY, message, Map.of());
   }
 
+  /** A HEALTHY result with details. */
   public static CheckResult healthy(String message, Map<String, ?> details) {
     return of(HealthStatus.HEALTHY, message, details);
   }
 
+  /** A DEGRADED result without details. */
   public static CheckResult degraded(String message) {
     return of(HealthStatus.DEGRADED, message, Map.of());
   }
 
+  /** A DEGRADED result with details. */
   public static CheckResult degraded(String message, Map<String, ?> details) {
     return of(HealthStatus.DEGRADED, message, details);
   }
 
+  /** An UNHEALTHY result without details. */
   public static CheckResult unhealthy(String message) {
     return of(HealthStatus.UNHEALTHY, message, Map.of());
   }
 
+  /** An UNHEALTHY result with details. */
   public static CheckResult unhealthy(String message, Map<String, ?> details) {
     return of(HealthStatus.UNHEALTHY, message, details);
   }
 
+  /** An UNKNOWN result without details. */
   public static CheckResult unknown(String message) {
     return of(HealthStatus.UNKNOWN, message, Map.of());
   }
 
+  /** An UNKNOWN result with details. */
   public static CheckResult unknown(String message, Map<String, ?> details) {
     return of(HealthStatus.UNKNOWN, message, details);
   }
@@ -99,6 +115,7 @@ public record CheckResult(
     return new CheckResult(status, message, details, time, duration, error);
   }
 
+  /** Whether the status is HEALTHY (DEGRADED is not). */
   public boolean isHealthy() {
     return status == HealthStatus.HEALTHY;
   }

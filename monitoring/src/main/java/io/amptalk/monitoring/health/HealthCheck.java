@@ -99,6 +99,7 @@ public final class HealthCheck implements AutoCloseable {
     }
   }
 
+  /** A builder; every option has a default. */
   public static Builder builder() {
     return new Builder();
   }
@@ -239,10 +240,15 @@ public final class HealthCheck implements AutoCloseable {
     return true;
   }
 
+  /**
+   * Adds a listener, told of each later change of a check's reported status and of the overall
+   * status; what it throws is logged and ignored. Must not be null.
+   */
   public void addListener(HealthListener listener) {
     listeners.add(Objects.requireNonNull(listener, "listener"));
   }
 
+  /** Removes a listener added with {@link #addListener}; returns whether it was there. */
   public boolean removeListener(HealthListener listener) {
     return listeners.remove(listener);
   }
@@ -535,6 +541,10 @@ public final class HealthCheck implements AutoCloseable {
       return this;
     }
 
+    /**
+     * The clock results, reports and due runs are timed on. Default {@code Clock.systemUTC()}; must
+     * not be null.
+     */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
       return this;
@@ -559,6 +569,9 @@ public final class HealthCheck implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Builds the registry, on daemon threads; with {@code autoCheck}, its scheduler starts at once.
+     */
     public HealthCheck build() {
       return new HealthCheck(this);
     }

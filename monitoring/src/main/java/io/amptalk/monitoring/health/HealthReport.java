@@ -26,6 +26,11 @@ public record HealthReport(
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /**
+   * Copies {@code checks}, keeping their order.
+   *
+   * @throws NullPointerException when a component is null
+   */
   public HealthReport {
     Objects.requireNonNull(service, "service");
     Objects.requireNonNull(timestamp, "timestamp");
@@ -56,6 +61,12 @@ public record HealthReport(
       boolean critical,
       Set<String> groups,
       String measurement) {
+    /**
+     * Copies {@code groups}.
+     *
+     * @throws NullPointerException when a component other than {@code timestamp} and {@code
+     *     measurement} is null, or {@code groups} holds a null
+     */
     public CheckReport {
       Objects.requireNonNull(status, "status");
       Objects.requireNonNull(message, "message");
@@ -116,6 +127,10 @@ public record HealthReport(
     return write(seedShape(withDetails));
   }
 
+  /**
+   * The {@code application/health+json} with or without everything but the status (for anonymous
+   * HTTP callers).
+   */
   public String toHealthJson(boolean withDetails) {
     return write(healthJsonShape(withDetails));
   }

@@ -7,9 +7,16 @@ import java.util.Locale;
  * by {@link #severity()}: UNHEALTHY over DEGRADED over UNKNOWN over HEALTHY.
  */
 public enum HealthStatus {
+  /** Working as it should. HTTP 200, {@code pass}. */
   HEALTHY(0, 200, "pass"),
+  /**
+   * Not known: a check that has not reported yet or could not tell, or a service with no critical
+   * checks. HTTP 503, {@code fail}.
+   */
   UNKNOWN(1, 503, "fail"),
+  /** Working, but worse than it should be. HTTP 200 (still serving), {@code warn}. */
   DEGRADED(2, 200, "warn"),
+  /** Not working. HTTP 503, {@code fail}. */
   UNHEALTHY(3, 503, "fail");
 
   private final int severity;

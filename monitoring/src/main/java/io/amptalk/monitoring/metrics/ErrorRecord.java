@@ -13,6 +13,12 @@ import java.util.Objects;
  * @param details the caller's details, values rendered as strings
  */
 public record ErrorRecord(Instant time, String errorType, Map<String, String> details) {
+  /**
+   * Copies {@code details}, so the record stays immutable.
+   *
+   * @throws NullPointerException when {@code time}, {@code errorType} or {@code details} is null,
+   *     or {@code details} holds a null key or value
+   */
   public ErrorRecord {
     Objects.requireNonNull(time, "time");
     Objects.requireNonNull(errorType, "errorType");

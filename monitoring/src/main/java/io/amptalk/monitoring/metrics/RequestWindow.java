@@ -25,6 +25,13 @@ public record RequestWindow(
     List<Double> boundaries,
     List<Long> bucketCounts) {
 
+  /**
+   * Copies the lists, so the window stays immutable.
+   *
+   * @throws NullPointerException when {@code window} or a list is null, or a list holds a null
+   * @throws IllegalArgumentException unless {@code bucketCounts} has one more entry than {@code
+   *     boundaries}
+   */
   public RequestWindow {
     Objects.requireNonNull(window, "window");
     boundaries = List.copyOf(boundaries);

@@ -40,6 +40,11 @@ public record SystemInfo(
     Instant startTime,
     Duration uptime) {
 
+  /**
+   * Checks that every component is given.
+   *
+   * @throws NullPointerException when a component is null
+   */
   public SystemInfo {
     Objects.requireNonNull(serviceName, "serviceName");
     Objects.requireNonNull(hostName, "hostName");

@@ -36,6 +36,12 @@ public record SystemSnapshot(
     OptionalLong processThreadCount,
     OptionalLong processOpenFileDescriptors) {
 
+  /**
+   * Copies the lists, so the snapshot stays immutable.
+   *
+   * @throws NullPointerException when a component is null (an absent figure is an empty optional),
+   *     or a list holds a null
+   */
   public SystemSnapshot {
     Objects.requireNonNull(time, "time");
     Objects.requireNonNull(cpuUtilization, "cpuUtilization");
@@ -65,8 +71,16 @@ public record SystemSnapshot(
   /**
    * Physical memory. "Available" is what the kernel estimates can be handed to new work without
    * swapping (Linux {@code MemAvailable}); used is total minus available.
+   *
+   * @param totalBytes physical memory, in bytes; 0 when unknown
+   * @param availableBytes memory available to new work without swapping, in bytes
    */
   public record MemoryUsage(long totalBytes, long availableBytes) {
+    /**
+     * Checks the figures.
+     *
+     * @throws IllegalArgumentException unless {@code 0 <= availableBytes <= totalBytes}
+     */
     public MemoryUsage {
       if (totalBytes < 0 || availableBytes < 0 || availableBytes > totalBytes) {
         throw new IllegalArgumentException(
@@ -77,6 +91,7 @@ public record SystemSnapshot(
       }
     }
 
+    /** Memory in use, in bytes: total minus available. */
     public long usedBytes() {
       return totalBytes - availableBytes;
     }
@@ -90,9 +105,21 @@ public record SystemSnapshot(
   /**
    * One mounted file system. Used is total minus free; blocks reserved for root count as free, as
    * OSHI reports them.
+   *
+   * @param device what is mounted, e.g. {@code /dev/sda1}
+   * @param mountpoint where it is mounted, e.g. {@code /}
+   * @param type the file system type, e.g. {@code ext4}
+   * @param totalBytes its size, in bytes
+   * @param freeBytes its free space, in bytes, including the blocks reserved for root
    */
   public record FileSystemUsage(
       String device, String mountpoint, String type, long totalBytes, long freeBytes) {
+    /**
+     * Checks the names and the figures.
+     *
+     * @throws NullPointerException when {@code device}, {@code mountpoint} or {@code type} is null
+     * @throws IllegalArgumentException unless {@code 0 <= freeBytes <= totalBytes}
+     */
     public FileSystemUsage {
       Objects.requireNonNull(device, "device");
       Objects.requireNonNull(mountpoint, "mountpoint");
@@ -108,6 +135,7 @@ public record SystemSnapshot(
       }
     }
 
+    /** Bytes in use: total minus free. */
     public long usedBytes() {
       return totalBytes - freeBytes;
     }
@@ -118,8 +146,19 @@ public record SystemSnapshot(
     }
   }
 
-  /** Cumulative bytes through one network interface since the OS started counting. */
+  /**
+   * Cumulative bytes through one network interface since the OS started counting.
+   *
+   * @param device the interface's name, e.g. {@code eth0}
+   * @param receivedBytes bytes received
+   * @param transmittedBytes bytes sent
+   */
   public record NetworkIo(String device, long receivedBytes, long transmittedBytes) {
+    /**
+     * Checks the name.
+     *
+     * @throws NullPointerException when {@code device} is null
+     */
     public NetworkIo {
       Objects.requireNonNull(device, "device");
     }

@@ -52,12 +52,21 @@ public interface AlertStore extends AutoCloseable {
    * @param alert the alert as it was when enqueued
    */
   record Delivery(String key, String notifier, Alert alert) {
+    /**
+     * Checks that every component is given.
+     *
+     * @throws NullPointerException when a component is null
+     */
     public Delivery {
       Objects.requireNonNull(key, "key");
       Objects.requireNonNull(notifier, "notifier");
       Objects.requireNonNull(alert, "alert");
     }
 
+    /**
+     * The delivery of {@code alert}, in its current state, to {@code notifier}, keyed {@code
+     * id/notifier/state/occurrences} with the state {@code firing} or {@code resolved}.
+     */
     public static Delivery of(String notifier, Alert alert) {
       return new Delivery(
           alert.id()
@@ -72,8 +81,19 @@ public interface AlertStore extends AutoCloseable {
     }
   }
 
-  /** A notification given up on, with the last error. */
+  /**
+   * A notification given up on, with the last error.
+   *
+   * @param delivery the notification given up on
+   * @param error why the last attempt failed
+   * @param time when it was given up on
+   */
   record DeadLetter(Delivery delivery, String error, Instant time) {
+    /**
+     * Checks that every component is given.
+     *
+     * @throws NullPointerException when a component is null
+     */
     public DeadLetter {
       Objects.requireNonNull(delivery, "delivery");
       Objects.requireNonNull(error, "error");

@@ -20,6 +20,12 @@ public final class InMemoryAlertStore implements AlertStore {
   private final LinkedHashMap<String, Delivery> outbox = new LinkedHashMap<>();
   private final LinkedHashMap<String, DeadLetter> deadLetters = new LinkedHashMap<>();
 
+  /**
+   * An empty store that keeps at most {@code maxHistorySize} alerts, forgetting the oldest first.
+   *
+   * @param maxHistorySize the bound; not checked here: 0 keeps no history, and a negative bound
+   *     makes {@link #save} throw
+   */
   public InMemoryAlertStore(int maxHistorySize) {
     this.maxHistorySize = maxHistorySize;
   }
