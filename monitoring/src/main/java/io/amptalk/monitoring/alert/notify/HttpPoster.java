@@ -123,7 +123,7 @@ final class HttpPoster {
     throw DeliveryException.permanent(message, null);
   }
 
-  /** ": <the start of the body>", on one line, or "" when there is none or it is unreadable. */
+  /** ": " and the start of the body, on one line, or "" when there is none or it is unreadable. */
   private static String reason(InputStream body) {
     String text;
     try (body) {

@@ -209,8 +209,8 @@ public abstract sealed class TextExpositionWriter implements ExpositionFormatWri
   }
 
   /**
-   * The start of a sample line, encoded once per metric: the series name, or {@code {"name"} when
-   * the name is not a legacy one and so goes inside the braces.
+   * The start of a sample line, encoded once per metric: the series name, or <code>{"name"</code>
+   * when the name is not a legacy one and so goes inside the braces.
    *
    * @param inBraces whether the labels follow with a comma rather than an opening brace
    */
