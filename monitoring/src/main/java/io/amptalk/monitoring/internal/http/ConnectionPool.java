@@ -54,7 +54,7 @@ final class ConnectionPool {
       connection.abandon();
       return;
     }
-    if (!workers.getQueue().isEmpty()) {
+    if (othersWaiting()) {
       for (Connection other : live) {
         if (other.cutIfWaiting()) {
           return;
@@ -63,9 +63,12 @@ final class ConnectionPool {
     }
   }
 
-  /** Whether a connection waits for a thread. */
+  /**
+   * Whether a connection waits for a thread: queued while every thread serves one (a connection
+   * queued while a thread is idle is taken at once, and needs no one to give way).
+   */
   boolean othersWaiting() {
-    return !workers.getQueue().isEmpty();
+    return !workers.getQueue().isEmpty() && live.size() >= MonitoringServer.MAX_THREADS;
   }
 
   void register(Connection connection) {

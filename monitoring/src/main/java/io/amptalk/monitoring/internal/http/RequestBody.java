@@ -66,6 +66,9 @@ abstract class RequestBody extends InputStream {
    * reached (else the connection must close, its next request not being found).
    */
   boolean skipRest(long max) throws IOException {
+    if (atEnd()) {
+      return true; // the usual case: nothing allocated
+    }
     byte[] scratch = new byte[8192];
     long skipped = 0;
     while (!atEnd()) {
