@@ -30,6 +30,14 @@ final class Connection implements Runnable {
   /** For a kept-alive connection's next request, as the JDK server's default idle interval. */
   static final Duration IDLE_TIMEOUT = Duration.ofSeconds(30);
 
+  /**
+   * How long a connection keeps its thread, busy or between requests, while others wait for one:
+   * then its response says {@code Connection: close}, or (between requests) the watchdog closes it.
+   * Short enough that clients take turns within a fraction of a second, long enough that a busy
+   * client is not reconnecting on every request.
+   */
+  static final Duration SLICE = Duration.ofMillis(100);
+
   /** At most this much of a closed connection's unread input is read, so the answer arrives. */
   private static final int LINGER_BYTES = 1024 * 1024;
 
@@ -51,6 +59,7 @@ final class Connection implements Runnable {
   // Guarded by this: what the watchdog reads to decide on a cut.
   private Phase phase = Phase.WAITING;
   private long deadline;
+  private long since; // when the worker took the connection, or its wait for a request began
   private Thread worker;
   private boolean cut;
 
@@ -66,8 +75,10 @@ final class Connection implements Runnable {
   public void run() {
     synchronized (this) {
       worker = Thread.currentThread();
-      deadline = System.nanoTime() + HEAD_TIMEOUT.toNanos();
+      since = System.nanoTime();
+      deadline = since + HEAD_TIMEOUT.toNanos();
     }
+    long taken = since;
     pool.register(this);
     Socket socket = raw;
     try {
@@ -79,10 +90,8 @@ final class Connection implements Runnable {
       OutputStream out = new BufferedOutputStream(socket.getOutputStream(), 16 * 1024);
       InetSocketAddress local = (InetSocketAddress) raw.getLocalSocketAddress();
       InetSocketAddress remote = (InetSocketAddress) raw.getRemoteSocketAddress();
-      while (serve(socket, in, out, local, remote)) {
-        if (!in.buffered() && pool.othersWaiting()) {
-          break; // an idle connection gives its thread to a waiting one
-        }
+      while (serve(socket, in, out, local, remote, taken)) {
+        // One request after another, until the client or a deadline ends the connection.
       }
     } catch (IOException | RuntimeException closedOrBroken) {
       // The client left, a deadline cut the socket, or TLS failed: no one is left to answer.
@@ -117,7 +126,8 @@ final class Connection implements Runnable {
       WireInput in,
       OutputStream out,
       InetSocketAddress local,
-      InetSocketAddress remote)
+      InetSocketAddress remote,
+      long taken)
       throws IOException {
     if (!in.await() || !enter(Phase.HEAD, 0)) {
       return false;
@@ -136,7 +146,9 @@ final class Connection implements Runnable {
     }
     RequestBody body = RequestBody.of(in, head.length);
     ServerContext context = routes.find(head.uri.getPath());
-    ServerExchange exchange = new ServerExchange(head, body, out, context, local, remote);
+    // Others waiting for a thread this one has held a slice: this response is the last.
+    boolean last = pool.othersWaiting() && System.nanoTime() - taken > SLICE.toNanos();
+    ServerExchange exchange = new ServerExchange(head, body, out, context, local, remote, last);
     try {
       context.getHandler().handle(exchange);
     } catch (HttpFailure refused) {
@@ -198,6 +210,7 @@ final class Connection implements Runnable {
     }
     long now = System.nanoTime();
     phase = next;
+    since = now;
     deadline =
         switch (next) {
           case WAITING -> now + IDLE_TIMEOUT.toNanos();
@@ -216,9 +229,12 @@ final class Connection implements Runnable {
     return now - deadline > 0 && cut();
   }
 
-  /** For the pool, when connections wait for a thread: cuts this one if it waits for a request. */
-  synchronized boolean cutIfWaiting() {
-    return phase == Phase.WAITING && worker != null && cut();
+  /**
+   * For the pool, when connections wait for a thread: cuts this one if it has waited for a request
+   * at least {@code waited} nanoseconds.
+   */
+  synchronized boolean cutIfWaiting(long now, long waited) {
+    return phase == Phase.WAITING && now - since >= waited && cut();
   }
 
   /**

@@ -41,8 +41,8 @@ final class ConnectionPool {
             daemons("amptalk-http-"));
     workers.allowCoreThreadTimeOut(true); // idle workers end after a minute
     watchdog = Executors.newSingleThreadScheduledExecutor(daemons("amptalk-http-watchdog"));
-    // Often enough that a cut comes at most a quarter of the timeout late (and a second at most).
-    long tick = Math.max(1, Math.min(1000, requestTimeout.toMillis() / 4));
+    // Often enough that a cut comes at most a quarter of the timeout late, and a slice at most.
+    long tick = Math.max(1, Math.min(Connection.SLICE.toMillis(), requestTimeout.toMillis() / 4));
     watchdog.scheduleWithFixedDelay(this::cutOverdue, tick, tick, TimeUnit.MILLISECONDS);
   }
 
@@ -55,8 +55,11 @@ final class ConnectionPool {
       return;
     }
     if (othersWaiting()) {
+      long now = System.nanoTime();
       for (Connection other : live) {
-        if (other.cutIfWaiting()) {
+        // Not one that has just answered: its client may be sending the next request now, and
+        // cutting it would only queue that client behind this one.
+        if (other.cutIfWaiting(now, Connection.SLICE.toNanos())) {
           return;
         }
       }
@@ -82,10 +85,18 @@ final class ConnectionPool {
     live.remove(connection);
   }
 
+  /**
+   * Cuts connections past their deadline; and while others wait for a thread, those that have
+   * waited a {@link Connection#SLICE} for their next request (a kept-alive client between requests,
+   * or one that connected and sent nothing).
+   */
   private void cutOverdue() {
     long now = System.nanoTime();
+    boolean waiting = othersWaiting();
     for (Connection connection : live) {
-      connection.cutIfOverdue(now);
+      if (!connection.cutIfOverdue(now) && waiting) {
+        connection.cutIfWaiting(now, Connection.SLICE.toNanos());
+      }
     }
   }
 

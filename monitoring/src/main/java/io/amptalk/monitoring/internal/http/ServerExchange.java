@@ -45,14 +45,15 @@ final class ServerExchange extends HttpExchange {
       OutputStream wire,
       ServerContext context,
       InetSocketAddress local,
-      InetSocketAddress remote) {
+      InetSocketAddress remote,
+      boolean last) {
     this.request = request;
     this.requestBody = requestBody;
     this.wire = wire;
     this.context = context;
     this.local = local;
     this.remote = remote;
-    this.persistent = request.persistent;
+    this.persistent = request.persistent && !last;
   }
 
   /**
@@ -61,7 +62,7 @@ final class ServerExchange extends HttpExchange {
    */
   static ServerExchange refusal(OutputStream wire) {
     RequestHead head = RequestHead.refused();
-    return new ServerExchange(head, RequestBody.of(null, 0), wire, null, null, null);
+    return new ServerExchange(head, RequestBody.of(null, 0), wire, null, null, null, true);
   }
 
   /**
