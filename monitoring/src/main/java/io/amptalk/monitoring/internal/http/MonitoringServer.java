@@ -1,38 +1,28 @@
 package io.amptalk.monitoring.internal.http;
 
-import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
-import com.sun.net.httpserver.HttpServer;
-import com.sun.net.httpserver.HttpsConfigurator;
-import com.sun.net.httpserver.HttpsParameters;
-import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.time.Duration;
-import java.util.Arrays;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLParameters;
 
 /**
- * The one small HTTP server (the JDK's {@code HttpServer}, or its {@code HttpsServer} with {@link
- * Builder#tls}) that serves every endpoint of a monitor on one port, on a bounded pool of named
- * daemon threads, each exchange bounded in time.
+ * The one small HTTP/1.1 server that serves every endpoint of a monitor on one port (HTTPS with
+ * {@link Builder#tls}), on a bounded pool of named daemon threads, each exchange bounded in time.
+ * Handlers are the JDK's {@link HttpHandler}s, given our own {@link
+ * com.sun.net.httpserver.HttpExchange}; the server itself is ours (accept loop, {@link RequestHead
+ * parser}, {@link Connection keep-alive and deadlines}), so that how a malformed request is
+ * answered is decided here, the same on every JDK, rather than by whichever patch of the JDK's
+ * {@code HttpServer} runs.
  *
  * <pre>{@code
  * try (MonitoringServer server = MonitoringServer.builder()
@@ -45,16 +35,12 @@ import javax.net.ssl.SSLParameters;
  */
 public final class MonitoringServer implements AutoCloseable {
   /**
-   * Threads serving requests, started as needed and ended after a minute idle. The JDK server reads
-   * each request (line, headers and body) on one of these, blocking, so a client that sends half a
-   * request and stalls holds a thread: with only two, two such clients stopped the server answering
-   * anyone. With sixteen, fifteen can stall while others are served, and {@link
-   * #DEFAULT_REQUEST_TIMEOUT} frees each after a while.
+   * Threads serving connections, started as needed and ended after a minute idle. Each reads its
+   * connection's requests blocking, so a client that sends half a request and stalls holds one:
+   * with sixteen, fifteen can stall while others are served, and the deadlines free each after a
+   * while.
    */
   public static final int MAX_THREADS = 16;
-
-  /** Requests waiting while every thread is busy; past this, new connections are closed. */
-  private static final int MAX_QUEUED = 1024;
 
   /**
    * How long one exchange (reading the request, handling it, writing the response) may hold a
@@ -63,30 +49,27 @@ public final class MonitoringServer implements AutoCloseable {
   public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
 
   /** TLS 1.3 and 1.2 only, whatever older protocol the JDK's configuration might still allow. */
-  private static final List<String> PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
+  static final List<String> PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
 
-  static {
-    // The JDK server writes a response's headers and body in separate packets; with Nagle's
-    // algorithm on, a keep-alive client's delayed ACK then stalls every response by ~40 ms (a load
-    // test here went from 356 to 35,000 requests/s). The property is read once per process when
-    // the first JdkHttpServer starts; a value the application set itself is left alone.
-    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
-      System.setProperty("sun.net.httpserver.nodelay", "true");
-    }
-  }
+  /** Connections the kernel holds before we accept them. */
+  private static final int BACKLOG = 128;
 
-  private final HttpServer server;
-  private final ExchangeExecutor executor;
+  private final ServerSocket socket;
+  private final Routes routes;
+  private final ConnectionPool pool;
+  private final Thread acceptor;
   private final String host;
   private final AtomicBoolean closed = new AtomicBoolean();
-  private final Set<String> paths = new HashSet<>();
 
   private MonitoringServer(
-      HttpServer server, ExchangeExecutor executor, String host, Set<String> paths) {
-    this.paths.addAll(paths);
-    this.server = server;
-    this.executor = executor;
+      ServerSocket socket, Routes routes, SSLContext tls, Duration timeout, String host) {
+    this.socket = socket;
+    this.routes = routes;
     this.host = host;
+    this.pool = new ConnectionPool(timeout);
+    this.acceptor =
+        ConnectionPool.daemons("amptalk-http-acceptor").newThread(() -> accept(tls, timeout));
+    acceptor.start();
   }
 
   public static Builder builder() {
@@ -95,7 +78,7 @@ public final class MonitoringServer implements AutoCloseable {
 
   /** The port bound, which is the one asked for unless that was 0. */
   public int port() {
-    return server.getAddress().getPort();
+    return socket.getLocalPort();
   }
 
   /**
@@ -105,29 +88,14 @@ public final class MonitoringServer implements AutoCloseable {
    */
   public void addHandler(String path, HttpHandler handler) {
     Objects.requireNonNull(handler, "handler");
-    synchronized (paths) {
-      if (!paths.add(checkPath(path))) {
-        throw new IllegalArgumentException("path '" + path + "' already has a handler");
-      }
-      if ("/".equals(path)) {
-        server.removeContext("/"); // the default 404 handler
-      }
-      server.createContext(path, handler);
+    if (!routes.add(path, handler)) {
+      throw new IllegalArgumentException("path '" + path + "' already has a handler");
     }
   }
 
   /** Stops serving {@code path}; returns whether it was served. */
   public boolean removeHandler(String path) {
-    synchronized (paths) {
-      if (!paths.remove(path)) {
-        return false;
-      }
-      server.removeContext(path);
-      if ("/".equals(path)) {
-        server.createContext("/", MonitoringServer::notFound);
-      }
-      return true;
-    }
+    return routes.remove(path);
   }
 
   /** The host name or address the server was asked to bind. */
@@ -135,19 +103,44 @@ public final class MonitoringServer implements AutoCloseable {
     return host;
   }
 
-  /** Stops accepting at once and ends the worker threads; idempotent. */
+  /** Stops accepting at once, closes every connection and ends the threads; idempotent. */
   @Override
   public void close() {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
-    server.stop(0);
-    executor.shutdownNow();
-    executor.watchdog.shutdownNow();
     try {
-      executor.awaitTermination(2, TimeUnit.SECONDS);
+      socket.close(); // ends the acceptor's accept()
+    } catch (IOException ignored) {
+      // Closed is all that was wanted.
+    }
+    pool.close();
+    try {
+      acceptor.join(TimeUnit.SECONDS.toMillis(2));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+  }
+
+  /** The acceptor's loop: each connection goes to the pool at once (TLS handshakes there too). */
+  private void accept(SSLContext tls, Duration timeout) {
+    while (!closed.get()) {
+      Socket connection;
+      try {
+        connection = socket.accept();
+      } catch (IOException e) {
+        if (closed.get() || socket.isClosed()) {
+          return;
+        }
+        // Out of file descriptors, say: wait a little rather than spin on the same failure.
+        try {
+          Thread.sleep(50);
+        } catch (InterruptedException interrupted) {
+          return;
+        }
+        continue;
+      }
+      pool.submit(new Connection(connection, tls, routes, pool, timeout));
     }
   }
 
@@ -196,7 +189,7 @@ public final class MonitoringServer implements AutoCloseable {
     /** Serves {@code path} and everything below it with {@code handler}. */
     public Builder handler(String path, HttpHandler handler) {
       Objects.requireNonNull(handler, "handler");
-      if (handlers.putIfAbsent(checkPath(path), handler) != null) {
+      if (handlers.putIfAbsent(Routes.check(path), handler) != null) {
         throw new IllegalArgumentException("path '" + path + "' already has a handler");
       }
       return this;
@@ -209,131 +202,29 @@ public final class MonitoringServer implements AutoCloseable {
      *     taken, or the cause when the host cannot be bound
      */
     public MonitoringServer build() {
-      HttpServer server;
+      Routes routes = new Routes();
+      handlers.forEach(routes::add);
+      ServerSocket socket = null;
       try {
-        InetSocketAddress address = new InetSocketAddress(host, port);
-        if (tls == null) {
-          server = HttpServer.create(address, 0);
-        } else {
-          HttpsServer https = HttpsServer.create(address, 0);
-          https.setHttpsConfigurator(new Configurator(tls));
-          server = https;
-        }
+        // Bound before any thread starts: a taken port fails leaving nothing running.
+        socket = new ServerSocket();
+        socket.setReuseAddress(true); // a restart may bind while old connections are in TIME_WAIT
+        socket.bind(new InetSocketAddress(host, port), BACKLOG);
+        return new MonitoringServer(socket, routes, tls, requestTimeout, host);
       } catch (IOException e) {
+        closeQuietly(socket);
         throw new UncheckedIOException(e);
       }
-      handlers.forEach(server::createContext);
-      if (!handlers.containsKey("/")) {
-        server.createContext("/", MonitoringServer::notFound);
+    }
+  }
+
+  private static void closeQuietly(ServerSocket socket) {
+    if (socket != null) {
+      try {
+        socket.close();
+      } catch (IOException ignored) {
+        // Nothing was served on it.
       }
-      ExchangeExecutor executor = new ExchangeExecutor(requestTimeout);
-      server.setExecutor(executor);
-      server.start();
-      return new MonitoringServer(server, executor, host, handlers.keySet());
-    }
-  }
-
-  /**
-   * Runs exchanges on at most {@link #MAX_THREADS} threads and cuts one that holds its thread
-   * longer than the request timeout. The JDK's own limit ({@code sun.net.httpserver.maxReqTime}) is
-   * off by default and global to the process, so it is not relied on. Interrupting the thread
-   * closes the channel it blocks on (socket channels are interruptible), which ends the exchange as
-   * a closed connection and frees the thread.
-   */
-  private static final class ExchangeExecutor extends ThreadPoolExecutor {
-    private final ConcurrentHashMap<Thread, Long> started = new ConcurrentHashMap<>();
-    private final long timeoutNanos;
-    private final ScheduledExecutorService watchdog;
-
-    ExchangeExecutor(Duration requestTimeout) {
-      super(
-          MAX_THREADS,
-          MAX_THREADS,
-          1,
-          TimeUnit.MINUTES,
-          new LinkedBlockingQueue<>(MAX_QUEUED),
-          daemonThreads());
-      allowCoreThreadTimeOut(true);
-      this.timeoutNanos = requestTimeout.toNanos();
-      this.watchdog =
-          Executors.newSingleThreadScheduledExecutor(
-              runnable -> {
-                Thread thread = new Thread(runnable, "amptalk-http-watchdog");
-                thread.setDaemon(true);
-                return thread;
-              });
-      long tick = Math.max(1, Math.min(1000, requestTimeout.toMillis() / 4));
-      watchdog.scheduleWithFixedDelay(this::cutOverdue, tick, tick, TimeUnit.MILLISECONDS);
-    }
-
-    private static ThreadFactory daemonThreads() {
-      AtomicInteger number = new AtomicInteger();
-      return runnable -> {
-        Thread thread = new Thread(runnable, "amptalk-http-" + number.incrementAndGet());
-        thread.setDaemon(true);
-        return thread;
-      };
-    }
-
-    @Override
-    protected void beforeExecute(Thread thread, Runnable exchange) {
-      started.put(thread, System.nanoTime());
-    }
-
-    @Override
-    protected void afterExecute(Runnable exchange, Throwable error) {
-      started.remove(Thread.currentThread());
-      Thread.interrupted(); // a cut that came as the exchange ended must not reach the next one
-    }
-
-    /**
-     * Interrupts the threads whose exchange is overdue. Checked and done inside computeIfPresent,
-     * which excludes the remove in afterExecute: a thread that has moved on to another exchange is
-     * never interrupted for the previous one.
-     */
-    private void cutOverdue() {
-      long now = System.nanoTime();
-      for (Thread thread : started.keySet()) {
-        started.computeIfPresent(
-            thread,
-            (t, start) -> {
-              if (now - start > timeoutNanos) {
-                t.interrupt();
-              }
-              return start;
-            });
-      }
-    }
-  }
-
-  /** Each connection's TLS parameters: the context's defaults, narrowed to {@link #PROTOCOLS}. */
-  private static final class Configurator extends HttpsConfigurator {
-    Configurator(SSLContext context) {
-      super(context);
-    }
-
-    @Override
-    public void configure(HttpsParameters params) {
-      SSLParameters parameters = getSSLContext().getDefaultSSLParameters();
-      parameters.setProtocols(
-          Arrays.stream(parameters.getProtocols())
-              .filter(PROTOCOLS::contains)
-              .toArray(String[]::new));
-      params.setSSLParameters(parameters);
-    }
-  }
-
-  private static String checkPath(String path) {
-    Objects.requireNonNull(path, "path");
-    if (!path.startsWith("/")) {
-      throw new IllegalArgumentException("path must start with '/', was '" + path + "'");
-    }
-    return path;
-  }
-
-  private static void notFound(HttpExchange exchange) throws IOException {
-    try (exchange) {
-      Exchanges.notFound(exchange);
     }
   }
 }
