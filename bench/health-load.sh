@@ -3,8 +3,9 @@
 # HttpServer handler writing the same bytes on the same executor, measured in the same run by wrk.
 # Usage: bench/health-load.sh [seconds per run, default 10] [connections, default 16]
 # Needs wrk (Debian: apt-get install wrk) and the bench jar (built here if missing).
-# Both servers run in one JVM, so they share its settings, including the TCP_NODELAY that
-# amptalk-monitoring turns on for the JDK HttpServer (see MonitoringServer).
+# Both servers run in one JVM. Ours sets TCP_NODELAY on its connections itself; the trivial JDK
+# HttpServer gets it from sun.net.httpserver.nodelay, which HealthEndpointServer sets (without it,
+# each of its small answers stalls ~40 ms on Nagle's algorithm and the baseline means nothing).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-10}
@@ -22,8 +23,7 @@ ours=$(awk '/^amptalk/ {print $2}' "$out")
 trivial=$(awk '/^trivial/ {print $2}' "$out")
 bytes=$(awk '/^body-bytes/ {print $2}' "$out")
 
-# Both warm up before either is measured: the server code they share (the JDK's HttpServer) is
-# then compiled for both, rather than for whichever runs second.
+# Both warm up before either is measured, so neither is measured while the JIT compiles it.
 for port in "$ours" "$trivial" "$ours" "$trivial"; do
   wrk -t2 -c"$connections" -d3s "http://127.0.0.1:$port/health" >/dev/null
 done

@@ -27,10 +27,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * asking for no compression. Client and server run in the benchmark JVM, so {@code -prof gc} counts
  * the bytes of both (the client's share is the same for every library).
  *
- * <p>Each server keeps its defaults: {@code SystemMonitor} turns on {@code
- * sun.net.httpserver.nodelay} for itself (see {@code MonitoringServer}), the peers' JDK servers
- * leave Nagle's algorithm on. With bodies of about 1 MB the peers were no slower without the
- * property than with it (no 40 ms delayed-ACK stall, which small responses suffer).
+ * <p>Each server keeps its defaults: {@code SystemMonitor}'s own server sets {@code TCP_NODELAY} on
+ * each connection (see {@code MonitoringServer}), the peers' JDK servers leave Nagle's algorithm
+ * on. With bodies of about 1 MB the peers were no slower without the property than with it (no 40
+ * ms delayed-ACK stall, which small responses suffer).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)

@@ -45,11 +45,10 @@ public final class Exchanges {
 
   /**
    * Reads what is left of the request body before the answer goes out (at most {@link #DRAIN_LIMIT}
-   * bytes; beyond that the answer says {@code Connection: close}). The JDK server would otherwise
-   * read it after answering, when a keep-alive client may already have sent its next request: over
-   * TLS, that request is then decrypted into a buffer the server never looks at again, and waits
-   * until the idle connection is closed. An answer sent without reading the body (a 401 to a POST,
-   * say) is where that happens.
+   * bytes; beyond that the answer says {@code Connection: close}), so that a keep-alive client's
+   * next request is read after this one's body, never mistaken for a part of it. An answer sent
+   * without reading the body (a 401 to a POST, say) is where that matters; the server would skip
+   * the rest too, but only after answering.
    */
   private static void drain(HttpExchange exchange) {
     if (declaredLength(exchange) > DRAIN_LIMIT) {
@@ -63,8 +62,8 @@ public final class Exchanges {
       if (body.read() < 0) {
         return; // the usual case, a GET: one call, nothing allocated
       }
-      // Not skip(): the JDK's request body stream passes it to the connection's stream, past the
-      // body's end, where it waits for the next request.
+      // Read, not skip(): a body stream may pass skip() on to the connection's stream, past the
+      // body's end, where the next request waits.
       byte[] buffer = new byte[8192];
       long read = 1;
       while (read <= DRAIN_LIMIT) {
@@ -82,8 +81,8 @@ public final class Exchanges {
   }
 
   /**
-   * The {@code Content-Length} the client announced; -1 when there is none (the JDK server has
-   * already refused a request whose length does not parse).
+   * The {@code Content-Length} the client announced; -1 when there is none (the server has already
+   * refused a request whose length does not parse).
    */
   public static long declaredLength(HttpExchange exchange) {
     String length = exchange.getRequestHeaders().getFirst("Content-Length");
