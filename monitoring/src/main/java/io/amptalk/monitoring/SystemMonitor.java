@@ -507,16 +507,18 @@ public final class SystemMonitor implements HostView, RequestView, AutoCloseable
       return this;
     }
 
-    /** Period of the console and OTLP exports. Default 60 s. */
+    /** Period of the console and OTLP exports. Default 60 s; at most a day. */
     public Builder metricsExportInterval(Duration metricsExportInterval) {
       this.metricsExportInterval =
-          Options.requirePositive("metricsExportInterval", metricsExportInterval);
+          Options.requirePositive(
+              "metricsExportInterval", metricsExportInterval, Options.MAX_PERIOD);
       return this;
     }
 
-    /** Period of host sampling. Default 1 s. */
+    /** Period of host sampling. Default 1 s; at most a day. */
     public Builder collectInterval(Duration collectInterval) {
-      this.collectInterval = Options.requirePositive("collectInterval", collectInterval);
+      this.collectInterval =
+          Options.requirePositive("collectInterval", collectInterval, Options.MAX_PERIOD);
       return this;
     }
 
@@ -551,12 +553,13 @@ public final class SystemMonitor implements HostView, RequestView, AutoCloseable
     }
 
     /**
-     * The longest window {@link SystemMonitor#getRequestWindow} can answer. Default 15 min; costs
-     * one set of cumulative totals (about 150 bytes) per {@code collectInterval} kept.
+     * The longest window {@link SystemMonitor#getRequestWindow} can answer. Default 15 min, at most
+     * a day; costs one set of cumulative totals (about 150 bytes) per {@code collectInterval} kept.
      */
     public Builder requestWindowRetention(Duration requestWindowRetention) {
       this.requestWindowRetention =
-          Options.requirePositive("requestWindowRetention", requestWindowRetention);
+          Options.requirePositive(
+              "requestWindowRetention", requestWindowRetention, Options.MAX_PERIOD);
       return this;
     }
 

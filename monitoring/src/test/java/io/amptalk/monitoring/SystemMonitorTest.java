@@ -692,6 +692,24 @@ class SystemMonitorTest {
     assertThat(info.uptime()).isEqualTo(Duration.ofMinutes(90));
   }
 
+  /** Periods that would overflow an instant are refused: each is at most a day. */
+  @Test
+  void builder_rejectsPeriodsPastADay() {
+    Duration huge = Duration.ofHours(9_999_999_999_999L);
+    assertThatThrownBy(() -> SystemMonitor.builder().collectInterval(huge))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("collectInterval must be at most P1D, was PT9999999999999H");
+    assertThatThrownBy(() -> SystemMonitor.builder().metricsExportInterval(huge))
+        .hasMessage("metricsExportInterval must be at most P1D, was PT9999999999999H");
+    assertThatThrownBy(() -> SystemMonitor.builder().requestWindowRetention(huge))
+        .hasMessage("requestWindowRetention must be at most P1D, was PT9999999999999H");
+
+    SystemMonitor.builder()
+        .collectInterval(Duration.ofDays(1))
+        .metricsExportInterval(Duration.ofDays(1))
+        .requestWindowRetention(Duration.ofDays(1));
+  }
+
   @Test
   void builder_rejectsBadOptionsNamingOptionAndValue() {
     assertThatThrownBy(() -> SystemMonitor.builder().prometheusPort(70000))

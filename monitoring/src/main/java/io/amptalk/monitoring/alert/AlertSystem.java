@@ -629,16 +629,20 @@ public final class AlertSystem implements AutoCloseable {
 
     /**
      * A repeat of a firing alert within this long of its last occurrence is counted on it, not
-     * notified. Default 5 min.
+     * notified. Default 5 min; at most 365 days.
      */
     public Builder dedupWindow(Duration dedupWindow) {
-      this.dedupWindow = Options.requirePositive("dedupWindow", dedupWindow);
+      this.dedupWindow = Options.requirePositive("dedupWindow", dedupWindow, Options.MAX_INTERVAL);
       return this;
     }
 
-    /** A still-firing alert is notified again after this long. Default 4 h (Alertmanager's). */
+    /**
+     * A still-firing alert is notified again after this long. Default 4 h (Alertmanager's); at most
+     * 365 days.
+     */
     public Builder repeatInterval(Duration repeatInterval) {
-      this.repeatInterval = Options.requirePositive("repeatInterval", repeatInterval);
+      this.repeatInterval =
+          Options.requirePositive("repeatInterval", repeatInterval, Options.MAX_INTERVAL);
       return this;
     }
 
@@ -654,10 +658,13 @@ public final class AlertSystem implements AutoCloseable {
       return this;
     }
 
-    /** Backoff after the first failure, doubling up to {@code max}, with jitter. 1 s to 5 min. */
+    /**
+     * Backoff after the first failure, doubling up to {@code max}, with jitter. 1 s to 5 min; each
+     * at most a day.
+     */
     public Builder backoff(Duration initial, Duration max) {
-      Options.requirePositive("backoff initial", initial);
-      Options.requirePositive("backoff max", max);
+      Options.requirePositive("backoff initial", initial, Options.MAX_PERIOD);
+      Options.requirePositive("backoff max", max, Options.MAX_PERIOD);
       if (max.compareTo(initial) < 0) {
         throw new IllegalArgumentException(
             "backoff max must be at least initial (" + initial + "), was " + max);
@@ -667,19 +674,20 @@ public final class AlertSystem implements AutoCloseable {
       return this;
     }
 
-    /** The longest one delivery attempt may take. Default 30 s. */
+    /** The longest one delivery attempt may take. Default 30 s; at most a day. */
     public Builder sendTimeout(Duration sendTimeout) {
-      this.sendTimeout = Options.requirePositive("sendTimeout", sendTimeout);
+      this.sendTimeout = Options.requirePositive("sendTimeout", sendTimeout, Options.MAX_PERIOD);
       return this;
     }
 
     /**
      * Each notifier sends at most {@code alerts} per {@code per} (a token bucket); what the limit
-     * holds back is summarised in one notification when it opens again. Default 60 per minute.
+     * holds back is summarised in one notification when it opens again. Default 60 per minute;
+     * {@code per} is at most a day.
      */
     public Builder rateLimit(int alerts, Duration per) {
       this.rateLimit = Options.requireAtLeastOne("rateLimit", alerts);
-      this.ratePer = Options.requirePositive("rateLimit period", per);
+      this.ratePer = Options.requirePositive("rateLimit period", per, Options.MAX_PERIOD);
       return this;
     }
 
@@ -689,9 +697,11 @@ public final class AlertSystem implements AutoCloseable {
       return this;
     }
 
-    /** How long {@link #close()} may spend delivering what is queued. Default 5 s. */
+    /**
+     * How long {@link #close()} may spend delivering what is queued. Default 5 s; at most a day.
+     */
     public Builder closeTimeout(Duration closeTimeout) {
-      this.closeTimeout = Options.requirePositive("closeTimeout", closeTimeout);
+      this.closeTimeout = Options.requirePositive("closeTimeout", closeTimeout, Options.MAX_PERIOD);
       return this;
     }
 

@@ -80,31 +80,32 @@ public record CheckOptions(
 
     /**
      * How long a run may take before it is reported UNHEALTHY. Default: the registry's {@code
-     * defaultTimeout}; must be positive.
+     * defaultTimeout}; must be positive, and at most a day.
      */
     public Builder timeout(Duration timeout) {
-      this.timeout = Options.requirePositive("timeout", timeout);
+      this.timeout = Options.requirePositive("timeout", timeout, Options.MAX_PERIOD);
       return this;
     }
 
     /**
      * How often the check runs on its own. Default: the registry's {@code checkInterval}; must be
-     * positive.
+     * positive, and at most 365 days.
      */
     public Builder interval(Duration interval) {
-      this.interval = Options.requirePositive("interval", interval);
+      this.interval = Options.requirePositive("interval", interval, Options.MAX_INTERVAL);
       return this;
     }
 
     /**
-     * How long after registration the first periodic run waits. Default 0; must not be negative.
+     * How long after registration the first periodic run waits. Default 0; must not be negative,
+     * nor past 365 days.
      */
     public Builder initialDelay(Duration initialDelay) {
       if (initialDelay == null || initialDelay.isNegative()) {
         throw new IllegalArgumentException(
             "initialDelay must be zero or positive, was " + initialDelay);
       }
-      this.initialDelay = initialDelay;
+      this.initialDelay = Options.requireAtMost("initialDelay", initialDelay, Options.MAX_INTERVAL);
       return this;
     }
 

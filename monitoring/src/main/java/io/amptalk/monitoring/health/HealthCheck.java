@@ -502,15 +502,22 @@ public final class HealthCheck implements AutoCloseable {
       return this;
     }
 
-    /** How often checks run on their own, unless a check sets its own interval. Default 60 s. */
+    /**
+     * How often checks run on their own, unless a check sets its own interval. Default 60 s; at
+     * most 365 days.
+     */
     public Builder checkInterval(Duration checkInterval) {
-      this.checkInterval = Options.requirePositive("checkInterval", checkInterval);
+      this.checkInterval =
+          Options.requirePositive("checkInterval", checkInterval, Options.MAX_INTERVAL);
       return this;
     }
 
-    /** How long a run may take, unless a check sets its own timeout. Default 10 s. */
+    /**
+     * How long a run may take, unless a check sets its own timeout. Default 10 s; at most a day.
+     */
     public Builder defaultTimeout(Duration defaultTimeout) {
-      this.defaultTimeout = Options.requirePositive("defaultTimeout", defaultTimeout);
+      this.defaultTimeout =
+          Options.requirePositive("defaultTimeout", defaultTimeout, Options.MAX_PERIOD);
       return this;
     }
 

@@ -580,6 +580,35 @@ class AlertSystemTest {
     assertThat(system.getQueueSizes()).containsOnlyKeys("logging");
   }
 
+  /** Durations that would overflow an instant are refused: 365 days for intervals, 1 day else. */
+  @Test
+  void builder_rejectsDurationsPastTheirMaximum() {
+    Duration huge = Duration.ofHours(9_999_999_999_999L);
+    assertThatThrownBy(() -> AlertSystem.builder().dedupWindow(huge))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("dedupWindow must be at most P365D, was PT9999999999999H");
+    assertThatThrownBy(() -> AlertSystem.builder().repeatInterval(huge))
+        .hasMessage("repeatInterval must be at most P365D, was PT9999999999999H");
+    assertThatThrownBy(() -> AlertSystem.builder().rateLimit(10, huge))
+        .hasMessage("rateLimit period must be at most P1D, was PT9999999999999H");
+    assertThatThrownBy(() -> AlertSystem.builder().backoff(huge, huge))
+        .hasMessage("backoff initial must be at most P1D, was PT9999999999999H");
+    assertThatThrownBy(() -> AlertSystem.builder().backoff(Duration.ofSeconds(1), huge))
+        .hasMessage("backoff max must be at most P1D, was PT9999999999999H");
+    assertThatThrownBy(() -> AlertSystem.builder().sendTimeout(huge))
+        .hasMessage("sendTimeout must be at most P1D, was PT9999999999999H");
+    assertThatThrownBy(() -> AlertSystem.builder().closeTimeout(huge))
+        .hasMessage("closeTimeout must be at most P1D, was PT9999999999999H");
+
+    AlertSystem.builder()
+        .dedupWindow(Duration.ofDays(365))
+        .repeatInterval(Duration.ofDays(365))
+        .rateLimit(10, Duration.ofDays(1))
+        .backoff(Duration.ofDays(1), Duration.ofDays(1))
+        .sendTimeout(Duration.ofDays(1))
+        .closeTimeout(Duration.ofDays(1));
+  }
+
   @Test
   void builder_rejectsBadOptions() {
     assertThatThrownBy(() -> AlertSystem.builder().maxHistorySize(0))

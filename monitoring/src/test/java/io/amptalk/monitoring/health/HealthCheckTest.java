@@ -580,6 +580,37 @@ class HealthCheckTest {
     assertThat(registry.runCheck("a").message()).isEqualTo("The health check registry is closed");
   }
 
+  /**
+   * A duration that overflows when added to an instant would make the scheduler throw on every
+   * tick: each is bounded, the intervals by 365 days, the timeouts by one day.
+   */
+  @Test
+  void builder_rejectsDurationsPastTheirMaximum() {
+    Duration huge = Duration.ofHours(9_999_999_999_999L);
+    assertThatThrownBy(() -> HealthCheck.builder().checkInterval(huge))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("checkInterval must be at most P365D, was PT9999999999999H");
+    assertThatThrownBy(() -> HealthCheck.builder().defaultTimeout(Duration.ofDays(1).plusNanos(1)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("defaultTimeout must be at most P1D, was PT24H0.000000001S");
+    assertThatThrownBy(() -> CheckOptions.builder().interval(huge))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("interval must be at most P365D, was PT9999999999999H");
+    assertThatThrownBy(() -> CheckOptions.builder().timeout(huge))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("timeout must be at most P1D, was PT9999999999999H");
+    assertThatThrownBy(() -> CheckOptions.builder().initialDelay(huge))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("initialDelay must be at most P365D, was PT9999999999999H");
+
+    HealthCheck.builder().checkInterval(Duration.ofDays(365)).defaultTimeout(Duration.ofDays(1));
+    CheckOptions.builder()
+        .interval(Duration.ofDays(365))
+        .timeout(Duration.ofDays(1))
+        .initialDelay(Duration.ofDays(365))
+        .build();
+  }
+
   @Test
   void builder_rejectsBadOptionsNamingOptionAndValue() {
     assertThatThrownBy(() -> HealthCheck.builder().checkInterval(Duration.ZERO))

@@ -196,9 +196,9 @@ public final class AlertmanagerNotifier extends RoutedNotifier {
       return this;
     }
 
-    /** Bounds connecting and waiting for the answer, each. Default 10 s. */
+    /** Bounds connecting and waiting for the answer, each. Default 10 s; at most a day. */
     public Builder timeout(Duration timeout) {
-      this.timeout = timeout;
+      this.timeout = Options.requirePositive("timeout", timeout, Options.MAX_PERIOD);
       return this;
     }
 
@@ -215,11 +215,13 @@ public final class AlertmanagerNotifier extends RoutedNotifier {
     }
 
     /**
-     * How often a still-firing alert is sent again. Default 1 min; keep it below Alertmanager's
-     * {@code resolve_timeout} (5 min by default) or Alertmanager resolves the alert meanwhile.
+     * How often a still-firing alert is sent again. Default 1 min, at most a day; keep it below
+     * Alertmanager's {@code resolve_timeout} (5 min by default) or Alertmanager resolves the alert
+     * meanwhile.
      */
     public Builder resendInterval(Duration resendInterval) {
-      this.resendInterval = resendInterval;
+      this.resendInterval =
+          Options.requirePositive("resendInterval", resendInterval, Options.MAX_PERIOD);
       return this;
     }
 

@@ -361,9 +361,10 @@ public final class EmailNotifier extends RoutedNotifier {
     }
 
     private static Duration requireMillis(String option, Duration value) {
+      // Compared before toMillis(), which overflows for a duration of 300 million years.
       if (value == null
-          || value.toMillis() < 1
-          || value.compareTo(Duration.ofMillis(Integer.MAX_VALUE)) > 0) {
+          || value.compareTo(Duration.ofMillis(Integer.MAX_VALUE)) > 0
+          || value.toMillis() < 1) {
         throw new IllegalArgumentException(option + " must be 1 ms..24 days, was " + value);
       }
       return value;

@@ -273,9 +273,9 @@ public final class WebhookNotifier extends RoutedNotifier {
       return this;
     }
 
-    /** Bounds connecting and waiting for the answer, each. Default 10 s. */
+    /** Bounds connecting and waiting for the answer, each. Default 10 s; at most a day. */
     public Builder timeout(Duration timeout) {
-      this.timeout = timeout;
+      this.timeout = Options.requirePositive("timeout", timeout, Options.MAX_PERIOD);
       return this;
     }
 
