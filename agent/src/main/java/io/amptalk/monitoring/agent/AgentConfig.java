@@ -152,8 +152,11 @@ record AgentConfig(
 
     ConfigReader.Section healthSection = root.section("health");
     List<Consumer<HealthCheck.Builder>> health = new ArrayList<>();
-    Duration checkInterval = healthSection.duration("interval").orElse(CHECK_INTERVAL);
-    health.add(b -> b.checkInterval(checkInterval));
+    Optional<ConfigReader.Value> interval = healthSection.get("interval");
+    Duration checkInterval = interval.map(ConfigReader.Value::duration).orElse(CHECK_INTERVAL);
+    interval.ifPresentOrElse(
+        v -> step(health, HealthCheck::builder, v, b -> b.checkInterval(checkInterval)),
+        () -> health.add(b -> b.checkInterval(checkInterval)));
     healthSection
         .get("timeout")
         .ifPresent(v -> step(health, HealthCheck::builder, v, b -> b.defaultTimeout(v.duration())));

@@ -1,5 +1,6 @@
 package io.amptalk.monitoring.agent;
 
+import static io.amptalk.monitoring.agent.Bindings.apply;
 import static io.amptalk.monitoring.agent.Bindings.step;
 
 import io.amptalk.monitoring.agent.AgentConfig.SilenceSpec;
@@ -88,7 +89,19 @@ final class AlertingBinding {
     a.get("repeat_interval")
         .ifPresent(v -> step(alerting, scratch, v, b -> b.repeatInterval(v.duration())));
     int rate = a.integer("rate_limit", 0, 1_000_000).orElse(60);
-    Duration per = a.duration("rate_limit_period").orElse(Duration.ofMinutes(1));
+    // Tried on a scratch builder even when the rate is 0 (no limit) and the period unused.
+    Duration per =
+        a.get("rate_limit_period")
+            .map(
+                v ->
+                    apply(
+                        v,
+                        () -> {
+                          Duration period = v.duration();
+                          scratch.get().rateLimit(Math.max(1, rate), period);
+                          return period;
+                        }))
+            .orElse(Duration.ofMinutes(1));
     if (rate == 0) {
       alerting.add(AlertSystem.Builder::noRateLimit);
     } else {
@@ -101,8 +114,29 @@ final class AlertingBinding {
     }
     a.get("max_attempts")
         .ifPresent(v -> step(alerting, scratch, v, b -> b.maxAttempts(v.integer(1, 1000))));
-    Optional<Duration> initial = a.duration("backoff_initial");
-    Optional<Duration> max = a.duration("backoff_max");
+    // Each tried alone on a scratch builder, so that one past its maximum is reported at its key.
+    Optional<Duration> initial =
+        a.get("backoff_initial")
+            .map(
+                v ->
+                    apply(
+                        v,
+                        () -> {
+                          Duration first = v.duration();
+                          scratch.get().backoff(first, first);
+                          return first;
+                        }));
+    Optional<Duration> max =
+        a.get("backoff_max")
+            .map(
+                v ->
+                    apply(
+                        v,
+                        () -> {
+                          Duration longest = v.duration();
+                          scratch.get().backoff(Duration.ofMillis(1), longest);
+                          return longest;
+                        }));
     if (initial.isPresent() || max.isPresent()) {
       Duration first = initial.orElse(Duration.ofSeconds(1));
       Duration longest = max.orElse(Duration.ofMinutes(5));
@@ -154,7 +188,7 @@ final class AlertingBinding {
                   }
                 })
             .orElse(null);
-    Duration duration = s.duration("duration").orElse(null);
+    Duration duration = s.duration("duration", Bindings.MAX_INTERVAL).orElse(null);
     if ((until == null) == (duration == null)) {
       throw s.error("a silence needs exactly one of 'until' and 'duration'");
     }

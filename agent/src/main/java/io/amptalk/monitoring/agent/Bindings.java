@@ -1,6 +1,7 @@
 package io.amptalk.monitoring.agent;
 
 import io.amptalk.monitoring.alert.AlertSeverity;
+import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -11,6 +12,18 @@ import java.util.function.Supplier;
  * the few readings every section makes the same way (a required key, a severity).
  */
 final class Bindings {
+  /**
+   * The longest interval of a key the library does not check itself (a silence): as the library's
+   * longest intervals, 365 days.
+   */
+  static final Duration MAX_INTERVAL = Duration.ofDays(365);
+
+  /**
+   * The longest timeout or window of a key the library does not check itself (a check's request
+   * timeout, a request window, a latency threshold): a day, as the library's periods.
+   */
+  static final Duration MAX_PERIOD = Duration.ofDays(1);
+
   private Bindings() {}
 
   /** The value's severity: info, warning, error or critical. */

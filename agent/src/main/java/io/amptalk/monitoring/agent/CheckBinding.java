@@ -1,5 +1,6 @@
 package io.amptalk.monitoring.agent;
 
+import static io.amptalk.monitoring.agent.Bindings.MAX_PERIOD;
 import static io.amptalk.monitoring.agent.Bindings.apply;
 import static io.amptalk.monitoring.agent.Bindings.required;
 
@@ -182,7 +183,7 @@ final class CheckBinding {
                   return Set.copyOf(set);
                 })
             .orElse(Set.of(200));
-    Duration timeout = c.duration("request_timeout").orElse(Duration.ofSeconds(5));
+    Duration timeout = c.duration("request_timeout", MAX_PERIOD).orElse(Duration.ofSeconds(5));
     Check check = apply(url, () -> HealthCheck.createHttpHealthCheck(target, statuses, timeout));
     return new Made("GET " + target, m -> check);
   }
@@ -191,13 +192,13 @@ final class CheckBinding {
     String target = required(c, "host").text().strip();
     ConfigReader.Value portValue = required(c, "port");
     int port = portValue.integer(1, 65535);
-    Duration timeout = c.duration("request_timeout").orElse(Duration.ofSeconds(5));
+    Duration timeout = c.duration("request_timeout", MAX_PERIOD).orElse(Duration.ofSeconds(5));
     Check check = apply(portValue, () -> HealthCheck.createTcpHealthCheck(target, port, timeout));
     return new Made("TCP connect to " + target + ":" + port, m -> check);
   }
 
   private static Made errorRatio(ConfigReader.Section c) {
-    Duration window = c.duration("window").orElse(Duration.ofMinutes(5));
+    Duration window = c.duration("window", MAX_PERIOD).orElse(Duration.ofMinutes(5));
     double warning = c.number("warning_threshold", 0, 1).orElse(0.05);
     double critical = c.number("critical_threshold", 0, 1).orElse(0.20);
     long minRequests = c.integer("min_requests", 0, Integer.MAX_VALUE).orElse(20);
@@ -208,10 +209,10 @@ final class CheckBinding {
   }
 
   private static Made latency(ConfigReader.Section c) {
-    Duration window = c.duration("window").orElse(Duration.ofMinutes(5));
+    Duration window = c.duration("window", MAX_PERIOD).orElse(Duration.ofMinutes(5));
     double quantile = c.number("quantile", 0.5, 1).orElse(0.99);
-    Duration warning = c.duration("warning_threshold").orElse(Duration.ofMillis(500));
-    Duration critical = c.duration("critical_threshold").orElse(Duration.ofSeconds(2));
+    Duration warning = c.duration("warning_threshold", MAX_PERIOD).orElse(Duration.ofMillis(500));
+    Duration critical = c.duration("critical_threshold", MAX_PERIOD).orElse(Duration.ofSeconds(2));
     long minRequests = c.integer("min_requests", 0, Integer.MAX_VALUE).orElse(20);
     ordered(c, warning.toNanos(), critical.toNanos());
     return new Made(

@@ -1,9 +1,15 @@
 package io.amptalk.monitoring.agent;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.Reader;
 import java.io.StringReader;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -20,7 +26,8 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.snakeyaml.engine.v2.api.LoadSettings;
-import org.snakeyaml.engine.v2.api.lowlevel.Compose;
+import org.snakeyaml.engine.v2.composer.Composer;
+import org.snakeyaml.engine.v2.events.Event;
 import org.snakeyaml.engine.v2.exceptions.Mark;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
@@ -29,6 +36,9 @@ import org.snakeyaml.engine.v2.nodes.Node;
 import org.snakeyaml.engine.v2.nodes.NodeTuple;
 import org.snakeyaml.engine.v2.nodes.ScalarNode;
 import org.snakeyaml.engine.v2.nodes.SequenceNode;
+import org.snakeyaml.engine.v2.parser.Parser;
+import org.snakeyaml.engine.v2.parser.ParserImpl;
+import org.snakeyaml.engine.v2.scanner.StreamReader;
 
 /**
  * Reads a YAML configuration as typed values that know where they came from, so that every error
@@ -42,6 +52,10 @@ import org.snakeyaml.engine.v2.nodes.SequenceNode;
  * sign. Messages quote a value as written, before substitution, so a secret from the environment
  * never reaches a log.
  *
+ * <p>A file is read only up to {@value #MAX_BYTES} bytes (one more says it is larger: {@code
+ * /dev/zero} ends there) and nested at most {@value #MAX_DEPTH} levels deep, checked as the parser
+ * goes, before the composer's recursion can overflow the stack.
+ *
  * <p>Each {@link Section} remembers the keys that were asked for; {@link Section#end()} rejects any
  * other key, so a misspelt key is an error rather than a setting silently ignored.
  *
@@ -49,12 +63,23 @@ import org.snakeyaml.engine.v2.nodes.SequenceNode;
  * line-numbered reads share the node positions every message quotes.
  */
 final class ConfigReader {
+  /** A reference to the environment, matched where a dollar and an opening brace start. */
   private static final Pattern VARIABLE =
-      Pattern.compile("\\$\\$|\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
+      Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
+
   private static final Pattern DURATION =
       Pattern.compile("(?:(\\d+(?:\\.\\d+)?)(ms|s|m|h|d))+", Pattern.CASE_INSENSITIVE);
   private static final Pattern DURATION_PART =
       Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|s|m|h|d)", Pattern.CASE_INSENSITIVE);
+
+  /** The largest file read, in bytes: 1 MiB. */
+  static final int MAX_BYTES = 1024 * 1024;
+
+  /** The deepest nesting of mappings and lists, the top-level mapping being 1. */
+  static final int MAX_DEPTH = 64;
+
+  /** Aliases a collection may expand to, against a billion laughs. */
+  private static final int MAX_ALIASES = 50;
 
   /** What a duration looks like, for messages. */
   static final String DURATION_FORMS = "a duration such as 500ms, 15s, 5m, 4h, 1d or PT15S";
@@ -77,8 +102,19 @@ final class ConfigReader {
   static Section read(Path path, Map<String, String> env) {
     String name = path.toString();
     String text;
-    try {
-      text = Files.readString(path);
+    try (InputStream in = Files.newInputStream(path)) {
+      // One byte past the limit tells a larger file, without reading the rest of it.
+      byte[] bytes = in.readNBytes(MAX_BYTES + 1);
+      if (bytes.length > MAX_BYTES) {
+        throw new ConfigException(name, 0, "", "file is larger than 1 MiB");
+      }
+      text =
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .decode(ByteBuffer.wrap(bytes))
+              .toString();
     } catch (NoSuchFileException e) {
       throw new ConfigException(name, 0, "", "no such file");
     } catch (CharacterCodingException e) {
@@ -93,8 +129,19 @@ final class ConfigReader {
   static Section parse(String name, String text, Map<String, String> env) {
     ConfigReader reader = new ConfigReader(name, env);
     Optional<Node> root;
+    LoadSettings settings =
+        LoadSettings.builder()
+            .setLabel(name)
+            .setCodePointLimit(MAX_BYTES)
+            .setMaxAliasesForCollections(MAX_ALIASES)
+            // The whole text in one buffer: the reader's window grows by copying itself, so a
+            // long line (one comment of a megabyte) in small buffers takes quadratic time.
+            .setBufferSize(Math.max(1024, Math.min(text.length() + 1, MAX_BYTES + 1)))
+            .build();
     try (Reader in = new StringReader(text)) {
-      root = new Compose(LoadSettings.builder().setLabel(name).build()).composeReader(in);
+      Parser parser =
+          new DepthLimit(new ParserImpl(settings, new StreamReader(settings, in)), name);
+      root = new Composer(settings, parser).getSingleNode();
     } catch (MarkedYamlEngineException e) {
       Optional<Mark> mark = e.getProblemMark().or(e::getContextMark);
       String problem = e.getProblem() == null ? e.getContext() : e.getProblem();
@@ -156,8 +203,9 @@ final class ConfigReader {
       return get(key).map(value -> value.number(min, max));
     }
 
-    Optional<Duration> duration(String key) {
-      return get(key).map(Value::duration);
+    /** A positive duration of at most {@code max}. */
+    Optional<Duration> duration(String key, Duration max) {
+      return get(key).map(value -> value.duration(max));
     }
 
     Optional<List<String>> strings(String key) {
@@ -322,11 +370,23 @@ final class ConfigReader {
       }
     }
 
-    /** A positive duration. */
+    /**
+     * A positive duration. Its maximum is checked where it is used: by the library's builder when
+     * the value goes to one (through {@link Bindings}), else by {@link #duration(Duration)}.
+     */
     Duration duration() {
       Duration duration = parseDuration(text()).orElseThrow(() -> expected(DURATION_FORMS));
       if (duration.isNegative() || duration.isZero()) {
         throw expected("a positive duration");
+      }
+      return duration;
+    }
+
+    /** A positive duration of at most {@code max}. */
+    Duration duration(Duration max) {
+      Duration duration = duration();
+      if (duration.compareTo(max) > 0) {
+        throw expected("a duration of at most " + shortForm(max));
       }
       return duration;
     }
@@ -382,36 +442,62 @@ final class ConfigReader {
       return ConfigReader.isNull(node);
     }
 
+    /**
+     * {@code $$} is a dollar sign, {@code ${NAME}} and {@code ${NAME:-default}} are replaced; a
+     * dollar and opening brace without the closing brace is an error, not text kept as written.
+     */
     private String substitute(String raw) {
       if (raw.indexOf('$') < 0) {
         return raw;
       }
       Matcher matcher = VARIABLE.matcher(raw);
       StringBuilder result = new StringBuilder();
-      while (matcher.find()) {
-        String replacement;
-        if (matcher.group().equals("$$")) {
-          replacement = "$";
-        } else {
-          String name = matcher.group(1);
-          String value = env.get(name);
-          if (value == null) {
-            if (matcher.group(2) == null) {
-              throw error(
-                  "environment variable "
-                      + name
-                      + " is not set (write ${"
-                      + name
-                      + ":-default} to give a default)");
-            }
-            value = matcher.group(2);
+      int i = 0;
+      while (i < raw.length()) {
+        char c = raw.charAt(i);
+        char next = i + 1 < raw.length() ? raw.charAt(i + 1) : 0;
+        if (c == '$' && next == '$') {
+          result.append('$');
+          i += 2;
+        } else if (c == '$' && next == '{') {
+          int close = raw.indexOf('}', i);
+          int nextOpen = raw.indexOf("${", i + 2);
+          if (close < 0 || (nextOpen >= 0 && nextOpen < close)) {
+            throw error(
+                "unterminated ${ in '"
+                    + raw
+                    + "' (close it with }, or write $${ for a literal ${)");
           }
-          replacement = value;
+          if (!matcher.region(i, raw.length()).lookingAt()) {
+            // Not a reference (${1X}, ${A B}): kept as written, as before.
+            result.append(c);
+            i++;
+            continue;
+          }
+          result.append(lookup(matcher.group(1), matcher.group(2)));
+          i = matcher.end();
+        } else {
+          result.append(c);
+          i++;
         }
-        matcher.appendReplacement(result, Matcher.quoteReplacement(replacement));
       }
-      matcher.appendTail(result);
       return result.toString();
+    }
+
+    private String lookup(String name, String fallback) {
+      String value = env.get(name);
+      if (value != null) {
+        return value;
+      }
+      if (fallback == null) {
+        throw error(
+            "environment variable "
+                + name
+                + " is not set (write ${"
+                + name
+                + ":-default} to give a default)");
+      }
+      return fallback;
     }
   }
 
@@ -431,25 +517,89 @@ final class ConfigReader {
     if (!DURATION.matcher(trimmed).matches()) {
       return Optional.empty();
     }
-    Duration total = Duration.ZERO;
+    // Exact, in seconds: 9999999999999h is a duration (one too long for any key), not garbage.
+    BigDecimal seconds = BigDecimal.ZERO;
     Matcher part = DURATION_PART.matcher(trimmed);
     while (part.find()) {
-      double amount = Double.parseDouble(part.group(1));
-      long nanosPerUnit =
+      long secondsPerUnit =
           switch (part.group(2).toLowerCase(Locale.ROOT)) {
-            case "ms" -> 1_000_000L;
-            case "s" -> 1_000_000_000L;
-            case "m" -> 60_000_000_000L;
-            case "h" -> 3_600_000_000_000L;
-            default -> 86_400_000_000_000L;
+            case "ms" -> 0;
+            case "s" -> 1;
+            case "m" -> 60;
+            case "h" -> 3_600;
+            default -> 86_400;
           };
-      double nanos = amount * nanosPerUnit;
-      if (nanos > Long.MAX_VALUE / 2) {
-        return Optional.empty();
-      }
-      total = total.plusNanos(Math.round(nanos));
+      BigDecimal amount = new BigDecimal(part.group(1));
+      seconds =
+          seconds.add(
+              secondsPerUnit == 0
+                  ? amount.movePointLeft(3)
+                  : amount.multiply(BigDecimal.valueOf(secondsPerUnit)));
     }
-    return Optional.of(total);
+    BigDecimal nanos = seconds.setScale(9, RoundingMode.HALF_UP).movePointRight(9);
+    BigDecimal[] split = nanos.divideAndRemainder(BigDecimal.valueOf(1_000_000_000L));
+    if (split[0].compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) > 0) {
+      return Optional.empty();
+    }
+    return Optional.of(Duration.ofSeconds(split[0].longValueExact(), split[1].longValueExact()));
+  }
+
+  /** {@code 1d}, {@code 365d}, as a maximum is written in the documentation and the messages. */
+  static String shortForm(Duration duration) {
+    return duration.toDays() > 0 && duration.equals(Duration.ofDays(duration.toDays()))
+        ? duration.toDays() + "d"
+        : duration.toString();
+  }
+
+  /**
+   * The parser, refusing a mapping or list nested deeper than {@link #MAX_DEPTH} when it starts:
+   * the composer builds the tree recursively, and thousands of levels would overflow its stack.
+   */
+  private static final class DepthLimit implements Parser {
+    private final Parser parser;
+    private final String file;
+    private int depth;
+
+    DepthLimit(Parser parser, String file) {
+      this.parser = parser;
+      this.file = file;
+    }
+
+    @Override
+    public boolean checkEvent(Event.ID id) {
+      return parser.checkEvent(id);
+    }
+
+    @Override
+    public Event peekEvent() {
+      return parser.peekEvent();
+    }
+
+    @Override
+    public boolean hasNext() {
+      return parser.hasNext();
+    }
+
+    @Override
+    public Event next() {
+      Event event = parser.next();
+      switch (event.getEventId()) {
+        case MappingStart, SequenceStart -> {
+          if (++depth > MAX_DEPTH) {
+            throw new ConfigException(
+                file,
+                event.getStartMark().map(mark -> mark.getLine() + 1).orElse(0),
+                "",
+                "nesting deeper than " + MAX_DEPTH + " levels");
+          }
+        }
+        case MappingEnd, SequenceEnd -> depth--;
+        default -> {
+          // Scalars, aliases, documents: no deeper.
+        }
+      }
+      return event;
+    }
   }
 
   private static boolean isNull(Node node) {

@@ -18,7 +18,11 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -202,6 +206,209 @@ class AgentConfigTest {
     assertThat(config.checks().get(0).options().failureThreshold()).isEqualTo(3);
   }
 
+  // ---------------------------------------------------------------- bounds
+
+  /**
+   * Every duration key with a value that overflows when added to an instant (the scheduler would
+   * throw on every tick, a silence or a notifier at start): refused while the file is read, at its
+   * line and key, in the library's words where the library takes the value.
+   */
+  static Stream<Arguments> overflowingDurations() {
+    return Stream.of(
+        Arguments.of(
+            "metrics:\n  collect_interval: PT9999999999999H\n",
+            "test.yml:2: metrics.collect_interval: collectInterval must be at most P1D, was PT9999999999999H"),
+        Arguments.of(
+            "metrics:\n  export_interval: PT9999999999999H\n",
+            "test.yml:2: metrics.export_interval: metricsExportInterval must be at most P1D, was PT9999999999999H"),
+        Arguments.of(
+            "metrics:\n  request_window_retention: PT9999999999999H\n",
+            "test.yml:2: metrics.request_window_retention: requestWindowRetention must be at most P1D, was PT9999999999999H"),
+        Arguments.of(
+            "health:\n  interval: PT9999999999999H\n",
+            "test.yml:2: health.interval: checkInterval must be at most P365D, was PT9999999999999H"),
+        Arguments.of(
+            "health:\n  timeout: PT9999999999999H\n",
+            "test.yml:2: health.timeout: defaultTimeout must be at most P1D, was PT9999999999999H"),
+        Arguments.of(
+            "checks:\n  cpu:\n    interval: PT9999999999999H\n",
+            "test.yml:3: checks.cpu.interval: interval must be at most P365D, was PT9999999999999H"),
+        Arguments.of(
+            "checks:\n  cpu:\n    timeout: PT9999999999999H\n",
+            "test.yml:3: checks.cpu.timeout: timeout must be at most P1D, was PT9999999999999H"),
+        Arguments.of(
+            "checks:\n  cpu:\n    initial_delay: PT9999999999999H\n",
+            "test.yml:3: checks.cpu.initial_delay: initialDelay must be at most P365D, was PT9999999999999H"),
+        Arguments.of(
+            "checks:\n  web:\n    type: http\n    url: http://127.0.0.1:9/\n    request_timeout: PT9999999999999H\n",
+            "test.yml:5: checks.web.request_timeout: expected a duration of at most 1d, got 'PT9999999999999H'"),
+        Arguments.of(
+            "checks:\n  db:\n    type: tcp\n    host: 127.0.0.1\n    port: 5432\n    request_timeout: PT9999999999999H\n",
+            "test.yml:6: checks.db.request_timeout: expected a duration of at most 1d, got 'PT9999999999999H'"),
+        Arguments.of(
+            "checks:\n  errors:\n    type: error_ratio\n    window: PT9999999999999H\n",
+            "test.yml:4: checks.errors.window: expected a duration of at most 1d, got 'PT9999999999999H'"),
+        Arguments.of(
+            "checks:\n  p99:\n    type: latency\n    window: PT9999999999999H\n",
+            "test.yml:4: checks.p99.window: expected a duration of at most 1d, got 'PT9999999999999H'"),
+        Arguments.of(
+            "checks:\n  p99:\n    type: latency\n    warning_threshold: PT9999999999999H\n",
+            "test.yml:4: checks.p99.warning_threshold: expected a duration of at most 1d, got 'PT9999999999999H'"),
+        Arguments.of(
+            "checks:\n  p99:\n    type: latency\n    critical_threshold: PT9999999999999H\n",
+            "test.yml:4: checks.p99.critical_threshold: expected a duration of at most 1d, got 'PT9999999999999H'"),
+        Arguments.of(
+            "alerting:\n  dedup_window: PT9999999999999H\n",
+            "test.yml:2: alerting.dedup_window: dedupWindow must be at most P365D, was PT9999999999999H"),
+        Arguments.of(
+            "alerting:\n  repeat_interval: PT9999999999999H\n",
+            "test.yml:2: alerting.repeat_interval: repeatInterval must be at most P365D, was PT9999999999999H"),
+        Arguments.of(
+            "alerting:\n  rate_limit_period: PT9999999999999H\n",
+            "test.yml:2: alerting.rate_limit_period: rateLimit period must be at most P1D, was PT9999999999999H"),
+        Arguments.of(
+            "alerting:\n  rate_limit: 0\n  rate_limit_period: PT9999999999999H\n",
+            "test.yml:3: alerting.rate_limit_period: rateLimit period must be at most P1D, was PT9999999999999H"),
+        Arguments.of(
+            "alerting:\n  backoff_initial: PT9999999999999H\n",
+            "test.yml:2: alerting.backoff_initial: backoff initial must be at most P1D, was PT9999999999999H"),
+        Arguments.of(
+            "alerting:\n  backoff_max: PT9999999999999H\n",
+            "test.yml:2: alerting.backoff_max: backoff max must be at most P1D, was PT9999999999999H"),
+        Arguments.of(
+            "alerting:\n  send_timeout: PT9999999999999H\n",
+            "test.yml:2: alerting.send_timeout: sendTimeout must be at most P1D, was PT9999999999999H"),
+        Arguments.of(
+            "alerting:\n  close_timeout: PT9999999999999H\n",
+            "test.yml:2: alerting.close_timeout: closeTimeout must be at most P1D, was PT9999999999999H"),
+        Arguments.of(
+            "alerting:\n  silences:\n    - duration: PT9999999999999H\n",
+            "test.yml:3: alerting.silences[0].duration: expected a duration of at most 365d, got 'PT9999999999999H'"),
+        Arguments.of(
+            "notifiers:\n  - type: email\n    to: ops@example.com\n    connect_timeout: PT9999999999999H\n",
+            "test.yml:4: notifiers[0].connect_timeout: connectTimeout must be 1 ms..24 days, was PT9999999999999H"),
+        Arguments.of(
+            "notifiers:\n  - type: email\n    to: ops@example.com\n    read_timeout: PT9999999999999H\n",
+            "test.yml:4: notifiers[0].read_timeout: readTimeout must be 1 ms..24 days, was PT9999999999999H"),
+        Arguments.of(
+            "notifiers:\n  - type: webhook\n    url: http://127.0.0.1:9/\n    timeout: PT9999999999999H\n",
+            "test.yml:4: notifiers[0].timeout: timeout must be at most P1D, was PT9999999999999H"),
+        Arguments.of(
+            "notifiers:\n  - type: alertmanager\n    url: http://127.0.0.1:9/\n    timeout: PT9999999999999H\n",
+            "test.yml:4: notifiers[0].timeout: timeout must be at most P1D, was PT9999999999999H"),
+        Arguments.of(
+            "notifiers:\n  - type: alertmanager\n    url: http://127.0.0.1:9/\n    resend_interval: PT9999999999999H\n",
+            "test.yml:4: notifiers[0].resend_interval: resendInterval must be at most P1D, was PT9999999999999H"));
+  }
+
+  @ParameterizedTest
+  @MethodSource("overflowingDurations")
+  void duration_pastItsMaximum_isRefusedAtItsKey(String yaml, String expected) {
+    assertThatThrownBy(() -> parse(yaml)).isInstanceOf(ConfigException.class).hasMessage(expected);
+  }
+
+  /**
+   * The cases above cover every duration key of the example (by its last name): a new duration key
+   * needs its maximum, and a case here.
+   */
+  @Test
+  void overflowingDurations_coverEveryDurationKeyOfTheExample() throws IOException {
+    Set<String> covered =
+        overflowingDurations()
+            .map(
+                a ->
+                    ((String) a.get()[1])
+                        .replaceFirst("^test\\.yml:\\d+: (?:[^:]*\\.)?([a-z_]+): .*", "$1"))
+            .collect(Collectors.toCollection(TreeSet::new));
+    Set<String> durations = new TreeSet<>();
+    Pattern duration = Pattern.compile("^\\s*(?:- )?([a-z_]+): \\d+(?:\\.\\d+)?(?:ms|s|m|h|d)\\s");
+    for (String line : Files.readAllLines(EXAMPLE)) {
+      Matcher m = duration.matcher(line);
+      if (m.find()) {
+        durations.add(m.group(1));
+      }
+    }
+
+    assertThat(durations).isNotEmpty();
+    assertThat(covered).containsAll(durations);
+  }
+
+  @Test
+  void duration_shortFormPastTheMaximum_isRefusedAsTooLong_notAsUnreadable() {
+    assertThatThrownBy(() -> parse("health:\n  interval: 9999999999999h\n"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage(
+            "test.yml:2: health.interval: checkInterval must be at most P365D, was PT9999999999999H");
+  }
+
+  @Test
+  void duration_atItsMaximum_isAccepted() {
+    AgentConfig config =
+        parse(
+            "health:\n  interval: 365d\n  timeout: 1d\nchecks:\n  cpu:\n    interval: 365d\n"
+                + "    timeout: 1d\n    initial_delay: 365d\nalerting:\n  repeat_interval: 365d\n"
+                + "  send_timeout: 1d\n  silences:\n    - duration: 365d\n");
+
+    assertThat(config.checkInterval()).isEqualTo(Duration.ofDays(365));
+    assertThat(config.silences().get(0).duration()).isEqualTo(Duration.ofDays(365));
+  }
+
+  // ---------------------------------------------------------------- size and depth
+
+  @Test
+  void nestingDeeperThan64Levels_isRefusedAtItsLine_notAStackOverflow() {
+    String deep = "checks:\n  cpu:\n    groups: " + "[".repeat(5000) + "]".repeat(5000) + "\n";
+    assertThatThrownBy(() -> parse(deep))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("test.yml:3: nesting deeper than 64 levels");
+
+    StringBuilder block = new StringBuilder();
+    for (int i = 0; i < 200; i++) {
+      block.append("  ".repeat(i)).append("k").append(i).append(":\n");
+    }
+    assertThatThrownBy(() -> parse(block.toString()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("test.yml:65: nesting deeper than 64 levels");
+  }
+
+  @Test
+  void nesting64Levels_isRead() {
+    String yaml = "checks:\n  cpu:\n    groups: " + "[".repeat(61) + "]".repeat(61) + "\n";
+    assertThatThrownBy(() -> parse(yaml))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("test.yml:3: checks.cpu.groups[0]: expected a single value");
+  }
+
+  @Test
+  void fileLargerThan1MiB_isRefusedBeforeParsing(@TempDir Path dir) throws IOException {
+    Path big = dir.resolve("monitor.yml");
+    Files.writeString(big, "# " + "x".repeat(1024 * 1024) + "\n");
+
+    assertThatThrownBy(() -> AgentConfig.load(big, Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage(big + ": file is larger than 1 MiB");
+  }
+
+  @Test
+  void fileOf1MiB_isRead(@TempDir Path dir) throws IOException {
+    Path file = dir.resolve("monitor.yml");
+    String head = "checks: {}\n# ";
+    Files.writeString(file, head + "x".repeat(1024 * 1024 - head.length() - 1) + "\n");
+
+    assertThat(Files.size(file)).isEqualTo(1024 * 1024);
+    assertThat(AgentConfig.load(file, Map.of()).checks()).isEmpty();
+  }
+
+  @Test
+  @EnabledOnOs({OS.LINUX, OS.MAC})
+  void endlessFile_devZero_isRefusedAsTooLarge() {
+    Path zero = Path.of("/dev/zero");
+
+    assertThatThrownBy(() -> AgentConfig.load(zero, Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("/dev/zero: file is larger than 1 MiB");
+  }
+
   // ---------------------------------------------------------------- environment
 
   @Test
@@ -220,6 +427,24 @@ class AgentConfigTest {
     AgentConfig config = parse("http:\n  token: ${TOKEN}\n", Map.of("TOKEN", "a: b # c, [d]"));
 
     assertThat(config.apiToken()).isEqualTo("a: b # c, [d]");
+  }
+
+  @Test
+  void environment_unterminatedReference_isAnError() {
+    assertThatThrownBy(() -> parse("http:\n  token: ${TOKEN\n", Map.of("TOKEN", "t")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage(
+            "test.yml:2: http.token: unterminated ${ in '${TOKEN' (close it with }, or write $${"
+                + " for a literal ${)");
+    assertThatThrownBy(() -> parse("http:\n  token: a-${TOKEN:-x\n"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageEndingWith(
+            "unterminated ${ in 'a-${TOKEN:-x' (close it with }, or write $${ for a literal ${)");
+  }
+
+  @Test
+  void environment_escapedBrace_isLiteral() {
+    assertThat(parse("http:\n  token: $${TOKEN\n").apiToken()).isEqualTo("${TOKEN");
   }
 
   @Test

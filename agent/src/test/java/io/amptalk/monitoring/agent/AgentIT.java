@@ -587,6 +587,44 @@ class AgentIT {
     assertThat(run.out().getParent().resolve("data")).doesNotExist();
   }
 
+  /**
+   * A configuration the agent refuses before starting anything: an overflowing duration (which once
+   * made the health scheduler throw on every tick), a file past the 1 MiB limit, an endless one.
+   * validate exits 1, run 2, check 3 (UNKNOWN), each with the one-line message.
+   */
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "duration | :2: health.interval: checkInterval must be at most P365D, was PT9999999999999H",
+        "large    | : file is larger than 1 MiB",
+        "endless  | : file is larger than 1 MiB"
+      })
+  void refusedConfig_validateExits1_runExits2_checkExits3_withTheMessage(
+      String what, String problem) throws Exception {
+    Path file = dir.resolve(what + ".yml");
+    switch (what) {
+      case "duration" -> Files.writeString(file, "health:\n  interval: PT9999999999999H\n");
+      case "large" -> Files.writeString(file, "# " + "x".repeat(1024 * 1024) + "\n");
+      default -> file = Path.of("/dev/zero");
+    }
+    String expected = file + problem;
+
+    Child validate = start("validate", file.toString());
+    assertThat(validate.exitCode(ONE_SHOT_TIMEOUT)).isEqualTo(1);
+    assertThat(validate.stderr())
+        .isEqualTo("amptalk-monitor: " + expected + System.lineSeparator());
+
+    Child run = start("--config", file.toString(), "--port", "0");
+    assertThat(run.exitCode(ONE_SHOT_TIMEOUT)).isEqualTo(2);
+    assertThat(run.stderr()).isEqualTo("amptalk-monitor: " + expected + System.lineSeparator());
+    assertThat(run.stdout()).doesNotContain("serving");
+
+    Child check = start("check", "--config", file.toString());
+    assertThat(check.exitCode(ONE_SHOT_TIMEOUT)).isEqualTo(3);
+    assertThat(check.stdout()).isEqualTo("AMPTALK UNKNOWN - " + expected + System.lineSeparator());
+  }
+
   /** {@code check} through real checks: a listening port, a closed one, memory at any level. */
   @ParameterizedTest
   @CsvSource(
