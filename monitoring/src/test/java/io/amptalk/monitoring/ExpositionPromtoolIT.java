@@ -25,7 +25,8 @@ import org.junit.jupiter.api.Test;
  * and checked by {@code promtool check metrics} (Debian's {@code prometheus} package; CI installs
  * it), as Prometheus' own tooling sees it. The same body also goes through the in-process strict
  * reader, which catches what promtool does not (promtool passes duplicate series). Skipped where
- * promtool is absent, except under CI, where that is a failure.
+ * promtool is absent (not on {@code PATH}, or not at {@code -Dpromtool=}), except under CI, where
+ * that is a failure ({@link io.amptalk.monitoring.testing.ExternalProgram}).
  */
 class ExpositionPromtoolIT {
   private static final int ROUNDS = 30;

@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
  * The {@code /metrics} body our writer produces, as Prometheus' own tooling sees it: {@code
  * promtool check metrics} (Debian's {@code prometheus} package; CI installs it) must pass it clean,
  * plain and gzipped, with JVM metrics on and label values that need escaping. Skipped where
- * promtool is absent, except under CI, where that is a failure.
+ * promtool is absent (not on {@code PATH}, or not at {@code -Dpromtool=}), except under CI, where
+ * that is a failure ({@link io.amptalk.monitoring.testing.ExternalProgram}).
  */
 class MetricsPromtoolIT {
 

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.amptalk.monitoring.alert.AlertSeverity;
 import io.amptalk.monitoring.health.CheckResult;
 import io.amptalk.monitoring.health.HealthCheck;
+import io.amptalk.monitoring.testing.ExternalProgram;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -30,12 +31,12 @@ import org.openqa.selenium.chrome.ChromeOptions;
 
 /**
  * The status page ({@code /}) in a real browser: the system's headless Chromium, driven by Selenium
- * through the system's chromedriver (never a downloaded one). It fails, never skips, when either is
- * missing.
+ * through the system's chromedriver (never a downloaded one), each found on {@code PATH} or at
+ * {@code -Dchromium=}/{@code -Dchromedriver=}. Skipped when either is missing, except under CI,
+ * where that fails ({@link ExternalProgram}).
  */
 class StatusPageIT {
-  private static final File CHROMIUM = new File("/usr/bin/chromium");
-  private static final File CHROMEDRIVER = new File("/usr/bin/chromedriver");
+  private static final String INSTALL = "apt-get install chromium chromium-driver";
   private static final Duration PAGE_TIMEOUT = Duration.ofSeconds(15);
 
   private final AtomicReference<CheckResult> database =
@@ -46,16 +47,12 @@ class StatusPageIT {
 
   @BeforeEach
   void start() throws IOException {
-    for (File binary : List.of(CHROMIUM, CHROMEDRIVER)) {
-      assertThat(binary.canExecute())
-          .withFailMessage(
-              "%s is missing: install chromium and chromium-driver (Debian) — .ci/run does", binary)
-          .isTrue();
-    }
+    File chromium = ExternalProgram.require("chromium", INSTALL).toFile();
+    File chromedriver = ExternalProgram.require("chromedriver", INSTALL).toFile();
     monitoring = startMonitoring(0, null);
     profile = Files.createTempDirectory("status-page-chromium");
     ChromeOptions options = new ChromeOptions();
-    options.setBinary(CHROMIUM);
+    options.setBinary(chromium);
     options.addArguments(
         "--headless",
         "--no-sandbox",
@@ -68,7 +65,7 @@ class StatusPageIT {
         "--disable-dev-shm-usage",
         "--user-data-dir=" + profile);
     ChromeDriverService service =
-        new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER).build();
+        new ChromeDriverService.Builder().usingDriverExecutable(chromedriver).build();
     driver = new ChromeDriver(service, options);
     driver.manage().window().setSize(new Dimension(1280, 800));
   }

@@ -1,13 +1,10 @@
 package io.amptalk.monitoring.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.File;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /** Prometheus' own {@code promtool check metrics}, for the tests that hold a body up to it. */
 public final class Promtool {
@@ -16,23 +13,14 @@ public final class Promtool {
   /** What promtool said: its exit code and its output, stripped (empty when clean). */
   public record Check(int exitCode, String output) {}
 
-  /** Where promtool is; the test is skipped without it, unless CI asked for it. */
+  /**
+   * Where promtool is ({@code -Dpromtool=}, else {@code PATH}); the test is skipped without it,
+   * unless CI asked for it.
+   */
   public static String path() {
-    String path = System.getenv().getOrDefault("PATH", "/usr/bin");
-    String found =
-        Stream.of(path.split(File.pathSeparator))
-            .map(dir -> new File(dir, "promtool"))
-            .filter(File::canExecute)
-            .map(File::getPath)
-            .findFirst()
-            .orElse(null);
-    if (System.getenv("CI") != null) {
-      assertThat(found)
-          .as("promtool on PATH (CI installs Debian's prometheus package)")
-          .isNotNull();
-    }
-    assumeTrue(found != null, "promtool is not installed (apt-get install prometheus)");
-    return found;
+    return ExternalProgram.require(
+            "promtool", "apt-get install prometheus (Debian's package ships promtool)")
+        .toString();
   }
 
   /** Runs {@code promtool check metrics} on {@code body}. */
