@@ -282,7 +282,13 @@ public final class Monitoring implements AutoCloseable {
       if (monitor != null) {
         return new Monitoring(this, monitor, false);
       }
-      SystemMonitor built = monitorBuilder.initialHandler("/", Monitoring::starting).build();
+      SystemMonitor built;
+      try {
+        built = monitorBuilder.initialHandler("/", Monitoring::starting).build();
+      } finally {
+        // The caller's builder, reused for a monitor of its own, mounts nothing of ours.
+        monitorBuilder.withoutInitialHandler("/");
+      }
       return new Monitoring(this, built, true);
     }
   }

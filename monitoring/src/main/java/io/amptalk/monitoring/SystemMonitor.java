@@ -586,6 +586,12 @@ public final class SystemMonitor implements HostView, RequestView, AutoCloseable
       throw new IllegalArgumentException("path '" + path + "' already has a handler");
     }
 
+    /** For the wiring: stops mounting what {@link #initialHandler} mounted at {@code path}. */
+    Builder withoutInitialHandler(String path) {
+      initialHandlers.remove(path);
+      return this;
+    }
+
     /** For tests: one more reader, e.g. an in-memory one. */
     Builder metricReader(MetricReader reader) {
       extraReaders.add(Objects.requireNonNull(reader, "reader"));

@@ -181,6 +181,10 @@ class StartupIT {
       assertThat(anonymous).doesNotContain("\"checks\"").doesNotContain("\"details\"");
       assertThat(get(port, "/nothing-here", null)).startsWith("HTTP/1.1 404");
     }
+    // The builder, reused on its own, serves /metrics alone: nothing of Monitoring's stays on it.
+    try (SystemMonitor alone = monitorBuilder.build()) {
+      assertThat(get(alone.getPrometheusPort(), "/", null)).startsWith("HTTP/1.1 404");
+    }
   }
 
   private static String get(int port, String path, String token) throws IOException {
