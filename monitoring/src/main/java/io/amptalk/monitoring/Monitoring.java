@@ -44,30 +44,36 @@ public final class Monitoring implements AutoCloseable {
   private final AlertSystem alerts;
   private final HealthListener healthAlerts;
 
-  private Monitoring(Builder builder) {
-    this.monitor = Objects.requireNonNull(builder.monitor, "systemMonitor is required");
+  private Monitoring(Builder builder, SystemMonitor monitor, boolean startingMounted) {
+    this.monitor = monitor;
     boolean serving = monitor.getPrometheusPort() >= 0;
-    if (serving) {
-      // The port is already open (the monitor bound it, so a taken port failed before anything
-      // was built). Until the rest is built, every path but /metrics says "starting" with a 503,
-      // which probes and load balancers read as not ready, rather than a 404.
-      monitor.registerHttpHandler("/", Monitoring::starting);
-    }
     HealthCheck builtHealth = null;
+    AlertSystem builtAlerts = null;
     try {
+      if (serving && !startingMounted) {
+        // A monitor built before it was given to us has served since its build, 404 on every
+        // path but /metrics; from now until the rest is built, every other path says "starting"
+        // with a 503, which probes and load balancers read as not ready. A monitor given as a
+        // builder says so from its first connection.
+        monitor.registerHttpHandler("/", Monitoring::starting);
+      }
       builtHealth = builder.health.apply(monitor);
-      this.alerts = builder.alerts.apply(monitor);
+      builtAlerts = builder.alerts.apply(monitor);
+      this.health = Objects.requireNonNull(builtHealth, "the healthCheck factory returned null");
+      this.alerts = Objects.requireNonNull(builtAlerts, "the alertSystem factory returned null");
+      this.healthAlerts =
+          new HealthAlerts(alerts, builder.degradedSeverity, builder.unhealthySeverity);
+      wire(builder, serving);
     } catch (RuntimeException | Error e) {
       // Nothing half-started: what was built is closed, the port released.
-      if (builtHealth != null) {
-        builtHealth.close();
-      }
-      monitor.close();
+      closeQuietly(builtHealth);
+      closeQuietly(builtAlerts);
+      closeQuietly(monitor);
       throw e;
     }
-    this.health = builtHealth;
-    this.healthAlerts =
-        new HealthAlerts(alerts, builder.degradedSeverity, builder.unhealthySeverity);
+  }
+
+  private void wire(Builder builder, boolean serving) {
     health.addListener(healthAlerts);
     monitor.setHealthStatus(false, "No health check has run yet");
     health.addListener(
@@ -109,6 +115,17 @@ public final class Monitoring implements AutoCloseable {
     }
   }
 
+  private static void closeQuietly(AutoCloseable closeable) {
+    if (closeable == null) {
+      return;
+    }
+    try {
+      closeable.close();
+    } catch (Exception | Error e) {
+      LOG.warn("Closing {} failed", closeable, e);
+    }
+  }
+
   private static void starting(HttpExchange exchange) throws IOException {
     exchange.getResponseHeaders().set("Retry-After", "1");
     Exchanges.send(
@@ -138,18 +155,27 @@ public final class Monitoring implements AutoCloseable {
     return alerts;
   }
 
-  /** Closes the health checks, then the alert system (delivering what it can), then the monitor. */
+  /**
+   * Closes the health checks, then the alert system (delivering what it can), then the monitor. One
+   * that throws is logged and the next still closed, so the port is always released.
+   */
   @Override
   public void close() {
-    health.removeListener(healthAlerts);
-    health.close();
-    alerts.close();
-    monitor.close();
+    try {
+      health.removeListener(healthAlerts);
+    } catch (RuntimeException e) {
+      LOG.warn("Removing the alerts' health listener failed", e);
+    }
+    closeQuietly(health);
+    closeQuietly(alerts);
+    closeQuietly(monitor);
   }
 
   /** Configures a {@link Monitoring}. */
   public static final class Builder {
     private SystemMonitor monitor;
+    private SystemMonitor.Builder monitorBuilder;
+    private boolean blankToken;
     private Function<SystemMonitor, HealthCheck> health =
         m -> HealthCheck.builder().serviceName(m.getServiceName()).meter(m.getMeter()).build();
     private Function<SystemMonitor, AlertSystem> alerts =
@@ -160,9 +186,27 @@ public final class Monitoring implements AutoCloseable {
 
     private Builder() {}
 
-    /** The monitor whose port serves everything; {@link Monitoring} closes it. */
+    /**
+     * The monitor whose port serves everything; {@link Monitoring} closes it, also when {@link
+     * #build()} fails. It has served since it was built: until {@link #build()} mounts the other
+     * paths they answer 404. Give its builder ({@link #systemMonitor(SystemMonitor.Builder)}) to
+     * have them say "starting" from the port's first connection.
+     */
     public Builder systemMonitor(SystemMonitor monitor) {
       this.monitor = Objects.requireNonNull(monitor, "monitor");
+      this.monitorBuilder = null;
+      return this;
+    }
+
+    /**
+     * The monitor whose port serves everything, built by {@link #build()}: from the port's first
+     * connection, {@code /metrics} is served in full and every other path answers 503 {@code
+     * {"status":"starting"}} (with {@code Retry-After: 1}) until the health registry and the alert
+     * system are built and their paths mounted. {@link Monitoring} closes it.
+     */
+    public Builder systemMonitor(SystemMonitor.Builder builder) {
+      this.monitorBuilder = Objects.requireNonNull(builder, "builder");
+      this.monitor = null;
       return this;
     }
 
@@ -206,24 +250,46 @@ public final class Monitoring implements AutoCloseable {
      *
      * <p>Default: none. Then {@code POST /alerts} is refused (403), everything else is served to
      * anyone who can reach the port, and a warning is logged when the monitoring starts.
+     *
+     * <p>A null or blank token (an unset environment variable, say) is remembered, not thrown here:
+     * {@link #build()} then fails with {@code IllegalArgumentException("apiToken must not be
+     * blank")}, after closing the monitor it was given (so its port is released) and without
+     * building one from a builder. A later valid token replaces it.
      */
     public Builder apiToken(String apiToken) {
-      if (apiToken == null || apiToken.isBlank()) {
-        throw new IllegalArgumentException("apiToken must not be blank");
-      }
-      this.apiToken = apiToken;
+      this.blankToken = apiToken == null || apiToken.isBlank();
+      this.apiToken = blankToken ? null : apiToken;
       return this;
     }
 
     /**
      * Builds the health registry and the alert system from the monitor, wires them together and,
-     * when the monitor serves HTTP, serves their paths on its port. When a factory throws, what was
-     * built is closed, the monitor included.
+     * when the monitor serves HTTP, serves their paths on its port. When anything fails (a blank
+     * {@link #apiToken}, a factory that throws), what was given or built is closed, the monitor
+     * included, and its port released.
      *
      * @throws NullPointerException when no {@link #systemMonitor} was set
+     * @throws IllegalArgumentException when {@link #apiToken} was given a null or blank token
      */
     public Monitoring build() {
-      return new Monitoring(this);
+      if (monitor == null && monitorBuilder == null) {
+        throw new NullPointerException("systemMonitor is required");
+      }
+      if (blankToken) {
+        closeQuietly(monitor);
+        throw new IllegalArgumentException("apiToken must not be blank");
+      }
+      if (monitor != null) {
+        return new Monitoring(this, monitor, false);
+      }
+      SystemMonitor built;
+      try {
+        built = monitorBuilder.initialHandler("/", Monitoring::starting).build();
+      } finally {
+        // The caller's builder, reused for a monitor of its own, mounts nothing of ours.
+        monitorBuilder.withoutInitialHandler("/");
+      }
+      return new Monitoring(this, built, true);
     }
   }
 }

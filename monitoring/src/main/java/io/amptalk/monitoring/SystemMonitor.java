@@ -42,6 +42,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -127,7 +128,8 @@ public final class SystemMonitor implements HostView, RequestView, AutoCloseable
         new ApplicationMetrics(builder.maxRoutes, builder.maxErrorTypes, clock, throttledLog);
 
     // Bind the port first: when it is taken, nothing else has been started that must be undone.
-    this.server = builder.enablePrometheus ? startServer(builder, registry) : null;
+    // Connections wait in the backlog until the end, when /metrics has everything to serve.
+    this.server = builder.enablePrometheus ? bindServer(builder, registry) : null;
     try {
       HostProbe probe = builder.hostProbe != null ? builder.hostProbe : new OshiHostProbe();
       this.staticInfo = SystemDescription.describe(builder.serviceName, probe, clock.instant());
@@ -146,6 +148,9 @@ public final class SystemMonitor implements HostView, RequestView, AutoCloseable
                 OpenTelemetrySdk.builder().setMeterProvider(meterProvider).build()));
       }
       sampler.start(builder.collectInterval);
+      if (server != null) {
+        server.start();
+      }
     } catch (RuntimeException | Error e) {
       if (server != null) {
         server.close();
@@ -154,7 +159,7 @@ public final class SystemMonitor implements HostView, RequestView, AutoCloseable
     }
   }
 
-  private static MonitoringServer startServer(Builder builder, PrometheusRegistry registry) {
+  private static MonitoringServer bindServer(Builder builder, PrometheusRegistry registry) {
     MetricsHttpHandler metrics = new MetricsHttpHandler(registry);
     try {
       MonitoringServer.Builder server =
@@ -169,6 +174,7 @@ public final class SystemMonitor implements HostView, RequestView, AutoCloseable
                       metrics.handle(exchange);
                     }
                   });
+      builder.initialHandlers.forEach(server::handler);
       if (builder.tls != null) {
         server.tls(builder.tls);
       }
@@ -436,6 +442,7 @@ public final class SystemMonitor implements HostView, RequestView, AutoCloseable
     private HostProbe hostProbe;
     private SSLContext tls;
     private final List<MetricReader> extraReaders = new ArrayList<>();
+    private final Map<String, HttpHandler> initialHandlers = new LinkedHashMap<>();
 
     private Builder() {}
 
@@ -569,6 +576,25 @@ public final class SystemMonitor implements HostView, RequestView, AutoCloseable
       return this;
     }
 
+    /**
+     * For the wiring ({@link Monitoring}): serves {@code path} (and below) from the port's first
+     * connection, as {@link SystemMonitor#registerHttpHandler} would after the build.
+     */
+    Builder initialHandler(String path, HttpHandler handler) {
+      Objects.requireNonNull(handler, "handler");
+      if (!"/metrics".equals(path)) {
+        initialHandlers.put(path, handler);
+        return this;
+      }
+      throw new IllegalArgumentException("path '" + path + "' already has a handler");
+    }
+
+    /** For the wiring: stops mounting what {@link #initialHandler} mounted at {@code path}. */
+    Builder withoutInitialHandler(String path) {
+      initialHandlers.remove(path);
+      return this;
+    }
+
     /** For tests: one more reader, e.g. an in-memory one. */
     Builder metricReader(MetricReader reader) {
       extraReaders.add(Objects.requireNonNull(reader, "reader"));
@@ -576,7 +602,9 @@ public final class SystemMonitor implements HostView, RequestView, AutoCloseable
     }
 
     /**
-     * Starts the monitor.
+     * Starts the monitor. The port is bound first (so a taken port fails before anything else
+     * starts) and answers only once everything is built: from its first connection, {@code
+     * /metrics} carries {@code target_info} and every registered instrument.
      *
      * @throws IllegalStateException when {@code prometheusPort} is already in use
      */

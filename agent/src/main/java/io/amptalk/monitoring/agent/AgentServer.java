@@ -3,11 +3,15 @@ package io.amptalk.monitoring.agent;
 import io.amptalk.monitoring.Monitoring;
 import io.amptalk.monitoring.SystemMonitor;
 import io.amptalk.monitoring.alert.AlertNotifier;
+import io.amptalk.monitoring.health.CheckOptions;
 import io.amptalk.monitoring.health.HealthCheck;
 import java.io.PrintStream;
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
@@ -54,6 +58,7 @@ final class AgentServer {
     AgentConfig config;
     try {
       config = options.config.load();
+      refuseSelfProbes(config);
       Monitoring.Builder builder =
           Monitoring.builder()
               .systemMonitor(buildMonitor(config))
@@ -83,7 +88,13 @@ final class AgentServer {
             new Thread(
                 () -> {
                   out.println("amptalk-monitor: stopping");
-                  monitoring.close();
+                  try {
+                    monitoring.close();
+                  } catch (RuntimeException | Error e) {
+                    // Monitoring.close closes every part even when one throws; whatever still
+                    // escapes is reported, and the hook goes on to say it stopped.
+                    err.println("amptalk-monitor: closing failed: " + e);
+                  }
                   out.println("amptalk-monitor: stopped");
                   out.flush();
                   stopped.countDown();
@@ -133,7 +144,94 @@ final class AgentServer {
     out.flush();
   }
 
-  private SystemMonitor buildMonitor(AgentConfig config) {
+  /**
+   * Exits 2 (with {@link ConfigException}'s one line) on an http check that GETs this agent's own
+   * health endpoint of a group the check is in, {@code /health} itself for a critical check, or its
+   * own {@code /health/<name>}: such a check sees the 503 of start-up, turns UNHEALTHY, and then
+   * keeps the endpoint it probes at 503 for good. Probe {@code /metrics}, or put it in no group.
+   */
+  private void refuseSelfProbes(AgentConfig config) {
+    if (options.config.file == null) {
+      return;
+    }
+    ConfigReader.Section root = ConfigReader.read(options.config.file, System.getenv());
+    int port =
+        options.port != null
+            ? options.port
+            : root.has("http") ? root.section("http").integer("port", 0, 65535).orElse(8000) : 8000;
+    String host = options.host != null ? options.host : config.host();
+    if (!root.has("checks")) {
+      return;
+    }
+    Map<String, ConfigReader.Value> checks = root.section("checks").entries("name");
+    for (AgentConfig.CheckSpec spec : config.checks()) {
+      ConfigReader.Value value = checks.get(spec.name());
+      if (!"http".equals(spec.type()) || value == null) {
+        continue;
+      }
+      ConfigReader.Value url = value.section().get("url").orElse(null);
+      if (url == null) {
+        continue;
+      }
+      String probed = selfProbed(url.text(), port, host, spec);
+      if (probed != null) {
+        throw url.error(
+            "the check GETs this agent's own "
+                + probed
+                + ", which the check itself is part of: it would see the 503 of start-up and keep"
+                + " the endpoint at 503 for good; probe /metrics instead, or take the check out of"
+                + " that group");
+      }
+    }
+  }
+
+  /** What of the agent's health {@code url} probes that {@code spec} is part of, or null. */
+  static String selfProbed(String url, int port, String host, AgentConfig.CheckSpec spec) {
+    URI uri;
+    try {
+      uri = URI.create(url.strip());
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+    String target = uri.getHost();
+    int targetPort =
+        uri.getPort() >= 0 ? uri.getPort() : "https".equals(uri.getScheme()) ? 443 : 80;
+    if (target == null || port == 0 || targetPort != port || !isThisHost(target, host)) {
+      return null;
+    }
+    String path = uri.getPath() == null ? "" : uri.getPath().replaceAll("/+$", "");
+    Set<String> groups = spec.options().groups();
+    String group =
+        switch (path) {
+          case "/health/live" -> CheckOptions.LIVENESS;
+          case "/health/ready" -> CheckOptions.READINESS;
+          case "/health/started" -> CheckOptions.STARTUP;
+          default ->
+              path.startsWith("/health/group/") ? path.substring("/health/group/".length()) : null;
+        };
+    if (group != null && groups.contains(group)) {
+      return "group endpoint " + path + " (group '" + group + "')";
+    }
+    if (path.equals("/health") && spec.options().critical()) {
+      return "overall /health (the check is critical)";
+    }
+    if (path.equals("/health/" + spec.name())) {
+      return "endpoint " + path;
+    }
+    return null;
+  }
+
+  private static boolean isThisHost(String target, String host) {
+    String t = target.toLowerCase(Locale.ROOT).replaceAll("^\\[|]$", "");
+    return t.equals("localhost")
+        || t.startsWith("127.")
+        || t.equals("::1")
+        || t.equals("0.0.0.0")
+        || t.equalsIgnoreCase(host)
+        || t.equalsIgnoreCase(AgentOptions.localHostName());
+  }
+
+  private SystemMonitor.Builder buildMonitor(AgentConfig config) {
     SystemMonitor.Builder builder =
         SystemMonitor.builder().serviceName(AgentOptions.localHostName());
     config.monitor().forEach(step -> step.accept(builder));
@@ -159,7 +257,9 @@ final class AgentServer {
     if (options.otlpEndpoint != null) {
       builder.otlpEndpoint(options.otlpEndpoint);
     }
-    return builder.build();
+    // Built by Monitoring: from the port's first connection, /metrics is whole and every other
+    // path answers 503 "starting" until the checks and alerts are mounted.
+    return builder;
   }
 
   private HealthCheck buildHealth(AgentConfig config, SystemMonitor monitor) {

@@ -179,6 +179,105 @@ class AgentIT {
     assertPortFree(port);
   }
 
+  /**
+   * From the first connection the port accepts: /metrics carries target_info and the host
+   * instruments, every other path is either what it serves once started or a 503 "starting", never
+   * a 404, and /health shows no details without the token.
+   */
+  @Test
+  void fromTheFirstAcceptedConnection_metricsWhole_otherPathsStartingNever404() throws Exception {
+    int port = freePort();
+    Child agent =
+        start(
+            "--host",
+            "127.0.0.1",
+            "--port",
+            String.valueOf(port),
+            "--api-token",
+            "startup-token",
+            "--data-dir",
+            dir.resolve("data").toString());
+    String metrics = null;
+    while (metrics == null) {
+      assertThat(agent.process().isAlive()).as("agent alive; stderr: %s", agent.stderr()).isTrue();
+      try {
+        HttpResponse<String> first = get(port, "/metrics");
+        assertThat(first.statusCode()).isEqualTo(200);
+        metrics = first.body();
+      } catch (java.net.ConnectException notYet) {
+        Thread.onSpinWait();
+      }
+    }
+    assertThat(metrics).contains("target_info{", "system_cpu_utilization", "app_health_status");
+    List<String> starting = new ArrayList<>();
+    for (String path :
+        List.of("/health", "/health/live", "/health/ready", "/alerts", "/api/system", "/")) {
+      HttpResponse<String> anonymous = get(port, path);
+      assertThat(anonymous.statusCode()).as(path).isNotEqualTo(404);
+      if (anonymous.statusCode() == 503 && anonymous.body().equals("{\"status\":\"starting\"}")) {
+        starting.add(path);
+      } else if (path.startsWith("/health")) {
+        assertThat(anonymous.body()).as(path).matches("\\{\"status\":\"[a-z]+\"}");
+      }
+    }
+    HttpResponse<String> again = get(port, "/metrics");
+    assertThat(again.body()).contains("target_info{", "system_cpu_utilization");
+    int stopPort = awaitPort(agent);
+    assertThat(stopPort).isEqualTo(port);
+    stopWithSigterm(agent, port);
+  }
+
+  /** A close_timeout past what nanoseconds hold (PT9999999999999H) is capped: "stopped" is said. */
+  @Test
+  void hugeCloseTimeout_stopsOnSigterm_sayingStopped() throws Exception {
+    Path file = dir.resolve("monitor.yml");
+    Files.writeString(file, "alerting:\n  store: memory\n  close_timeout: PT9999999999999H\n");
+    Child agent = start("--config", file.toString(), "--host", "127.0.0.1", "--port", "0");
+    int port = awaitPort(agent);
+    stopWithSigterm(agent, port);
+    assertThat(agent.stderr()).doesNotContain("Exception");
+  }
+
+  /**
+   * An http check of the agent's own group endpoint, in that group, would see the 503 of start-up
+   * and hold the endpoint at 503 for good: the agent refuses it, in one line, before it starts.
+   */
+  @Test
+  void httpCheckOfItsOwnGroupEndpoint_exits2WithOneLine_nothingStarted() throws Exception {
+    int port = freePort();
+    Path file = dir.resolve("monitor.yml");
+    Files.writeString(
+        file,
+        "http:\n  port: "
+            + port
+            + "\nchecks:\n  self:\n    type: http\n    url: http://localhost:"
+            + port
+            + "/health/live\n    groups: [liveness]\n");
+    Child run = start("--config", file.toString(), "--host", "127.0.0.1");
+    assertThat(run.exitCode(ONE_SHOT_TIMEOUT)).isEqualTo(2);
+    assertThat(run.stderr())
+        .isEqualTo(
+            "amptalk-monitor: "
+                + file
+                + ":6: checks.self.url: the check GETs this agent's own group endpoint"
+                + " /health/live (group 'liveness'), which the check itself is part of: it would"
+                + " see the 503 of start-up and keep the endpoint at 503 for good; probe /metrics"
+                + " instead, or take the check out of that group"
+                + System.lineSeparator());
+    assertThat(run.stdout()).doesNotContain("serving");
+    assertPortFree(port);
+
+    // The same check in no group, or probing /metrics, is fine.
+    Files.writeString(
+        file,
+        "checks:\n  self:\n    type: http\n    url: http://localhost:"
+            + port
+            + "/metrics\n    groups: [liveness]\n");
+    Child fine = start("--config", file.toString(), "--host", "127.0.0.1", "--port", "" + port);
+    assertThat(awaitPort(fine)).isEqualTo(port);
+    stopWithSigterm(fine, port);
+  }
+
   @Test
   void noConfig_servesEveryEndpoint_thenStopsOnSigterm() throws Exception {
     Path data = dir.resolve("data");

@@ -75,6 +75,12 @@ public final class AlertSystem implements AutoCloseable {
   private final AlertStore store;
   private final List<NotifierQueue> queues = new ArrayList<>();
   private final Duration closeTimeout;
+
+  /**
+   * The longest {@link #close()} waits for queued deliveries, whatever {@code closeTimeout} says.
+   */
+  static final Duration MAX_CLOSE_WAIT = Duration.ofHours(1);
+
   private final AlertMetrics metrics;
   private final Object lock = new Object();
 
@@ -486,7 +492,10 @@ public final class AlertSystem implements AutoCloseable {
       return;
     }
     scheduler.shutdownNow();
-    long deadline = System.nanoTime() + closeTimeout.toNanos();
+    // Capped: a timeout of centuries (9999999999999h) would overflow the nanoseconds and throw,
+    // leaving the queues and the store open; nobody waits longer than an hour for a shutdown.
+    Duration wait = closeTimeout.compareTo(MAX_CLOSE_WAIT) > 0 ? MAX_CLOSE_WAIT : closeTimeout;
+    long deadline = System.nanoTime() + wait.toNanos();
     int left = 0;
     for (NotifierQueue queue : queues) {
       long remaining = Math.max(0, deadline - System.nanoTime());
@@ -698,7 +707,8 @@ public final class AlertSystem implements AutoCloseable {
     }
 
     /**
-     * How long {@link #close()} may spend delivering what is queued. Default 5 s; at most a day.
+     * How long {@link #close()} may spend delivering what is queued. Default 5 s; at most a day,
+     * and {@code close()} waits at most an hour whatever is set.
      */
     public Builder closeTimeout(Duration closeTimeout) {
       this.closeTimeout = Options.requirePositive("closeTimeout", closeTimeout, Options.MAX_PERIOD);

@@ -28,10 +28,16 @@ import javax.net.ssl.SSLContext;
  * try (MonitoringServer server = MonitoringServer.builder()
  *     .port(0)
  *     .handler("/metrics", metricsHandler)
- *     .build()) {
+ *     .build()
+ *     .start()) {
  *   System.out.println("serving on " + server.port());
  * }
  * }</pre>
+ *
+ * <p>{@link Builder#build()} binds the port (so a taken port fails before anything else starts) but
+ * serves nothing: connections wait in the kernel's backlog until {@link #start()}, and are then
+ * answered by the handlers mounted by that time. An owner mounts what the port must answer from its
+ * first connection, then starts.
  */
 public final class MonitoringServer implements AutoCloseable {
   /**
@@ -59,6 +65,7 @@ public final class MonitoringServer implements AutoCloseable {
   private final ConnectionPool pool;
   private final Thread acceptor;
   private final String host;
+  private final AtomicBoolean started = new AtomicBoolean();
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private MonitoringServer(
@@ -69,7 +76,29 @@ public final class MonitoringServer implements AutoCloseable {
     this.pool = new ConnectionPool(timeout);
     this.acceptor =
         ConnectionPool.daemons("amptalk-http-acceptor").newThread(() -> accept(tls, timeout));
-    acceptor.start();
+  }
+
+  /**
+   * Starts accepting connections, those already waiting in the backlog first; idempotent.
+   *
+   * @return this server
+   * @throws IllegalStateException when the server was closed
+   */
+  public MonitoringServer start() {
+    synchronized (started) {
+      if (closed.get()) {
+        throw new IllegalStateException("the server was closed");
+      }
+      if (started.compareAndSet(false, true)) {
+        acceptor.start();
+      }
+    }
+    return this;
+  }
+
+  /** Whether {@link #start()} was called. */
+  public boolean isStarted() {
+    return started.get();
   }
 
   public static Builder builder() {
@@ -106,8 +135,10 @@ public final class MonitoringServer implements AutoCloseable {
   /** Stops accepting at once, closes every connection and ends the threads; idempotent. */
   @Override
   public void close() {
-    if (!closed.compareAndSet(false, true)) {
-      return;
+    synchronized (started) {
+      if (!closed.compareAndSet(false, true)) {
+        return;
+      }
     }
     try {
       socket.close(); // ends the acceptor's accept()
@@ -116,7 +147,9 @@ public final class MonitoringServer implements AutoCloseable {
     }
     pool.close();
     try {
-      acceptor.join(TimeUnit.SECONDS.toMillis(2));
+      if (started.get()) {
+        acceptor.join(TimeUnit.SECONDS.toMillis(2));
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
@@ -144,7 +177,7 @@ public final class MonitoringServer implements AutoCloseable {
     }
   }
 
-  /** Configures and starts a {@link MonitoringServer}. */
+  /** Configures and binds a {@link MonitoringServer}; {@link #start()} then serves. */
   public static final class Builder {
     private String host = "0.0.0.0";
     private int port = 8000;
@@ -196,7 +229,7 @@ public final class MonitoringServer implements AutoCloseable {
     }
 
     /**
-     * Binds and starts the server.
+     * Binds the port; nothing is accepted until {@link MonitoringServer#start()}.
      *
      * @throws UncheckedIOException wrapping a {@link java.net.BindException} when the port is
      *     taken, or the cause when the host cannot be bound
@@ -207,6 +240,7 @@ public final class MonitoringServer implements AutoCloseable {
       ServerSocket socket = null;
       try {
         // Bound before any thread starts: a taken port fails leaving nothing running.
+        // Accepting waits for start(), so that the owner mounts its handlers first.
         socket = new ServerSocket();
         socket.setReuseAddress(true); // a restart may bind while old connections are in TIME_WAIT
         socket.bind(new InetSocketAddress(host, port), BACKLOG);

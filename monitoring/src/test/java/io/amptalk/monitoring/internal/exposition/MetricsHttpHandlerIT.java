@@ -165,7 +165,8 @@ class MetricsHttpHandlerIT {
             .port(0)
             .handler("/metrics", new MetricsHttpHandler(config, registry))
             .handler("/client-java", new MetricsHandler(config, registry))
-            .build();
+            .build()
+            .start();
   }
 
   record Answer(int status, Map<String, List<String>> headers, String body) {}

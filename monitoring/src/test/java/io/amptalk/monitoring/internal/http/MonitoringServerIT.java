@@ -43,7 +43,8 @@ class MonitoringServerIT {
             .requestTimeout(requestTimeout)
             .handler(
                 "/ok", exchange -> Exchanges.send(exchange, 200, "text/plain; charset=utf-8", OK))
-            .build();
+            .build()
+            .start();
   }
 
   private Socket stall(String half) throws IOException {

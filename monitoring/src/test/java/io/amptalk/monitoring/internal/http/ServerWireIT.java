@@ -66,7 +66,8 @@ class ServerWireIT {
                 exchange -> {
                   throw new IllegalStateException("boom");
                 })
-            .build();
+            .build()
+            .start();
   }
 
   @AfterEach
