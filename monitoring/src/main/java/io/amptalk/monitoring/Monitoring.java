@@ -282,13 +282,7 @@ public final class Monitoring implements AutoCloseable {
       if (monitor != null) {
         return new Monitoring(this, monitor, false);
       }
-      SystemMonitor built;
-      try {
-        built = monitorBuilder.initialHandler("/", Monitoring::starting).build();
-      } finally {
-        // The caller's builder, reused for a monitor of its own, mounts nothing of ours.
-        monitorBuilder.withoutInitialHandler("/");
-      }
+      SystemMonitor built = monitorBuilder.buildServingRoot(Monitoring::starting);
       return new Monitoring(this, built, true);
     }
   }

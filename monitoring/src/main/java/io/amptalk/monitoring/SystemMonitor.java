@@ -42,7 +42,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -117,7 +116,7 @@ public final class SystemMonitor implements HostView, RequestView, AutoCloseable
 
   private record ReportedHealth(boolean healthy, String reason) {}
 
-  private SystemMonitor(Builder builder) {
+  private SystemMonitor(Builder builder, HttpHandler rootHandler) {
     this.serviceName = builder.serviceName;
     this.clock = builder.clock;
     this.throttledLog = new ThrottledLogger(LOG, clock, Duration.ofMinutes(1));
@@ -129,7 +128,7 @@ public final class SystemMonitor implements HostView, RequestView, AutoCloseable
 
     // Bind the port first: when it is taken, nothing else has been started that must be undone.
     // Connections wait in the backlog until the end, when /metrics has everything to serve.
-    this.server = builder.enablePrometheus ? bindServer(builder, registry) : null;
+    this.server = builder.enablePrometheus ? bindServer(builder, registry, rootHandler) : null;
     try {
       HostProbe probe = builder.hostProbe != null ? builder.hostProbe : new OshiHostProbe();
       this.staticInfo = SystemDescription.describe(builder.serviceName, probe, clock.instant());
@@ -159,7 +158,8 @@ public final class SystemMonitor implements HostView, RequestView, AutoCloseable
     }
   }
 
-  private static MonitoringServer bindServer(Builder builder, PrometheusRegistry registry) {
+  private static MonitoringServer bindServer(
+      Builder builder, PrometheusRegistry registry, HttpHandler rootHandler) {
     MetricsHttpHandler metrics = new MetricsHttpHandler(registry);
     try {
       MonitoringServer.Builder server =
@@ -174,7 +174,9 @@ public final class SystemMonitor implements HostView, RequestView, AutoCloseable
                       metrics.handle(exchange);
                     }
                   });
-      builder.initialHandlers.forEach(server::handler);
+      if (rootHandler != null) {
+        server.handler("/", rootHandler);
+      }
       if (builder.tls != null) {
         server.tls(builder.tls);
       }
@@ -442,7 +444,6 @@ public final class SystemMonitor implements HostView, RequestView, AutoCloseable
     private HostProbe hostProbe;
     private SSLContext tls;
     private final List<MetricReader> extraReaders = new ArrayList<>();
-    private final Map<String, HttpHandler> initialHandlers = new LinkedHashMap<>();
 
     private Builder() {}
 
@@ -576,25 +577,6 @@ public final class SystemMonitor implements HostView, RequestView, AutoCloseable
       return this;
     }
 
-    /**
-     * For the wiring ({@link Monitoring}): serves {@code path} (and below) from the port's first
-     * connection, as {@link SystemMonitor#registerHttpHandler} would after the build.
-     */
-    Builder initialHandler(String path, HttpHandler handler) {
-      Objects.requireNonNull(handler, "handler");
-      if (!"/metrics".equals(path)) {
-        initialHandlers.put(path, handler);
-        return this;
-      }
-      throw new IllegalArgumentException("path '" + path + "' already has a handler");
-    }
-
-    /** For the wiring: stops mounting what {@link #initialHandler} mounted at {@code path}. */
-    Builder withoutInitialHandler(String path) {
-      initialHandlers.remove(path);
-      return this;
-    }
-
     /** For tests: one more reader, e.g. an in-memory one. */
     Builder metricReader(MetricReader reader) {
       extraReaders.add(Objects.requireNonNull(reader, "reader"));
@@ -609,7 +591,16 @@ public final class SystemMonitor implements HostView, RequestView, AutoCloseable
      * @throws IllegalStateException when {@code prometheusPort} is already in use
      */
     public SystemMonitor build() {
-      return new SystemMonitor(this);
+      return new SystemMonitor(this, null);
+    }
+
+    /**
+     * For the wiring ({@link Monitoring}): starts the monitor with {@code rootHandler} answering
+     * every path but {@code /metrics} from the port's first connection, until it is unregistered.
+     * The builder itself is left as it was.
+     */
+    SystemMonitor buildServingRoot(HttpHandler rootHandler) {
+      return new SystemMonitor(this, Objects.requireNonNull(rootHandler, "rootHandler"));
     }
 
     /** The endpoint quoted, without user info or query, which may hold credentials. */
