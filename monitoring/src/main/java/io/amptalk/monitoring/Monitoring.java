@@ -37,6 +37,14 @@ import org.slf4j.LoggerFactory;
  */
 public final class Monitoring implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Monitoring.class);
+
+  /**
+   * Where the start-up warning about a missing API token goes, apart from the rest: an application
+   * that says it in its own words (the agent names its command-line option) turns this one off.
+   */
+  static final String SECURITY_LOGGER = "io.amptalk.monitoring.security";
+
+  private static final Logger SECURITY_LOG = LoggerFactory.getLogger(SECURITY_LOGGER);
   private static final String HEALTH_PATH = "/health";
 
   private final SystemMonitor monitor;
@@ -91,7 +99,7 @@ public final class Monitoring implements AutoCloseable {
     if (serving) {
       String token = builder.apiToken;
       if (token == null) {
-        LOG.warn(
+        SECURITY_LOG.warn(
             "No API token: POST /alerts is refused, and GET /alerts, /api/system and the details"
                 + " of /health are served to anyone who can reach port {}. Set one with"
                 + " Monitoring.builder().apiToken(...), and see SECURITY.md",

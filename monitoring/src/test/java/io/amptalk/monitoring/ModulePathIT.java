@@ -78,15 +78,16 @@ class ModulePathIT {
             """);
     assertThat(errors).isEmpty();
 
-    Process java =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--module-path",
-                modulePath + File.pathSeparator + out,
-                "-m",
-                "app/app.Main")
-            .redirectErrorStream(true)
-            .start();
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    if (Runtime.version().feature() >= 22) {
+      // OSHI reads the host through JNA, which loads native code: from JDK 22 a named module that
+      // does must be let, or the JVM warns; docs/library.md tells users the same flag.
+      command.add("--enable-native-access=com.sun.jna");
+    }
+    command.addAll(
+        List.of("--module-path", modulePath + File.pathSeparator + out, "-m", "app/app.Main"));
+    Process java = new ProcessBuilder(command).redirectErrorStream(true).start();
     String output = new String(java.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(java.waitFor(60, TimeUnit.SECONDS)).isTrue();
 

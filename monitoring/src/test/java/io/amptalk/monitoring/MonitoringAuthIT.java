@@ -240,7 +240,7 @@ class MonitoringAuthIT {
 
   @Test
   void build_withoutToken_warnsOnce_withTokenSaysNothing() {
-    Logger logger = (Logger) LoggerFactory.getLogger(Monitoring.class);
+    Logger logger = (Logger) LoggerFactory.getLogger(Monitoring.SECURITY_LOGGER);
     ListAppender<ILoggingEvent> appender = new ListAppender<>();
     appender.start();
     logger.addAppender(appender);

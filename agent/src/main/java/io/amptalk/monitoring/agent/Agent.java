@@ -1,5 +1,6 @@
 package io.amptalk.monitoring.agent;
 
+import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
@@ -68,7 +69,22 @@ public final class Agent implements Callable<Integer> {
   static CommandLine commandLine() {
     CommandLine commandLine = new CommandLine(new Agent());
     commandLine.setExecutionStrategy(Agent::execute);
+    commandLine.setParameterExceptionHandler(Agent::refuse);
     return commandLine;
+  }
+
+  /**
+   * A mistyped option: the problem on one line, picocli's suggestion of the nearest option if it
+   * has one, and where the options are listed; not the whole usage, which buries the one line.
+   */
+  private static int refuse(ParameterException e, String[] args) {
+    CommandLine command = e.getCommandLine();
+    PrintWriter err = command.getErr();
+    err.println(e.getMessage());
+    CommandLine.UnmatchedArgumentException.printSuggestions(e, err);
+    err.println("Try '" + command.getCommandSpec().qualifiedName() + " --help' for its options.");
+    err.flush();
+    return command.getCommandSpec().exitCodeOnInvalidInput();
   }
 
   /**

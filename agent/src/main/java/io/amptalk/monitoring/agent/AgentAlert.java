@@ -71,7 +71,16 @@ final class AgentAlert implements Callable<Integer> {
       description = "What raised it (default: ${DEFAULT-VALUE}).")
   String source;
 
-  @Mixin AgentOptions.ConfigFile config;
+  // Not the serving commands' mixin: what a configuration gives an alert is not what it gives a
+  // run.
+  @Option(
+      names = {"-c", "--config"},
+      paramLabel = "<file>",
+      description =
+          "YAML configuration whose notifiers, alerting settings and alert history the alert goes"
+              + " through (see monitor.example.yml). Default: none: the log, and the history in"
+              + " ./data/alerts.db.")
+  Path configFile;
 
   @Mixin AgentOptions.Service service;
 
@@ -118,7 +127,7 @@ final class AgentAlert implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     AlertSystem alerts;
     try {
-      AgentConfig loaded = config.load();
+      AgentConfig loaded = AgentOptions.ConfigFile.load(configFile);
       alerts = alertSystem(loaded, service.serviceName(loaded), null, dataDir.alertsDb(loaded));
     } catch (ConfigException | IllegalArgumentException | IllegalStateException e) {
       err.println("amptalk-monitor: " + e.getMessage());

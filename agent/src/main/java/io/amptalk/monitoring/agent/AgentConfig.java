@@ -38,6 +38,7 @@ import java.util.function.Supplier;
  * @param source the file read, or {@code (defaults)}
  * @param serviceName {@code service.name}; null for this host's name
  * @param host the address the HTTP server binds
+ * @param port the port it binds, {@code http.port}: 8000 unless the file says otherwise
  * @param tls whether it serves HTTPS
  * @param apiToken the bearer token of {@code /alerts}; null for none
  * @param checkInterval how often checks run unless they say otherwise
@@ -56,6 +57,7 @@ record AgentConfig(
     String source,
     String serviceName,
     String host,
+    int port,
     boolean tls,
     String apiToken,
     Duration checkInterval,
@@ -71,6 +73,10 @@ record AgentConfig(
     AlertSeverity unhealthySeverity) {
 
   static final Duration CHECK_INTERVAL = Duration.ofSeconds(15);
+
+  /** The library's default port, which the agent keeps. */
+  static final int DEFAULT_PORT = 8000;
+
   static final String DEFAULTS = "(defaults)";
 
   /**
@@ -132,7 +138,8 @@ record AgentConfig(
     String host = http.string("host").orElse("0.0.0.0");
     http.get("host")
         .ifPresent(v -> step(monitor, SystemMonitor::builder, v, b -> b.prometheusHost(host)));
-    http.integer("port", 0, 65535).ifPresent(port -> monitor.add(b -> b.prometheusPort(port)));
+    Optional<Integer> port = http.integer("port", 0, 65535);
+    port.ifPresent(p -> monitor.add(b -> b.prometheusPort(p)));
     String apiToken = http.string("token").filter(t -> !t.isBlank()).orElse(null);
     Optional<ConfigReader.Value> keystore =
         http.get("tls_keystore").filter(v -> !v.text().isBlank());
@@ -187,6 +194,7 @@ record AgentConfig(
         source,
         serviceName,
         host,
+        port.orElse(DEFAULT_PORT),
         keystore.isPresent(),
         apiToken,
         checkInterval,

@@ -74,6 +74,11 @@ final class AgentOptions {
      * @throws ConfigException naming the file, line and key of the first problem
      */
     AgentConfig load() {
+      return load(file);
+    }
+
+    /** {@code file}'s configuration, or the defaults when null. */
+    static AgentConfig load(Path file) {
       return file == null ? AgentConfig.defaults() : AgentConfig.load(file);
     }
   }
@@ -99,7 +104,8 @@ final class AgentOptions {
         paramLabel = "<port>",
         description =
             "Port to serve on; 0 picks a free one (default: 8000, or the configuration's"
-                + " http.port).")
+                + " http.port).",
+        converter = PortConverter.class)
     Integer port;
 
     @Option(
@@ -147,6 +153,19 @@ final class AgentOptions {
     /** The token given on the command line or in the environment; null when none or blank. */
     String apiToken() {
       return apiToken == null || apiToken.isBlank() ? null : apiToken;
+    }
+  }
+
+  /** A port number, refused in the option's own words rather than the library builder's. */
+  static final class PortConverter implements CommandLine.ITypeConverter<Integer> {
+    @Override
+    public Integer convert(String value) {
+      String digits = value.strip();
+      if (digits.matches("[0-9]{1,5}") && Integer.parseInt(digits) <= 65_535) {
+        return Integer.parseInt(digits);
+      }
+      throw new CommandLine.TypeConversionException(
+          "'" + value + "' is not a port number from 0 to 65535");
     }
   }
 

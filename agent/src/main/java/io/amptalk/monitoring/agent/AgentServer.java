@@ -6,6 +6,7 @@ import io.amptalk.monitoring.alert.AlertNotifier;
 import io.amptalk.monitoring.health.CheckOptions;
 import io.amptalk.monitoring.health.HealthCheck;
 import java.io.PrintStream;
+import java.net.BindException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
@@ -54,11 +55,15 @@ final class AgentServer {
   }
 
   private int serve(boolean demo) throws InterruptedException {
-    Monitoring monitoring;
     AgentConfig config;
     try {
       config = options.config.load();
       refuseSelfProbes(config);
+    } catch (ConfigException | IllegalArgumentException | IllegalStateException e) {
+      return refused(e.getMessage());
+    }
+    Monitoring monitoring;
+    try {
       Monitoring.Builder builder =
           Monitoring.builder()
               .systemMonitor(buildMonitor(config))
@@ -77,11 +82,8 @@ final class AgentServer {
         builder.apiToken(token);
       }
       monitoring = builder.build();
-    } catch (ConfigException | IllegalArgumentException | IllegalStateException e) {
-      // A bad file or option, a taken port, an unwritable data directory: the operator's to fix,
-      // so one line and no stack trace.
-      err.println("amptalk-monitor: " + e.getMessage());
-      return 2;
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      return refused(e.getCause() instanceof BindException ? portInUse(config) : e.getMessage());
     }
     Runtime.getRuntime()
         .addShutdownHook(
@@ -107,6 +109,29 @@ final class AgentServer {
     }
     stopped.await();
     return 0;
+  }
+
+  /**
+   * A bad file or option, a taken port, an unwritable data directory: the operator's to fix, so one
+   * line and no stack trace, and exit 2 with nothing started.
+   */
+  private int refused(String problem) {
+    err.println("amptalk-monitor: " + problem);
+    return 2;
+  }
+
+  /** The library's message speaks of its builder; the operator set the port here. */
+  private String portInUse(AgentConfig config) {
+    int port = options.port != null ? options.port : config.port();
+    String host = options.host != null ? options.host : config.host();
+    String option = options.port != null || options.config.file == null ? "--port" : "http.port";
+    return "port "
+        + port
+        + " is already in use on "
+        + host
+        + ": stop what holds it, or choose another with "
+        + option
+        + " (0 picks a free port)";
   }
 
   private void printStarted(Monitoring monitoring, AgentConfig config) {
@@ -138,7 +163,8 @@ final class AgentServer {
             base,
             base,
             monitoring.healthCheck().getCheckNames(),
-            options.checkInterval != null ? options.checkInterval : config.checkInterval(),
+            ConfigReader.shortForm(
+                options.checkInterval != null ? options.checkInterval : config.checkInterval()),
             config.notifiers().stream().map(AlertNotifier::name).toList(),
             store == null ? "memory" : store));
     out.flush();
@@ -155,10 +181,7 @@ final class AgentServer {
       return;
     }
     ConfigReader.Section root = ConfigReader.read(options.config.file, System.getenv());
-    int port =
-        options.port != null
-            ? options.port
-            : root.has("http") ? root.section("http").integer("port", 0, 65535).orElse(8000) : 8000;
+    int port = options.port != null ? options.port : config.port();
     String host = options.host != null ? options.host : config.host();
     if (!root.has("checks")) {
       return;

@@ -544,11 +544,38 @@ final class ConfigReader {
     return Optional.of(Duration.ofSeconds(split[0].longValueExact(), split[1].longValueExact()));
   }
 
-  /** {@code 1d}, {@code 365d}, as a maximum is written in the documentation and the messages. */
+  /**
+   * {@code 15s}, {@code 500ms}, {@code 1m30s}, {@code 1d12h}, {@code 1.5s}: the form operators
+   * write in the file, which {@link #parseDuration} reads back to the same duration. For the
+   * messages and the start-up lines; a non-negative duration.
+   */
   static String shortForm(Duration duration) {
-    return duration.toDays() > 0 && duration.equals(Duration.ofDays(duration.toDays()))
-        ? duration.toDays() + "d"
-        : duration.toString();
+    if (duration.isZero()) {
+      return "0s";
+    }
+    if (duration.toSeconds() == 0 && duration.toNanosPart() % 1_000_000 == 0) {
+      return duration.toMillis() + "ms";
+    }
+    StringBuilder text = new StringBuilder();
+    unit(text, duration.toDays(), "d");
+    unit(text, duration.toHoursPart(), "h");
+    unit(text, duration.toMinutesPart(), "m");
+    if (duration.toNanosPart() != 0) {
+      BigDecimal seconds =
+          BigDecimal.valueOf(duration.toSecondsPart())
+              .add(BigDecimal.valueOf(duration.toNanosPart(), 9))
+              .stripTrailingZeros();
+      text.append(seconds.toPlainString()).append('s');
+    } else {
+      unit(text, duration.toSecondsPart(), "s");
+    }
+    return text.toString();
+  }
+
+  private static void unit(StringBuilder text, long amount, String unit) {
+    if (amount != 0) {
+      text.append(amount).append(unit);
+    }
   }
 
   /**

@@ -479,6 +479,26 @@ class AgentConfigTest {
   }
 
   @ParameterizedTest
+  @CsvSource({
+    "PT0.5S, 500ms",
+    "PT15S, 15s",
+    "PT5M, 5m",
+    "PT4H, 4h",
+    "PT24H, 1d",
+    "PT36H, 1d12h",
+    "PT1M30S, 1m30s",
+    "PT1.5S, 1.5s",
+    "PT1M0.25S, 1m0.25s",
+    "PT0.000001S, 0.000001s",
+    "PT0S, 0s",
+    "PT8760H, 365d"
+  })
+  void duration_shortForm_isWhatTheParserReadsBack(Duration duration, String expected) {
+    assertThat(ConfigReader.shortForm(duration)).isEqualTo(expected);
+    assertThat(ConfigReader.parseDuration(expected)).contains(duration);
+  }
+
+  @ParameterizedTest
   @CsvSource({"15", "s", "15 s", "-5s", "1w", "PT", "15sec"})
   void duration_refusesOtherText(String text) {
     assertThat(ConfigReader.parseDuration(text)).isEmpty();

@@ -25,6 +25,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
@@ -290,12 +291,14 @@ class AgentIT {
     assertThat(agent.stdout())
         .contains("status page at http://127.0.0.1:" + port + "/")
         .contains(
-            "checking [cpu, memory, disk] every PT15S; alerts to [logging]; alert history in "
+            "checking [cpu, memory, disk] every 15s; alerts to [logging]; alert history in "
                 + data.resolve("alerts.db"));
     assertThat(agent.stderr())
         .contains(
             "amptalk-monitor: warning: no API token (--api-token, AMPTALK_API_TOKEN or"
                 + " http.token), so POST /alerts is disabled");
+    // Said once, in the agent's words: the library's own warning speaks of its builder.
+    assertThat(agent.stderr().toLowerCase(Locale.ROOT).split("no api token", -1)).hasSize(2);
 
     HttpResponse<String> page = get(port, "/");
     assertThat(page.statusCode()).isEqualTo(200);
@@ -445,7 +448,10 @@ class AgentIT {
     assertThat(agent.exitCode(ONE_SHOT_TIMEOUT)).isEqualTo(2);
     assertThat(agent.stderr())
         .isEqualTo(
-            "amptalk-monitor: prometheusPort must be 0..65535, was 70000" + System.lineSeparator());
+            "Invalid value for option '--port': '70000' is not a port number from 0 to 65535"
+                + System.lineSeparator()
+                + "Try 'amptalk-monitor --help' for its options."
+                + System.lineSeparator());
     assertThat(agent.stdout()).isEmpty();
   }
 
@@ -577,7 +583,7 @@ class AgentIT {
       assertThat(agent.stdout())
           .contains(
               "for service 'example-it' (configuration: " + example() + ")",
-              "checking [cpu, memory, disk, heap, self, port, errors, p99] every PT15S;"
+              "checking [cpu, memory, disk, heap, self, port, errors, p99] every 15s;"
                   + " alerts to [logging, ops-email, pager, slack, alertmanager];"
                   + " alert history in data"
                   + java.io.File.separator

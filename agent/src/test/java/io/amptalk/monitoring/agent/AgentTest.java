@@ -51,10 +51,10 @@ class AgentTest {
       assertThat(run.exitCode()).isEqualTo(2);
       assertThat(run.err())
           .isEqualTo(
-              "amptalk-monitor: prometheusPort "
+              "amptalk-monitor: port "
                   + port
                   + " is already in use on 127.0.0.1: stop what holds it, or choose another with"
-                  + " prometheusPort(...) (0 picks a free port)"
+                  + " --port (0 picks a free port)"
                   + System.lineSeparator());
     }
   }
@@ -66,7 +66,10 @@ class AgentTest {
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.err())
         .isEqualTo(
-            "amptalk-monitor: prometheusPort must be 0..65535, was 70000" + System.lineSeparator());
+            "Invalid value for option '--port': '70000' is not a port number from 0 to 65535"
+                + System.lineSeparator()
+                + "Try 'amptalk-monitor --help' for its options."
+                + System.lineSeparator());
   }
 
   @Test
@@ -76,7 +79,10 @@ class AgentTest {
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.err())
         .isEqualTo(
-            "amptalk-monitor: prometheusPort must be 0..65535, was 70000" + System.lineSeparator());
+            "Invalid value for option '--port': '70000' is not a port number from 0 to 65535"
+                + System.lineSeparator()
+                + "Try 'amptalk-monitor run --help' for its options."
+                + System.lineSeparator());
   }
 
   @Test
@@ -91,11 +97,41 @@ class AgentTest {
   }
 
   @Test
-  void unparsableOption_exits2WithUsage() {
+  void unparsableOption_exits2WithOneLineAndAHint_notTheUsage() {
     Run run = run("--port", "eighty");
 
     assertThat(run.exitCode()).isEqualTo(2);
-    assertThat(run.err()).startsWith("Invalid value for option '--port': 'eighty' is not an int");
+    assertThat(run.err())
+        .isEqualTo(
+            "Invalid value for option '--port': 'eighty' is not a port number from 0 to 65535"
+                + System.lineSeparator()
+                + "Try 'amptalk-monitor --help' for its options."
+                + System.lineSeparator());
+  }
+
+  @Test
+  void unknownOption_suggestsTheNearestOne_andTheHint() {
+    Run run = run("--portt", "8000");
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err())
+        .startsWith("Unknown options: '--portt', '8000'" + System.lineSeparator())
+        .contains("--port")
+        .endsWith("Try 'amptalk-monitor --help' for its options." + System.lineSeparator())
+        .doesNotContain("Usage:");
+  }
+
+  @Test
+  void alertHelp_describesWhatTheConfigurationGivesTheAlert() {
+    Run run = run("alert", "--help");
+
+    assertThat(run.exitCode()).isEqualTo(0);
+    assertThat(run.out().replaceAll("\\s+", " "))
+        .contains(
+            "-c, --config=<file> YAML configuration whose notifiers, alerting settings and"
+                + " alert history the alert goes through (see monitor.example.yml). Default:"
+                + " none: the log, and the history in ./data/alerts.db.")
+        .doesNotContain("monitors this host");
   }
 
   @Test
@@ -130,7 +166,8 @@ class AgentTest {
             "Options go after the command: --port given before 'check'; see 'amptalk-monitor"
                 + " check --help'"
                 + System.lineSeparator()
-                + "Usage: amptalk-monitor check ");
+                + "Try 'amptalk-monitor check --help' for its options."
+                + System.lineSeparator());
   }
 
   @Test
