@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 
 import io.amptalk.monitoring.alert.Alert;
 import io.amptalk.monitoring.internal.alert.AlertJson;
+import io.amptalk.monitoring.internal.util.ControlCharacters;
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
@@ -35,6 +36,12 @@ final class AlertEmail {
   private static final Pattern LINE_BREAK = Pattern.compile("\r\n|\r|\n");
   private static final Pattern CONTROL = Pattern.compile("\\p{Cntrl}+");
   private static final String CRLF = "\r\n";
+
+  /**
+   * The message's lines are indented, so that only the lines written here start at the margin: a
+   * message cannot forge a {@code Source:} or {@code Alert ID:} line of its own.
+   */
+  private static final String MESSAGE_INDENT = "  ";
 
   private AlertEmail() {}
 
@@ -123,7 +130,7 @@ final class AlertEmail {
    * <pre>
    * [WARNING] High CPU Usage
    *
-   * CPU usage has exceeded 80%
+   *   CPU usage has exceeded 80%
    *
    * Source:      system_monitor
    * Service:     amptalk
@@ -142,28 +149,49 @@ final class AlertEmail {
    * The message is left out when empty, and the details section when there are none; a "Notes:"
    * section (what the alert system changed in the input) follows the same way when there are any.
    * Detail values are written as is, maps and lists as JSON; continuation lines of multi-line
-   * values are indented.
+   * values are indented, and the message's lines all are. Control characters other than line breaks
+   * (and line breaks in the one-line fields and detail keys) are written as escapes such as {@code
+   * \n} and {@code \}{@code u001b}.
    */
   static String plainText(Alert alert) {
     StringBuilder text = new StringBuilder();
     line(text, "", subject(alert));
     line(text, "", "");
     if (!alert.message().isBlank()) {
-      line(text, "", alert.message());
+      line(text, MESSAGE_INDENT, lines(alert.message()));
       line(text, "", "");
     }
-    fields(alert).forEach((label, value) -> line(text, pad(label + ":", 13), value));
+    fields(alert)
+        .forEach(
+            (label, value) -> line(text, pad(label + ":", 13), ControlCharacters.escape(value)));
     if (!alert.details().isEmpty()) {
       line(text, "", "");
       line(text, "", "Details:");
-      alert.details().forEach((key, value) -> line(text, "  " + key + ": ", render(value)));
+      alert
+          .details()
+          .forEach(
+              (key, value) ->
+                  line(text, "  " + ControlCharacters.escape(key) + ": ", lines(render(value))));
     }
     if (!alert.notes().isEmpty()) {
       line(text, "", "");
       line(text, "", "Notes:");
-      alert.notes().forEach(note -> line(text, "  - ", note));
+      alert.notes().forEach(note -> line(text, "  - ", ControlCharacters.escape(note)));
     }
     return text.toString();
+  }
+
+  /**
+   * Multi-line text with its line breaks kept as {@code \n} and every other control character
+   * escaped, for {@link #line} to indent.
+   */
+  private static String lines(String text) {
+    String[] lines = LINE_BREAK.split(text, -1);
+    StringBuilder joined = new StringBuilder(text.length());
+    for (int i = 0; i < lines.length; i++) {
+      joined.append(i == 0 ? "" : "\n").append(ControlCharacters.escape(lines[i]));
+    }
+    return joined.toString();
   }
 
   /**

@@ -1,5 +1,7 @@
 package io.amptalk.monitoring.alert.notify;
 
+import static io.amptalk.monitoring.internal.util.ControlCharacters.escape;
+
 import io.amptalk.monitoring.alert.Alert;
 import io.amptalk.monitoring.alert.AlertSeverity;
 import java.util.Set;
@@ -49,6 +51,7 @@ public final class LoggingNotifier extends RoutedNotifier {
     logger.atLevel(level).log(format(alert));
   }
 
+  /** One line, whatever the alert holds: its control characters are escaped ({@code \n}). */
   static String format(Alert alert) {
     String label = alert.isFiring() ? alert.severity().name() : "RESOLVED";
     StringBuilder text =
@@ -56,15 +59,15 @@ public final class LoggingNotifier extends RoutedNotifier {
             .append('[')
             .append(label)
             .append("] ")
-            .append(alert.title())
+            .append(escape(alert.title()))
             .append(": ")
-            .append(alert.message())
+            .append(escape(alert.message()))
             .append(" (source=")
-            .append(alert.source())
+            .append(escape(alert.source()))
             .append(", service=")
-            .append(alert.service());
+            .append(escape(alert.service()));
     if (!alert.details().isEmpty()) {
-      text.append(", details=").append(alert.details());
+      text.append(", details=").append(escape(String.valueOf(alert.details())));
     }
     if (alert.occurrences() > 1) {
       text.append(", occurrences=").append(alert.occurrences());

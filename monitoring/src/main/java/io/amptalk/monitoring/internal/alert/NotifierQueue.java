@@ -7,6 +7,7 @@ import io.amptalk.monitoring.alert.AlertSystem;
 import io.amptalk.monitoring.alert.DeliveryException;
 import io.amptalk.monitoring.alert.store.AlertStore;
 import io.amptalk.monitoring.alert.store.AlertStore.Delivery;
+import io.amptalk.monitoring.internal.util.ControlCharacters;
 import io.amptalk.monitoring.internal.util.DaemonThreads;
 import io.amptalk.monitoring.internal.util.Throwables;
 import java.time.Clock;
@@ -262,7 +263,11 @@ public final class NotifierQueue {
         describe(failure) + " (after " + attempts + (attempts == 1 ? " attempt)" : " attempts)");
     store.deadLetter(delivery, error, now);
     listener.outcome(name, Outcome.FAILED);
-    LOG.warn("Alert '{}' could not be delivered to {}: {}", delivery.alert().title(), name, error);
+    LOG.warn(
+        "Alert '{}' could not be delivered to {}: {}",
+        ControlCharacters.escape(delivery.alert().title()),
+        name,
+        error);
   }
 
   /** One attempt, bounded by the send timeout; returns the failure, or null on success. */

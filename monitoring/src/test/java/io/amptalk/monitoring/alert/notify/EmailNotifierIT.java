@@ -157,7 +157,7 @@ class EmailNotifierIT {
         .containsExactly(
             "[WARNING] High CPU Usage",
             "",
-            "CPU usage has exceeded 80%",
+            "  CPU usage has exceeded 80%",
             "",
             "Source:      system_monitor",
             "Service:     amptalk",
@@ -172,6 +172,51 @@ class EmailNotifierIT {
             "  cpu_usage: 83.5",
             "  host: db-1",
             "  cores: [0,3]",
+            "");
+  }
+
+  @Test
+  void send_plainPart_controlCharactersCannotForgeItsLines() throws Exception {
+    Alert alert =
+        new Alert(
+            ID,
+            "Disk\r\nSource:      forged",
+            "ok\nSource:      forged\rAlert ID:    0000\u001b[2J",
+            AlertSeverity.ERROR,
+            "db\nAlert ID:    fake",
+            "amptalk",
+            TIME,
+            Map.of("k\nSource: forged", "v\u001b[31m"),
+            "f",
+            Alert.State.FIRING,
+            1,
+            TIME,
+            false,
+            List.of());
+
+    toGreenMail().build().send(alert);
+
+    assertThat(greenMail.waitForIncomingEmail(5_000, 2)).isTrue();
+    // Only the lines we write start at the margin: the alert's own text is escaped or indented.
+    assertThat(part(onlyMessageTo(ONCALL), 0, "text/plain").split("\r\n", -1))
+        .containsExactly(
+            "[ERROR] Disk Source:      forged",
+            "",
+            "  ok",
+            "  Source:      forged",
+            "  Alert ID:    0000\\u001b[2J",
+            "",
+            "Source:      db\\nAlert ID:    fake",
+            "Service:     amptalk",
+            "Severity:    ERROR",
+            "State:       FIRING",
+            "Time:        2026-01-01T12:00:00Z",
+            "Last seen:   2026-01-01T12:00:00Z",
+            "Occurrences: 1",
+            "Alert ID:    " + ID,
+            "",
+            "Details:",
+            "  k\\nSource: forged: v\\u001b[31m",
             "");
   }
 
@@ -201,8 +246,8 @@ class EmailNotifierIT {
         .containsExactly(
             "[ERROR] (untitled)",
             "",
-            "first line",
-            "second line",
+            "  first line",
+            "  second line",
             "",
             "Source:      unknown",
             "Service:     amptalk",
@@ -242,7 +287,7 @@ class EmailNotifierIT {
     assertThat(message.getSubject()).isEqualTo("[WARNING] <script>alert(1)</script> High CPU");
     assertThat(part(message, 0, "text/plain"))
         .contains("[WARNING] <script>alert(1)</script> High CPU\r\n")
-        .contains("\r\nCPU > 80% & rising\r\n")
+        .contains("\r\n  CPU > 80% & rising\r\n")
         .contains("\r\n  <b>key</b>: it's \"quoted\" & <i>tagged</i>\r\n");
     String html = part(message, 1, "text/html");
     assertThat(html)

@@ -89,4 +89,33 @@ class LoggingNotifierTest extends AlertNotifierContract {
     assertThat(notifier.toString())
         .isEqualTo("LoggingNotifier{minSeverity=INFO, sources=[database]}");
   }
+
+  @Test
+  void format_controlCharactersAreEscaped_soAnAlertCannotForgeALogLine() {
+    Alert alert =
+        new Alert(
+            "id-1",
+            "Disk\r\n12:00:00.000 ERROR forged",
+            "ok\nSource: x\u001b[2J\u2028end",
+            AlertSeverity.ERROR,
+            "db\rAlert ID: fake",
+            "amptalk",
+            java.time.Instant.parse("2026-01-01T12:00:00Z"),
+            java.util.Map.of("k\nSource: forged", "v\u001b[31m\u0085"),
+            "f",
+            Alert.State.FIRING,
+            1,
+            java.time.Instant.parse("2026-01-01T12:00:00Z"),
+            false,
+            java.util.List.of());
+
+    new LoggingNotifier().send(alert);
+
+    assertThat(appender.list).hasSize(1);
+    assertThat(appender.list.get(0).getFormattedMessage())
+        .isEqualTo(
+            "[ERROR] Disk\\r\\n12:00:00.000 ERROR forged: ok\\nSource: x\\u001b[2J\\u2028end"
+                + " (source=db\\rAlert ID: fake, service=amptalk,"
+                + " details={k\\nSource: forged=v\\u001b[31m\\u0085})");
+  }
 }
