@@ -390,6 +390,9 @@ public final class AlertSystem implements AutoCloseable {
   /**
    * Mutes matching alerts for {@code duration}: they are kept in history, marked silenced, and not
    * notified. Null source or title pattern, or no severities, match anything. Returns the silence.
+   *
+   * @throws IllegalArgumentException when {@code duration} is not positive or is longer than 365
+   *     days, or the title pattern is not a regular expression
    */
   public Silence addSilence(
       String source,
@@ -397,10 +400,8 @@ public final class AlertSystem implements AutoCloseable {
       Set<AlertSeverity> severities,
       Duration duration,
       String comment) {
-    Objects.requireNonNull(duration, "duration");
-    if (duration.isNegative() || duration.isZero()) {
-      throw new IllegalArgumentException("duration must be positive, was " + duration);
-    }
+    // At most a year, as every interval: the end must be a time, not an overflow.
+    Options.requirePositive("duration", duration, Options.MAX_INTERVAL);
     return silences.add(source, titlePattern, severities, clock.instant().plus(duration), comment);
   }
 

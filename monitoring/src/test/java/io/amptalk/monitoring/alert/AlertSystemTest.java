@@ -393,6 +393,22 @@ class AlertSystemTest {
   }
 
   @Test
+  void silence_longerThanAYear_isRefusedNamingTheMaximum_aYearIsKept() {
+    AlertSystem system = system(b -> {}, new Recording("r"));
+    Duration huge = Duration.ofSeconds(Long.MAX_VALUE);
+
+    assertThatThrownBy(() -> system.addSilence("deploy", null, Set.of(), huge, "forever"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("duration must be at most P365D, was " + huge);
+    assertThatThrownBy(() -> system.addSilence("deploy", null, Set.of(), Duration.ZERO, "never"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("duration must be a positive duration, was PT0S");
+    Silence year = system.addSilence("deploy", null, Set.of(), Duration.ofDays(365), "a year");
+    assertThat(year.until()).isEqualTo(clock.instant().plus(Duration.ofDays(365)));
+    assertThat(system.getSilences()).containsExactly(year);
+  }
+
+  @Test
   void retry_failuresThenSuccess_isDeliveredOnce() {
     Recording flaky = new Recording("flaky");
     flaky.failures = 2;
