@@ -65,7 +65,7 @@ public final class AllowedHosts {
     for (String name : names) {
       String normal = name == null ? null : normalize(name.strip());
       if (normal == null
-          || !("*".equals(normal)
+          || !("*".equals(name.strip())
               || IPV6.matcher(normal).matches()
               || NAME.matcher(normal).matches())) {
         throw new IllegalArgumentException(
