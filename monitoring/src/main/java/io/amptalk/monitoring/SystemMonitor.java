@@ -8,6 +8,7 @@ import io.amptalk.monitoring.internal.host.HostProbe;
 import io.amptalk.monitoring.internal.host.HostSampler;
 import io.amptalk.monitoring.internal.host.OshiHostProbe;
 import io.amptalk.monitoring.internal.host.SystemDescription;
+import io.amptalk.monitoring.internal.http.AllowedHosts;
 import io.amptalk.monitoring.internal.http.Exchanges;
 import io.amptalk.monitoring.internal.http.MonitoringServer;
 import io.amptalk.monitoring.internal.http.TlsKeystore;
@@ -166,11 +167,17 @@ public final class SystemMonitor implements HostView, RequestView, AutoCloseable
           MonitoringServer.builder()
               .host(builder.prometheusHost)
               .port(builder.prometheusPort)
+              .allowedHosts(builder.allowedHosts)
               // The exposition is for GET and HEAD; POST or FOO get a 405.
               .handler(
                   "/metrics",
                   exchange -> {
-                    if (Exchanges.allows(exchange, "GET", "HEAD")) {
+                    if (!"/metrics".equals(exchange.getRequestURI().getPath())) {
+                      // Mounted by prefix: /metricsX and /metrics/x are no exposition.
+                      try (exchange) {
+                        Exchanges.notFound(exchange);
+                      }
+                    } else if (Exchanges.allows(exchange, "GET", "HEAD")) {
                       metrics.handle(exchange);
                     }
                   });
@@ -443,6 +450,7 @@ public final class SystemMonitor implements HostView, RequestView, AutoCloseable
     private Duration requestWindowRetention = Duration.ofMinutes(15);
     private HostProbe hostProbe;
     private SSLContext tls;
+    private List<String> allowedHosts = List.of();
     private final List<MetricReader> extraReaders = new ArrayList<>();
 
     private Builder() {}
@@ -465,6 +473,23 @@ public final class SystemMonitor implements HostView, RequestView, AutoCloseable
      */
     public Builder prometheusHost(String prometheusHost) {
       this.prometheusHost = Options.requireNonBlank("prometheusHost", prometheusHost);
+      return this;
+    }
+
+    /**
+     * Host names the port answers to, besides the loopback ones, against DNS rebinding (a web page
+     * that makes its own name resolve to this address would otherwise read the port through its
+     * visitors' browsers). Bound to a loopback address ({@code 127.0.0.1}, {@code localhost}), the
+     * port answers only {@code localhost}, {@code *.localhost}, {@code 127.x.y.z} and {@code [::1]}
+     * in the {@code Host} header, and these names; bound to any other address, every name unless
+     * some are given. An entry is a host name or IP address, {@code *.domain} for every name under
+     * a domain, or {@code *} for every name. A request naming another host gets 421 Misdirected
+     * Request. Default: none.
+     *
+     * @throws IllegalArgumentException naming an entry of another form
+     */
+    public Builder allowedHosts(List<String> allowedHosts) {
+      this.allowedHosts = AllowedHosts.check(allowedHosts);
       return this;
     }
 

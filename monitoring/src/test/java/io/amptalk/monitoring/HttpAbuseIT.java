@@ -93,13 +93,13 @@ class HttpAbuseIT {
         "GARBAGE\r\n\r\n",
         "GET\r\n\r\n",
         "GET /health\r\n\r\n",
-        "GET /%zz HTTP/1.1\r\nHost: x\r\n\r\n",
-        "GET //health HTTP/1.1\r\nHost: x\r\n\r\n",
-        "GET /health HTTP/1.1\r\nHost: x\r\nBad Header Name: v\r\n\r\n",
-        "GET /health HTTP/1.1\r\nHost: x\r\nno colon at all\r\n\r\n",
-        "POST /alerts HTTP/1.1\r\nHost: x\r\nContent-Length: -5\r\n\r\n",
-        "POST /alerts HTTP/1.1\r\nHost: x\r\nContent-Length: lots\r\n\r\n",
-        "POST /alerts HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n"
+        "GET /%zz HTTP/1.1\r\nHost: localhost\r\n\r\n",
+        "GET //health HTTP/1.1\r\nHost: localhost\r\n\r\n",
+        "GET /health HTTP/1.1\r\nHost: localhost\r\nBad Header Name: v\r\n\r\n",
+        "GET /health HTTP/1.1\r\nHost: localhost\r\nno colon at all\r\n\r\n",
+        "POST /alerts HTTP/1.1\r\nHost: localhost\r\nContent-Length: -5\r\n\r\n",
+        "POST /alerts HTTP/1.1\r\nHost: localhost\r\nContent-Length: lots\r\n\r\n",
+        "POST /alerts HTTP/1.1\r\nHost: localhost\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n"
       })
   void malformedRequest_is400_andTheServerGoesOn(String request) throws Exception {
     Response response = exchange(request.getBytes(StandardCharsets.ISO_8859_1));
@@ -133,7 +133,7 @@ class HttpAbuseIT {
               (method
                       + " "
                       + path
-                      + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+                      + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer "
                       + TOKEN
                       + "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
                   .getBytes(StandardCharsets.ISO_8859_1));
@@ -157,7 +157,7 @@ class HttpAbuseIT {
   @Test
   void oneMegabyteHeader_isRefusedWith4xx_andTheServerGoesOn() throws Exception {
     String request =
-        "GET /health HTTP/1.1\r\nHost: x\r\nX-Big: "
+        "GET /health HTTP/1.1\r\nHost: localhost\r\nX-Big: "
             + "a".repeat(1024 * 1024)
             + "\r\nConnection: close\r\n\r\n";
 
@@ -171,7 +171,7 @@ class HttpAbuseIT {
 
   @Test
   void tenThousandHeaders_areRefusedWith4xx_andTheServerGoesOn() throws Exception {
-    StringBuilder request = new StringBuilder("GET /health HTTP/1.1\r\nHost: x\r\n");
+    StringBuilder request = new StringBuilder("GET /health HTTP/1.1\r\nHost: localhost\r\n");
     for (int i = 0; i < 10_000; i++) {
       request.append("X-H").append(i).append(": v\r\n");
     }
@@ -192,7 +192,7 @@ class HttpAbuseIT {
     // A gigabyte is announced and only the headers are sent: an answer at all proves the server
     // neither waits for nor reads the body.
     String head =
-        "POST /alerts HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+        "POST /alerts HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer "
             + TOKEN
             + "\r\nContent-Type: application/json\r\nContent-Length: 1073741824\r\n\r\n";
 
@@ -209,7 +209,7 @@ class HttpAbuseIT {
     // No Content-Length: the body streams on (ten megabytes, sent from another thread) and the
     // handler must stop at its bound.
     String head =
-        "POST /alerts HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+        "POST /alerts HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer "
             + TOKEN
             + "\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n";
     ByteArrayOutputStream request = new ByteArrayOutputStream();
@@ -252,6 +252,12 @@ class HttpAbuseIT {
     cases.put("{\"title\":\"t\",\"severity\":true}", "severity must be a string, was a boolean");
     cases.put("{\"title\":\"t\",\"details\":[1]}", "details must be a JSON object, was an array");
     cases.put("{\"title\":\"  \"}", "title is required and must be a non-empty string");
+    cases.put(
+        "{\"title\":\"a\",\"title\":\"b\"}",
+        "the body is not valid JSON: Duplicate field 'title' (line 1, column 21)");
+    cases.put(
+        "{\"title\":\"a\",\"details\":{\"k\":1,\"k\":2}}",
+        "the body is not valid JSON: Duplicate field 'k' (line 1, column 34)");
 
     for (Map.Entry<String, String> c : cases.entrySet()) {
       Response response = exchange(post("/alerts", "application/json", c.getKey()));
@@ -281,7 +287,7 @@ class HttpAbuseIT {
   void invalidUtf8_is400() throws Exception {
     byte[] body = {'{', '"', 't', 'i', 't', 'l', 'e', '"', ':', '"', (byte) 0xC3, '"', '}'};
     byte[] head =
-        ("POST /alerts HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+        ("POST /alerts HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer "
                 + TOKEN
                 + "\r\nContent-Type: application/json\r\nContent-Length: "
                 + body.length
@@ -327,7 +333,7 @@ class HttpAbuseIT {
           exchange(
               ("GET /alerts?"
                       + query
-                      + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+                      + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer "
                       + TOKEN
                       + "\r\nConnection: close\r\n\r\n")
                   .getBytes(StandardCharsets.ISO_8859_1));
@@ -346,9 +352,9 @@ class HttpAbuseIT {
     List<String> halves =
         List.of(
             "GET /hea",
-            "GET /health HTTP/1.1\r\nHost: x\r\n",
-            "GET /metrics HTTP/1.1\r\nHost: x\r\nAccept: text/pl",
-            "POST /alerts HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+            "GET /health HTTP/1.1\r\nHost: localhost\r\n",
+            "GET /metrics HTTP/1.1\r\nHost: localhost\r\nAccept: text/pl",
+            "POST /alerts HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer "
                 + TOKEN
                 + "\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"tit");
     for (int i = 0; i < 12; i++) {
@@ -366,6 +372,198 @@ class HttpAbuseIT {
     }
   }
 
+  // ---------------------------------------------------------------- huge bodies, slow clients
+
+  /**
+   * Generous for a request on loopback that takes a millisecond: a bound on waiting behind a held
+   * thread, which took ten seconds and more before the server read heads on its selector.
+   */
+  private static final long PROMPTLY_MILLIS = 1_000;
+
+  @Test
+  void hugeDeclaredBodies_withoutToken_areAnsweredAndClosed_andHealthAnswersMeanwhile()
+      throws Exception {
+    // Twenty clients announce 10 GB each, get their refusal, and then go on uploading, slowly:
+    // no thread of the server may wait for them, so /health is answered at once throughout.
+    List<String> targets = List.of("/alerts", "/health", "/metrics");
+    List<Integer> statuses = List.of(401, 405, 405);
+    for (int i = 0; i < 20; i++) {
+      Socket socket = connect();
+      socket.setSoTimeout(10_000);
+      String path = targets.get(i % 3);
+      socket
+          .getOutputStream()
+          .write(
+              ("POST "
+                      + path
+                      + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                      + "Content-Length: 10737418240\r\n\r\n{\"title\":")
+                  .getBytes(StandardCharsets.ISO_8859_1));
+      InputStream in = socket.getInputStream();
+
+      Response response = Response.read(in);
+
+      assertThat(response.status()).as(path).isEqualTo(statuses.get(i % 3));
+      assertThat(response.headers()).as(path).containsEntry("connection", "close");
+      assertThat(in.read()).as("the end of the answer's stream, after " + path).isEqualTo(-1);
+      writers.submit(() -> trickle(socket));
+    }
+
+    for (int round = 0; round < 5; round++) {
+      assertThat(promptly("/health").status()).isEqualTo(200);
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {16, 200})
+  void stalledHeadsAndIdleConnections_doNotDelayTheProbes(int stalled) throws Exception {
+    List<String> halves =
+        List.of(
+            "GET /hea",
+            "GET /health HTTP/1.1\r\nHost: localhost\r\n",
+            "GET /metrics HTTP/1.1\r\nHost: localhost\r\nAccept: text/pl",
+            "\r\n\r\n",
+            "POST /health HTTP/1.1\r\nHost: localhost\r\nContent-Length: 100\r\n\r\n{",
+            "POST /alerts HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer "
+                + TOKEN
+                + "\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"tit");
+    for (int i = 0; i < 20; i++) {
+      // Kept alive after one answer, then idle.
+      Socket idle = connect();
+      idle.getOutputStream()
+          .write(
+              "GET /health HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.UTF_8));
+      assertThat(Response.readHead(idle.getInputStream()).status()).isEqualTo(200);
+    }
+
+    for (int i = 0; i < stalled; i++) {
+      Socket slow = connect();
+      slow.getOutputStream().write(halves.get(i % halves.size()).getBytes(StandardCharsets.UTF_8));
+      slow.getOutputStream().flush();
+    }
+    for (int round = 0; round < 5; round++) {
+      assertThat(promptly("/health").status()).as("round " + round).isEqualTo(200);
+      assertThat(promptly("/metrics").status()).as("round " + round).isEqualTo(200);
+    }
+  }
+
+  // ---------------------------------------------------------------- paths
+
+  @ParameterizedTest
+  @ValueSource(strings = {"/metricsX", "/metrics/anything", "/metrics/", "/healthX", "/healthxdb"})
+  void pathsBesideAnEndpoint_areOur404(String path) throws Exception {
+    Response response = get(path);
+
+    assertThat(response.status()).isEqualTo(404);
+    assertThat(response.body()).isEqualTo("Not found: " + path + "\n");
+    assertThat(response.headers())
+        .containsEntry("content-type", "text/plain; charset=utf-8")
+        .containsEntry("cache-control", "no-store")
+        .containsEntry("x-content-type-options", "nosniff");
+  }
+
+  @Test
+  void doubleSlashMetrics_isOur400() throws Exception {
+    Response response = get("//metrics");
+
+    assertThat(response.status()).isEqualTo(400);
+    assertThat(response.body())
+        .isEqualTo("Bad Request: the request target's path must not start with '//'\n");
+    assertThat(response.headers())
+        .containsEntry("content-type", "text/plain; charset=utf-8")
+        .containsEntry("cache-control", "no-store")
+        .containsEntry("x-content-type-options", "nosniff")
+        .containsEntry("connection", "close");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"/health/live", "/health/ready", "/health/db", "/health/", "/metrics"})
+  void theEndpointsAndTheirSubPaths_areServed(String path) throws Exception {
+    assertThat(get(path).status()).as(path).isEqualTo(200);
+  }
+
+  // ---------------------------------------------------------------- Host
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "evil.example",
+        "evil.example:8000",
+        "localhost.evil.example",
+        "127.0.0.1.nip.io",
+        "[::2]",
+        "0.0.0.0"
+      })
+  void aForeignHost_onALoopbackBoundPort_is421NamingIt(String host) throws Exception {
+    for (String path : List.of("/health", "/metrics", "/alerts", "/api/system", "/")) {
+      Response response = exchange(request(path, host));
+
+      assertThat(response.status()).as(host + " " + path).isEqualTo(421);
+      assertThat(response.body())
+          .as(host + " " + path)
+          .isEqualTo("Misdirected Request: this port does not serve the host '" + host + "'\n");
+      assertThat(response.headers())
+          .containsEntry("content-type", "text/plain; charset=utf-8")
+          .containsEntry("cache-control", "no-store");
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"localhost:8000", "app.localhost", "127.1.2.3", "[::1]:8000"})
+  void aLoopbackHost_isServed(String host) throws Exception {
+    assertThat(exchange(request("/health", host)).status()).as(host).isEqualTo(200);
+  }
+
+  @Test
+  void allowedHosts_areAnsweredBesideLoopback_othersStill421() throws Exception {
+    try (SystemMonitor monitor =
+        SystemMonitor.builder()
+            .prometheusHost("127.0.0.1")
+            .prometheusPort(0)
+            .enableJvmMetrics(false)
+            .hostProbe(new FakeHostProbe())
+            .allowedHosts(List.of("monitor.internal", "*.example.com"))
+            .build()) {
+      port = monitor.getPrometheusPort();
+
+      assertThat(exchange(request("/metrics", "monitor.internal:8000")).status()).isEqualTo(200);
+      assertThat(exchange(request("/metrics", "a.example.com")).status()).isEqualTo(200);
+      assertThat(exchange(request("/metrics", "localhost")).status()).isEqualTo(200);
+      assertThat(exchange(request("/metrics", "evil.example")).status()).isEqualTo(421);
+    }
+  }
+
+  /** Sends a body slowly, a kilobyte every 0.2 s, until the server closes the connection. */
+  private static void trickle(Socket socket) {
+    byte[] kilobyte = "x".repeat(1024).getBytes(StandardCharsets.US_ASCII);
+    try {
+      while (true) {
+        socket.getOutputStream().write(kilobyte);
+        socket.getOutputStream().flush();
+        Thread.sleep(200);
+      }
+    } catch (IOException | InterruptedException closed) {
+      // Closed by the server (or the test ended): the upload stops.
+    }
+  }
+
+  /** GET on a fresh connection, answered within {@link #PROMPTLY_MILLIS}. */
+  private Response promptly(String path) throws Exception {
+    return CompletableFuture.supplyAsync(() -> get(path), writers)
+        .get(PROMPTLY_MILLIS, TimeUnit.MILLISECONDS);
+  }
+
+  private static byte[] request(String path, String host) {
+    return ("GET "
+            + path
+            + " HTTP/1.1\r\nHost: "
+            + host
+            + "\r\nAuthorization: Bearer "
+            + TOKEN
+            + "\r\nConnection: close\r\n\r\n")
+        .getBytes(StandardCharsets.ISO_8859_1);
+  }
+
   // ---------------------------------------------------------------- helpers
 
   private void assertServing() {
@@ -377,7 +575,7 @@ class HttpAbuseIT {
       return exchange(
           ("GET "
                   + path
-                  + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+                  + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer "
                   + TOKEN
                   + "\r\nConnection: close\r\n\r\n")
               .getBytes(StandardCharsets.ISO_8859_1));
@@ -390,7 +588,7 @@ class HttpAbuseIT {
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
     return ("POST "
             + path
-            + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+            + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer "
             + TOKEN
             + "\r\nContent-Type: "
             + contentType
@@ -442,6 +640,19 @@ class HttpAbuseIT {
 
   /** A parsed HTTP/1.1 response; status -1 when the connection closed without one. */
   record Response(int status, Map<String, String> headers, String body) {
+    /** The status line and headers only, leaving the body (and the connection) to the caller. */
+    static Response readHead(InputStream in) throws IOException {
+      ByteArrayOutputStream head = new ByteArrayOutputStream();
+      int last4 = 0;
+      int b;
+      while (last4 != 0x0D0A0D0A && (b = in.read()) >= 0) {
+        head.write(b);
+        last4 = last4 << 8 | b;
+      }
+      String text = head.toString(StandardCharsets.ISO_8859_1);
+      return new Response(Integer.parseInt(text.substring(9, 12)), Map.of(), "");
+    }
+
     static Response read(InputStream in) throws IOException {
       ByteArrayOutputStream head = new ByteArrayOutputStream();
       int previous3 = 0;

@@ -99,7 +99,7 @@ class StartupIT {
       socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
       OutputStream out = socket.getOutputStream();
       out.write(
-          "GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+          "GET /metrics HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
               .getBytes(StandardCharsets.US_ASCII));
       out.flush();
       // While the SDK is not built, nothing answers: no empty 200.
@@ -194,7 +194,11 @@ class StartupIT {
       socket
           .getOutputStream()
           .write(
-              ("GET " + path + " HTTP/1.1\r\nHost: x\r\n" + auth + "Connection: close\r\n\r\n")
+              ("GET "
+                      + path
+                      + " HTTP/1.1\r\nHost: localhost\r\n"
+                      + auth
+                      + "Connection: close\r\n\r\n")
                   .getBytes(StandardCharsets.US_ASCII));
       return new String(readAll(socket.getInputStream()), StandardCharsets.UTF_8);
     }

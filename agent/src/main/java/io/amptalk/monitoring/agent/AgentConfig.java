@@ -153,6 +153,8 @@ record AgentConfig(
                 SystemMonitor::builder,
                 v,
                 b -> b.tls(Path.of(v.text().strip()), keystorePassword)));
+    http.get("allowed_hosts")
+        .ifPresent(v -> step(monitor, SystemMonitor::builder, v, b -> b.allowedHosts(v.strings())));
     http.end();
 
     readMetrics(root.section("metrics"), monitor);

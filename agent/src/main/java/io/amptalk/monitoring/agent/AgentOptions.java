@@ -100,6 +100,16 @@ final class AgentOptions {
     String host;
 
     @Option(
+        names = "--allowed-host",
+        paramLabel = "<name>",
+        description =
+            "A host name the port answers to besides localhost and 127.x.y.z, against DNS"
+                + " rebinding; repeatable; *.domain for every name under a domain, * for every"
+                + " name (default: the configuration's http.allowed_hosts; bound to loopback the"
+                + " port answers loopback names only, bound elsewhere every name).")
+    java.util.List<String> allowedHosts;
+
+    @Option(
         names = "--port",
         paramLabel = "<port>",
         description =

@@ -268,6 +268,13 @@ final class AgentServer {
     if (options.port != null) {
       builder.prometheusPort(options.port);
     }
+    if (options.allowedHosts != null) {
+      try {
+        builder.allowedHosts(options.allowedHosts);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("--allowed-host: " + e.getMessage(), e);
+      }
+    }
     if (options.collectInterval != null) {
       builder.collectInterval(options.collectInterval);
     }

@@ -192,6 +192,8 @@ public final class AlertHttpHandler implements HttpHandler {
   /** One JSON value and nothing after it (Jackson alone would ignore trailing content). */
   private static JsonNode parse(byte[] body) throws IOException {
     try (JsonParser parser = AlertJson.MAPPER.createParser(body)) {
+      // A repeated key is refused, not resolved last-wins: the sender meant one of the two.
+      parser.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
       JsonNode json = AlertJson.MAPPER.readTree(parser);
       if (json != null && parser.nextToken() != null) {
         throw new JsonParseException(

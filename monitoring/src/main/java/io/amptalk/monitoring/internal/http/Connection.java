@@ -6,22 +6,25 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.nio.channels.SocketChannel;
 import java.time.Duration;
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One client connection, served on one worker thread from its TLS handshake to its close: request
- * after request while it is kept alive, each dispatched to the handler of its path.
+ * A client connection on a worker thread. A plain one comes from the {@link Intake} with its
+ * request's head (and small body) already read, is served that one request, and goes back to the
+ * intake to wait for the next (or to linger before it closes). A TLS one is served here from its
+ * handshake to its close, request after request, reading each head blocking.
  *
- * <p>Its time is bounded by deadlines the {@link ConnectionPool}'s watchdog enforces by closing the
- * socket (which ends any read or write blocked on it): waiting for a request ({@link #HEAD_TIMEOUT}
- * for the first, {@link #IDLE_TIMEOUT} between requests), reading a head (from its first byte, the
- * lesser of {@link #HEAD_TIMEOUT} and the request timeout), and the whole exchange (from the head's
- * first byte to the handler's return, the request timeout).
+ * <p>Time on a worker is bounded by deadlines the {@link ConnectionPool}'s watchdog enforces by
+ * closing the socket (which ends any read or write blocked on it): the whole exchange, from the
+ * head's first byte to the handler's return, the request timeout; and for TLS, waiting for a
+ * request ({@link #HEAD_TIMEOUT} for the first, {@link #IDLE_TIMEOUT} between requests) and reading
+ * a head (from its first byte, the lesser of {@link #HEAD_TIMEOUT} and the request timeout), the
+ * same deadlines the intake holds plain connections to.
  */
 final class Connection implements Runnable {
   /** For a new connection's first request, and for any request's head once its first byte came. */
@@ -31,17 +34,26 @@ final class Connection implements Runnable {
   static final Duration IDLE_TIMEOUT = Duration.ofSeconds(30);
 
   /**
-   * How long a connection keeps its thread, busy or between requests, while others wait for one:
-   * then its response says {@code Connection: close}, or (between requests) the watchdog closes it.
-   * Short enough that clients take turns within a fraction of a second, long enough that a busy
-   * client is not reconnecting on every request.
+   * How long a TLS connection keeps its thread, busy or between requests, while others wait for
+   * one: then its response says {@code Connection: close}, or (between requests) the watchdog
+   * closes it. Short enough that clients take turns within a fraction of a second, long enough that
+   * a busy client is not reconnecting on every request.
    */
   static final Duration SLICE = Duration.ofMillis(100);
 
-  /** At most this much of a closed connection's unread input is read, so the answer arrives. */
-  private static final int LINGER_BYTES = 1024 * 1024;
-
   private static final Logger LOG = LoggerFactory.getLogger(MonitoringServer.class);
+
+  /**
+   * A plain connection's request as the intake read it: the head (or why it was refused), and the
+   * bytes buffered, of which those from {@code offset} to {@code length} follow the head.
+   */
+  record Arrival(
+      RequestHead head,
+      HttpFailure refused,
+      byte[] bytes,
+      int offset,
+      int length,
+      long headStart) {}
 
   private enum Phase {
     WAITING,
@@ -50,11 +62,20 @@ final class Connection implements Runnable {
     DONE
   }
 
-  private final Socket raw;
-  private final SSLContext tls;
-  private final Routes routes;
+  /** What becomes of the connection after an exchange. */
+  private enum After {
+    /** It may carry another request. */
+    NEXT,
+    /** The client may still be sending: stop answering, drop its input a while, then close. */
+    LINGER,
+    CLOSE
+  }
+
+  private final SocketChannel channel;
+  private final Serving serving;
   private final ConnectionPool pool;
-  private final long requestNanos;
+  private final Intake intake;
+  private final Arrival arrival;
 
   // Guarded by this: what the watchdog reads to decide on a cut.
   private Phase phase = Phase.WAITING;
@@ -63,12 +84,13 @@ final class Connection implements Runnable {
   private Thread worker;
   private boolean cut;
 
-  Connection(Socket raw, SSLContext tls, Routes routes, ConnectionPool pool, Duration timeout) {
-    this.raw = raw;
-    this.tls = tls;
-    this.routes = routes;
+  Connection(
+      SocketChannel channel, Serving serving, ConnectionPool pool, Intake intake, Arrival arrival) {
+    this.channel = channel;
+    this.serving = serving;
     this.pool = pool;
-    this.requestNanos = timeout.toNanos();
+    this.intake = intake;
+    this.arrival = arrival;
   }
 
   @Override
@@ -78,20 +100,15 @@ final class Connection implements Runnable {
       since = System.nanoTime();
       deadline = since + HEAD_TIMEOUT.toNanos();
     }
-    long taken = since;
     pool.register(this);
-    Socket socket = raw;
+    Socket socket = channel.socket();
+    boolean handedBack = false;
     try {
-      raw.setTcpNoDelay(true); // a head and its body may leave in two writes: no Nagle delay
-      if (tls != null) {
-        socket = handshake();
-      }
-      WireInput in = new WireInput(socket.getInputStream());
-      OutputStream out = new BufferedOutputStream(socket.getOutputStream(), 16 * 1024);
-      InetSocketAddress local = (InetSocketAddress) raw.getLocalSocketAddress();
-      InetSocketAddress remote = (InetSocketAddress) raw.getRemoteSocketAddress();
-      while (serve(socket, in, out, local, remote, taken)) {
-        // One request after another, until the client or a deadline ends the connection.
+      if (arrival == null) {
+        socket = handshake(socket);
+        serveTls(socket);
+      } else {
+        handedBack = servePlain(socket);
       }
     } catch (IOException | RuntimeException closedOrBroken) {
       // The client left, a deadline cut the socket, or TLS failed: no one is left to answer.
@@ -101,16 +118,47 @@ final class Connection implements Runnable {
       }
       Thread.interrupted(); // a cut's interrupt must not reach the next connection on this thread
       pool.unregister(this);
-      closeQuietly(socket);
-      closeQuietly(raw);
+      if (!handedBack) {
+        closeQuietly(socket);
+        closeQuietly(channel);
+      }
     }
   }
 
-  private Socket handshake() throws IOException {
+  /** Serves the request the intake read; whether the connection went back to the intake. */
+  private boolean servePlain(Socket socket) throws IOException {
+    WireInput in =
+        new WireInput(socket.getInputStream(), arrival.bytes, arrival.offset, arrival.length);
+    OutputStream out = new BufferedOutputStream(socket.getOutputStream(), 16 * 1024);
+    After after;
+    if (arrival.refused != null) {
+      after = refuse(arrival.refused, out);
+    } else if (enter(Phase.EXCHANGE, arrival.headStart)) {
+      after = exchange(arrival.head, in, out, false);
+    } else {
+      return false;
+    }
+    out.flush();
+    if (after == After.CLOSE || !enter(Phase.DONE, 0)) {
+      return false;
+    }
+    if (after == After.LINGER) {
+      socket.shutdownOutput(); // the client sees the answer end now, whatever it still sends
+    }
+    channel.configureBlocking(false);
+    if (after == After.NEXT) {
+      intake.keepAlive(channel, in.rest());
+    } else {
+      intake.linger(channel);
+    }
+    return true;
+  }
+
+  private Socket handshake(Socket raw) throws IOException {
     SSLSocket socket =
-        (SSLSocket) tls.getSocketFactory().createSocket(raw, null, raw.getPort(), true);
+        (SSLSocket) serving.tls().getSocketFactory().createSocket(raw, null, raw.getPort(), true);
     socket.setUseClientMode(false);
-    SSLParameters parameters = tls.getDefaultSSLParameters();
+    SSLParameters parameters = serving.tls().getDefaultSSLParameters();
     parameters.setProtocols(
         java.util.Arrays.stream(parameters.getProtocols())
             .filter(MonitoringServer.PROTOCOLS::contains)
@@ -120,37 +168,50 @@ final class Connection implements Runnable {
     return socket;
   }
 
-  /** Serves one request; whether the connection may carry another. */
-  private boolean serve(
-      Socket socket,
-      WireInput in,
-      OutputStream out,
-      InetSocketAddress local,
-      InetSocketAddress remote,
-      long taken)
+  /** A TLS connection's requests, one after another, until the client or a deadline ends it. */
+  private void serveTls(Socket socket) throws IOException {
+    long taken = since;
+    WireInput in = new WireInput(socket.getInputStream());
+    OutputStream out = new BufferedOutputStream(socket.getOutputStream(), 16 * 1024);
+    while (in.await() && enter(Phase.HEAD, 0)) {
+      long start = System.nanoTime();
+      After after;
+      try {
+        RequestHead head = RequestHead.read(in);
+        if (head == null || !enter(Phase.EXCHANGE, start)) {
+          return;
+        }
+        // Others waiting for a thread this one has held a slice: this response is the last.
+        boolean last = pool.othersWaiting() && System.nanoTime() - taken > SLICE.toNanos();
+        after = exchange(head, in, out, last);
+      } catch (HttpFailure refused) {
+        after = refuse(refused, out);
+      }
+      if (after == After.LINGER) {
+        linger(socket, out);
+      }
+      if (after != After.NEXT || !enter(Phase.WAITING, 0)) {
+        return;
+      }
+    }
+  }
+
+  /** Answers one request, whose head was read. */
+  private After exchange(RequestHead head, WireInput in, OutputStream out, boolean last)
       throws IOException {
-    if (!in.await() || !enter(Phase.HEAD, 0)) {
-      return false;
-    }
-    long start = System.nanoTime();
-    RequestHead head;
-    try {
-      head = RequestHead.read(in);
-    } catch (HttpFailure refused) {
-      ServerExchange.refusal(out).fail(refused.status(), describe(refused));
-      linger(socket, out);
-      return false;
-    }
-    if (head == null || !enter(Phase.EXCHANGE, start)) {
-      return false;
-    }
     RequestBody body = RequestBody.of(in, head.length);
-    ServerContext context = routes.find(head.uri.getPath());
-    // Others waiting for a thread this one has held a slice: this response is the last.
-    boolean last = pool.othersWaiting() && System.nanoTime() - taken > SLICE.toNanos();
+    ServerContext context = serving.routes().find(head.uri.getPath());
+    InetSocketAddress local = (InetSocketAddress) channel.socket().getLocalSocketAddress();
+    InetSocketAddress remote = (InetSocketAddress) channel.socket().getRemoteSocketAddress();
     ServerExchange exchange = new ServerExchange(head, body, out, context, local, remote, last);
+    String host = head.headers.getFirst("Host");
     try {
-      context.getHandler().handle(exchange);
+      if (!serving.hosts().allows(host)) {
+        // Before any handler: a page that rebound its own name to this address reads nothing.
+        exchange.fail(421, AllowedHosts.refusal(host));
+      } else {
+        context.getHandler().handle(exchange);
+      }
     } catch (HttpFailure refused) {
       exchange.fail(refused.status(), describe(refused));
     } catch (IOException gone) {
@@ -162,11 +223,17 @@ final class Connection implements Runnable {
     } finally {
       exchange.close();
     }
-    boolean persistent = exchange.persistent() && body.skipRest(Exchanges.DRAIN_LIMIT);
-    if (!persistent && !body.atEnd()) {
-      linger(socket, out);
+    // Only what has arrived is skipped (see ServerExchange): this never waits on the client.
+    if (exchange.persistent() && body.skipRest()) {
+      return After.NEXT;
     }
-    return enter(Phase.WAITING, 0) && persistent;
+    return body.atEnd() ? After.CLOSE : After.LINGER;
+  }
+
+  /** Answers a request refused before any handler saw it; the connection then closes. */
+  private static After refuse(HttpFailure refused, OutputStream out) {
+    ServerExchange.refusal(out).fail(refused.status(), describe(refused));
+    return After.LINGER;
   }
 
   /** The plain-text answer to a refused request: {@code Bad Request: <what is wrong>}. */
@@ -175,18 +242,19 @@ final class Connection implements Runnable {
   }
 
   /**
-   * Ends the output, then reads (and drops) what the client still sends, for a while: closing a
-   * socket with unread input resets the connection, and the client may then lose the answer before
-   * reading it.
+   * For TLS, on the worker: ends the output, then reads (and drops) what the client still sends,
+   * for a while: closing a socket with unread input resets the connection, and the client may then
+   * lose the answer before reading it. (A plain connection lingers in the intake, holding no
+   * thread.)
    */
   private static void linger(Socket socket, OutputStream out) {
     try {
       out.flush();
       socket.shutdownOutput();
-      socket.setSoTimeout(1000);
+      socket.setSoTimeout((int) Intake.LINGER.toMillis());
       byte[] scratch = new byte[8192];
       var input = socket.getInputStream();
-      for (int read = 0; read < LINGER_BYTES; ) {
+      for (int read = 0; read < Intake.LINGER_BYTES; ) {
         int n = input.read(scratch);
         if (n < 0) {
           return;
@@ -214,8 +282,8 @@ final class Connection implements Runnable {
     deadline =
         switch (next) {
           case WAITING -> now + IDLE_TIMEOUT.toNanos();
-          case HEAD -> now + Math.min(HEAD_TIMEOUT.toNanos(), requestNanos);
-          case EXCHANGE -> start + requestNanos;
+          case HEAD -> now + Math.min(HEAD_TIMEOUT.toNanos(), serving.requestNanos());
+          case EXCHANGE -> start + serving.requestNanos();
           case DONE -> Long.MAX_VALUE;
         };
     if (next == Phase.WAITING) {
@@ -246,7 +314,7 @@ final class Connection implements Runnable {
       return false;
     }
     cut = true;
-    closeQuietly(raw);
+    closeQuietly(channel);
     if (phase == Phase.EXCHANGE && worker != null) {
       worker.interrupt();
     }
@@ -255,10 +323,10 @@ final class Connection implements Runnable {
 
   /** Closes a connection no worker took (the queue was full, or the server closed). */
   void abandon() {
-    closeQuietly(raw);
+    closeQuietly(channel);
   }
 
-  private static void closeQuietly(Socket socket) {
+  private static void closeQuietly(java.io.Closeable socket) {
     try {
       socket.close();
     } catch (IOException ignored) {

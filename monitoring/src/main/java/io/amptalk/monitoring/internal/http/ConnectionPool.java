@@ -15,11 +15,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The worker threads connections are served on, and the watchdog that holds each to its deadlines.
  *
- * <p>A connection holds its worker for as long as it is open (blocking I/O, one thread each), so
- * the pool bounds the connections served at once to {@link MonitoringServer#MAX_THREADS}; more wait
- * in a queue of {@link #MAX_QUEUED}, and past that are closed at once. A connection waiting for a
- * thread makes one that only waits for its next request give its thread up, so that kept- alive but
- * idle clients (a browser's spare connections) cannot starve new ones.
+ * <p>A plain connection holds a worker for one exchange, its request having arrived (the {@link
+ * Intake} read it); a TLS connection holds one for as long as it is open (blocking I/O, one thread
+ * each). The pool bounds the exchanges (and TLS connections) served at once to {@link
+ * MonitoringServer#MAX_THREADS}; more wait in a queue of {@link #MAX_QUEUED}, and past that are
+ * closed at once. A connection waiting for a thread makes a TLS one that only waits for its next
+ * request give its thread up, so that kept-alive but idle clients cannot starve new ones.
  */
 final class ConnectionPool {
   /** Connections waiting while every thread is busy; past this, new connections are closed. */

@@ -2,7 +2,6 @@ package io.amptalk.monitoring.internal.http;
 
 import com.sun.net.httpserver.HttpExchange;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -11,13 +10,6 @@ import java.security.MessageDigest;
 public final class Exchanges {
   private static final String SCHEME = "Bearer";
 
-  /**
-   * The most of an unread request body read before answering; longer ones close the connection.
-   * Large enough for any body a client may reasonably send (closing on unread data resets the
-   * connection, and the client may lose the answer), small enough to bound the work.
-   */
-  public static final int DRAIN_LIMIT = 1024 * 1024;
-
   private static final byte[] UNAUTHORIZED =
       "{\"error\":\"a bearer token is required\"}".getBytes(StandardCharsets.UTF_8);
 
@@ -25,12 +17,12 @@ public final class Exchanges {
 
   /**
    * Sends a complete response that no cache may keep (monitoring data is stale at once) and that no
-   * browser may sniff into another type; for a HEAD request, the headers alone. What the handler
-   * left unread of the request body is read first (see {@link #drain}).
+   * browser may sniff into another type; for a HEAD request, the headers alone. A request body the
+   * handler left unread is the server's to deal with: skipped when short and arrived, else the
+   * answer says {@code Connection: close} and the connection closes after it.
    */
   public static void send(HttpExchange exchange, int status, String contentType, byte[] body)
       throws IOException {
-    drain(exchange);
     exchange.getResponseHeaders().set("Content-Type", contentType);
     exchange.getResponseHeaders().set("Cache-Control", "no-store");
     exchange.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
@@ -40,43 +32,6 @@ public final class Exchanges {
       try (OutputStream out = exchange.getResponseBody()) {
         out.write(body);
       }
-    }
-  }
-
-  /**
-   * Reads what is left of the request body before the answer goes out (at most {@link #DRAIN_LIMIT}
-   * bytes; beyond that the answer says {@code Connection: close}), so that a keep-alive client's
-   * next request is read after this one's body, never mistaken for a part of it. An answer sent
-   * without reading the body (a 401 to a POST, say) is where that matters; the server would skip
-   * the rest too, but only after answering.
-   */
-  private static void drain(HttpExchange exchange) {
-    if (declaredLength(exchange) > DRAIN_LIMIT) {
-      // A body announced larger than we would read (a refused gigabyte upload, say) is not
-      // waited for: the client may never send it, or stall. The connection ends with the answer.
-      exchange.getResponseHeaders().set("Connection", "close");
-      return;
-    }
-    try {
-      InputStream body = exchange.getRequestBody();
-      if (body.read() < 0) {
-        return; // the usual case, a GET: one call, nothing allocated
-      }
-      // Read, not skip(): a body stream may pass skip() on to the connection's stream, past the
-      // body's end, where the next request waits.
-      byte[] buffer = new byte[8192];
-      long read = 1;
-      while (read <= DRAIN_LIMIT) {
-        int n = body.read(buffer);
-        if (n < 0) {
-          return;
-        }
-        read += n;
-      }
-      exchange.getResponseHeaders().set("Connection", "close");
-    } catch (IOException closedOrGone) {
-      // The handler read the body and closed it (which read it to its end), or the client is
-      // gone and the answer will fail on its own.
     }
   }
 

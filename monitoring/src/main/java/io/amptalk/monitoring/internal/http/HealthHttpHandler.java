@@ -57,6 +57,10 @@ public final class HealthHttpHandler implements HttpHandler {
       boolean authorized = authorized(exchange);
       HealthReport report = reports.get();
       String rest = exchange.getRequestURI().getPath().substring(PATH.length());
+      if (!rest.isEmpty() && rest.charAt(0) != '/') {
+        Exchanges.notFound(exchange); // /healthz is no sub-path of /health
+        return;
+      }
       if (rest.isEmpty() || "/".equals(rest)) {
         send(
             exchange,

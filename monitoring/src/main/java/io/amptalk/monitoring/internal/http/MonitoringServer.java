@@ -4,8 +4,8 @@ import com.sun.net.httpserver.HttpHandler;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
+import java.net.StandardSocketOptions;
+import java.nio.channels.ServerSocketChannel;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,7 +17,8 @@ import javax.net.ssl.SSLContext;
 
 /**
  * The one small HTTP/1.1 server that serves every endpoint of a monitor on one port (HTTPS with
- * {@link Builder#tls}), on a bounded pool of named daemon threads, each exchange bounded in time.
+ * {@link Builder#tls}): one selector thread reads each request's head (see {@link Intake}), and a
+ * bounded pool of named daemon threads answers the requests, each exchange bounded in time.
  * Handlers are the JDK's {@link HttpHandler}s, given our own {@link
  * com.sun.net.httpserver.HttpExchange}; the server itself is ours (accept loop, {@link RequestHead
  * parser}, {@link Connection keep-alive and deadlines}), so that how a malformed request is
@@ -41,10 +42,10 @@ import javax.net.ssl.SSLContext;
  */
 public final class MonitoringServer implements AutoCloseable {
   /**
-   * Threads serving connections, started as needed and ended after a minute idle. Each reads its
-   * connection's requests blocking, so a client that sends half a request and stalls holds one:
-   * with sixteen, fifteen can stall while others are served, and the deadlines free each after a
-   * while.
+   * Threads answering requests, started as needed and ended after a minute idle. A plain connection
+   * holds one only while a request that has arrived is answered (its head, and a body of up to 64
+   * KiB, are read by the selector first); a TLS connection holds one from its handshake to its
+   * close, so sixteen TLS clients that stall hold them all until their deadlines.
    */
   public static final int MAX_THREADS = 16;
 
@@ -60,22 +61,31 @@ public final class MonitoringServer implements AutoCloseable {
   /** Connections the kernel holds before we accept them. */
   private static final int BACKLOG = 128;
 
-  private final ServerSocket socket;
+  private final ServerSocketChannel socket;
+  private final int port;
   private final Routes routes;
   private final ConnectionPool pool;
-  private final Thread acceptor;
+  private final Intake intake;
+  private final Thread selector;
   private final String host;
   private final AtomicBoolean started = new AtomicBoolean();
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private MonitoringServer(
-      ServerSocket socket, Routes routes, SSLContext tls, Duration timeout, String host) {
+      ServerSocketChannel socket, Routes routes, Serving serving, Duration timeout, String host)
+      throws IOException {
     this.socket = socket;
+    this.port = ((InetSocketAddress) socket.getLocalAddress()).getPort();
     this.routes = routes;
     this.host = host;
     this.pool = new ConnectionPool(timeout);
-    this.acceptor =
-        ConnectionPool.daemons("amptalk-http-acceptor").newThread(() -> accept(tls, timeout));
+    try {
+      this.intake = new Intake(socket, serving, pool);
+    } catch (IOException | RuntimeException e) {
+      pool.close();
+      throw e;
+    }
+    this.selector = ConnectionPool.daemons("amptalk-http-selector").newThread(intake);
   }
 
   /**
@@ -90,7 +100,7 @@ public final class MonitoringServer implements AutoCloseable {
         throw new IllegalStateException("the server was closed");
       }
       if (started.compareAndSet(false, true)) {
-        acceptor.start();
+        selector.start();
       }
     }
     return this;
@@ -107,7 +117,7 @@ public final class MonitoringServer implements AutoCloseable {
 
   /** The port bound, which is the one asked for unless that was 0. */
   public int port() {
-    return socket.getLocalPort();
+    return port;
   }
 
   /**
@@ -140,40 +150,18 @@ public final class MonitoringServer implements AutoCloseable {
         return;
       }
     }
-    try {
-      socket.close(); // ends the acceptor's accept()
-    } catch (IOException ignored) {
-      // Closed is all that was wanted.
+    if (started.get()) {
+      intake.close(); // its thread closes the port and the connections waiting there
+    } else {
+      intake.release();
     }
     pool.close();
     try {
       if (started.get()) {
-        acceptor.join(TimeUnit.SECONDS.toMillis(2));
+        selector.join(TimeUnit.SECONDS.toMillis(2));
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    }
-  }
-
-  /** The acceptor's loop: each connection goes to the pool at once (TLS handshakes there too). */
-  private void accept(SSLContext tls, Duration timeout) {
-    while (!closed.get()) {
-      Socket connection;
-      try {
-        connection = socket.accept();
-      } catch (IOException e) {
-        if (closed.get() || socket.isClosed()) {
-          return;
-        }
-        // Out of file descriptors, say: wait a little rather than spin on the same failure.
-        try {
-          Thread.sleep(50);
-        } catch (InterruptedException interrupted) {
-          return;
-        }
-        continue;
-      }
-      pool.submit(new Connection(connection, tls, routes, pool, timeout));
     }
   }
 
@@ -183,6 +171,7 @@ public final class MonitoringServer implements AutoCloseable {
     private int port = 8000;
     private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
     private SSLContext tls;
+    private List<String> allowedHosts = List.of();
     private final Map<String, HttpHandler> handlers = new LinkedHashMap<>();
 
     private Builder() {}
@@ -219,6 +208,19 @@ public final class MonitoringServer implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Host names answered besides the loopback ones (see {@link AllowedHosts}): a port bound to a
+     * loopback address answers only those; one bound to another address, every name unless some are
+     * given. {@code *} answers every name.
+     *
+     * @throws IllegalArgumentException naming an entry that is not a host name, an IP address,
+     *     {@code *.domain} or {@code *}
+     */
+    public Builder allowedHosts(List<String> allowedHosts) {
+      this.allowedHosts = AllowedHosts.check(allowedHosts);
+      return this;
+    }
+
     /** Serves {@code path} and everything below it with {@code handler}. */
     public Builder handler(String path, HttpHandler handler) {
       Objects.requireNonNull(handler, "handler");
@@ -237,14 +239,23 @@ public final class MonitoringServer implements AutoCloseable {
     public MonitoringServer build() {
       Routes routes = new Routes();
       handlers.forEach(routes::add);
-      ServerSocket socket = null;
+      ServerSocketChannel socket = null;
       try {
         // Bound before any thread starts: a taken port fails leaving nothing running.
         // Accepting waits for start(), so that the owner mounts its handlers first.
-        socket = new ServerSocket();
-        socket.setReuseAddress(true); // a restart may bind while old connections are in TIME_WAIT
-        socket.bind(new InetSocketAddress(host, port), BACKLOG);
-        return new MonitoringServer(socket, routes, tls, requestTimeout, host);
+        socket = ServerSocketChannel.open();
+        // A restart may bind while old connections are in TIME_WAIT.
+        socket.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+        InetSocketAddress address = new InetSocketAddress(host, port);
+        if (address.isUnresolved()) {
+          throw new java.net.UnknownHostException(host);
+        }
+        socket.bind(address, BACKLOG);
+        AllowedHosts hosts =
+            AllowedHosts.of(
+                ((InetSocketAddress) socket.getLocalAddress()).getAddress(), allowedHosts);
+        Serving serving = new Serving(routes, tls, requestTimeout.toNanos(), hosts);
+        return new MonitoringServer(socket, routes, serving, requestTimeout, host);
       } catch (IOException e) {
         closeQuietly(socket);
         throw new UncheckedIOException(e);
@@ -252,7 +263,7 @@ public final class MonitoringServer implements AutoCloseable {
     }
   }
 
-  private static void closeQuietly(ServerSocket socket) {
+  private static void closeQuietly(ServerSocketChannel socket) {
     if (socket != null) {
       try {
         socket.close();

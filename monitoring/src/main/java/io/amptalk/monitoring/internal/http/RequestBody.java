@@ -17,6 +17,13 @@ abstract class RequestBody extends InputStream {
 
   private static final int MAX_TRAILERS = 64;
 
+  /**
+   * The most of a body a handler left unread that is skipped so that the connection goes on; a
+   * longer rest, or one that has not all arrived, closes the connection after the answer instead,
+   * so that the server never waits for a body no one reads.
+   */
+  static final int MAX_SKIPPED = 64 * 1024;
+
   protected final WireInput in;
   private final byte[] one = new byte[1];
   private boolean closed;
@@ -62,24 +69,28 @@ abstract class RequestBody extends InputStream {
   }
 
   /**
-   * Reads and drops what is left of the body, at most {@code max} bytes; whether its end was
+   * Whether what is left of the body can be skipped without waiting: it is at most {@link
+   * #MAX_SKIPPED} bytes and has all arrived (the intake reads such bodies whole before a handler
+   * runs). What is left of a chunked body is never skipped.
+   */
+  abstract boolean skippable();
+
+  /**
+   * Drops what is left of the body when it is {@link #skippable}; whether the body's end was
    * reached (else the connection must close, its next request not being found).
    */
-  boolean skipRest(long max) throws IOException {
+  boolean skipRest() throws IOException {
     if (atEnd()) {
       return true; // the usual case: nothing allocated
     }
+    if (!skippable()) {
+      return false;
+    }
     byte[] scratch = new byte[8192];
-    long skipped = 0;
     while (!atEnd()) {
-      if (skipped > max) {
-        return false;
-      }
-      int n = readBody(scratch, 0, scratch.length);
-      if (n < 0) {
+      if (readBody(scratch, 0, scratch.length) < 0) {
         return atEnd();
       }
-      skipped += n;
     }
     return true;
   }
@@ -96,6 +107,11 @@ abstract class RequestBody extends InputStream {
     @Override
     boolean atEnd() {
       return remaining == 0;
+    }
+
+    @Override
+    boolean skippable() {
+      return remaining <= MAX_SKIPPED && remaining <= in.bufferedCount();
     }
 
     @Override
@@ -128,6 +144,11 @@ abstract class RequestBody extends InputStream {
 
     @Override
     boolean atEnd() {
+      return end;
+    }
+
+    @Override
+    boolean skippable() {
       return end;
     }
 

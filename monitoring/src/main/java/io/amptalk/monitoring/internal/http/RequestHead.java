@@ -39,7 +39,7 @@ final class RequestHead {
   static final int MAX_HEADERS = 200;
 
   /** Empty lines skipped before a request line (RFC 9112 section 2.2: after a body, say). */
-  private static final int MAX_EMPTY_LINES = 4;
+  static final int MAX_EMPTY_LINES = 4;
 
   private static final boolean[] TOKEN = chars("!#$%&'*+-.^_`|~");
   private static final boolean[] PATH = chars("-._~!$&'()*+,;=:@/");

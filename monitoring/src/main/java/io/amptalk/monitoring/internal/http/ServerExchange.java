@@ -184,6 +184,11 @@ final class ServerExchange extends HttpExchange {
       responseHeaders.set("Content-Length", Long.toString(length));
       body = ResponseBody.fixed(wire, length);
     }
+    if (!requestBody.atEnd() && !requestBody.skippable()) {
+      // The handler left a body unread that is long or still on its way: the connection closes
+      // after this answer rather than have a thread wait for bytes no one reads.
+      persistent = false;
+    }
     List<String> connection = responseHeaders.get("Connection");
     if (connection != null && connection.stream().anyMatch("close"::equalsIgnoreCase)) {
       persistent = false;

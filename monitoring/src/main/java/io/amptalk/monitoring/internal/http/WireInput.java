@@ -12,14 +12,33 @@ import java.nio.charset.StandardCharsets;
  * record holding two requests).
  */
 final class WireInput {
+  private static final int SIZE = 16 * 1024;
+
   private final InputStream in;
-  private final byte[] buffer = new byte[16 * 1024];
+  private byte[] buffer;
   private int position;
   private int limit;
   private byte[] line = new byte[256];
 
   WireInput(InputStream in) {
     this.in = in;
+    this.buffer = new byte[SIZE];
+  }
+
+  /**
+   * Reads {@code bytes} from {@code offset} to {@code limit} first (what the intake buffered, kept
+   * as it is, not copied), then {@code in}.
+   */
+  WireInput(InputStream in, byte[] bytes, int offset, int limit) {
+    this.in = in;
+    this.buffer = bytes;
+    this.position = offset;
+    this.limit = limit;
+  }
+
+  /** A copy of the bytes buffered and not read yet: the start of the next request. */
+  byte[] rest() {
+    return java.util.Arrays.copyOfRange(buffer, position, limit);
   }
 
   /** Whether bytes are buffered already: the next request has (at least partly) arrived. */
@@ -37,6 +56,9 @@ final class WireInput {
   }
 
   private boolean fill() throws IOException {
+    if (buffer.length < SIZE) {
+      buffer = new byte[SIZE]; // the intake's bytes were all read: a buffer of the usual size now
+    }
     int n = in.read(buffer, 0, buffer.length);
     if (n <= 0) {
       return false;
@@ -96,7 +118,7 @@ final class WireInput {
   /** Like {@link InputStream#read(byte[], int, int)}: buffered bytes first, then the socket's. */
   int read(byte[] into, int offset, int length) throws IOException {
     if (position == limit) {
-      if (length >= buffer.length) {
+      if (length >= SIZE) {
         return in.read(into, offset, length); // a large read needs no copy through the buffer
       }
       if (!fill()) {

@@ -90,7 +90,9 @@ class ServerWireIT {
   @Test
   void refusal_is400PlainTextWithOurHeaders_thenTheConnectionCloses() throws IOException {
     Socket socket = connect();
-    send(socket, "GET //health HTTP/1.1\r\nHost: x\r\n\r\nGET /a HTTP/1.1\r\nHost: x\r\n\r\n");
+    send(
+        socket,
+        "GET //health HTTP/1.1\r\nHost: localhost\r\n\r\nGET /a HTTP/1.1\r\nHost: localhost\r\n\r\n");
 
     Response response = Response.read(socket.getInputStream());
 
@@ -110,12 +112,14 @@ class ServerWireIT {
   @Test
   void keepAlive_http11ByDefault_pipelinedRequestsAnsweredInOrder() throws IOException {
     Socket socket = connect();
-    send(socket, "GET /a HTTP/1.1\r\nHost: x\r\n\r\nGET /a/b/c?q=1 HTTP/1.1\r\nHost: x\r\n\r\n");
+    send(
+        socket,
+        "GET /a HTTP/1.1\r\nHost: localhost\r\n\r\nGET /a/b/c?q=1 HTTP/1.1\r\nHost: localhost\r\n\r\n");
     InputStream in = socket.getInputStream();
 
     Response first = Response.read(in);
     Response second = Response.read(in);
-    send(socket, "GET /a HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    send(socket, "GET /a HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
     Response third = Response.read(in);
 
     assertThat(first.body()).isEqualTo("a /a");
@@ -168,7 +172,9 @@ class ServerWireIT {
   @Test
   void head_sendsNoBody_andTheConnectionGoesOn() throws IOException {
     Socket socket = connect();
-    send(socket, "HEAD /a HTTP/1.1\r\nHost: x\r\n\r\nGET /a HTTP/1.1\r\nHost: x\r\n\r\n");
+    send(
+        socket,
+        "HEAD /a HTTP/1.1\r\nHost: localhost\r\n\r\nGET /a HTTP/1.1\r\nHost: localhost\r\n\r\n");
     InputStream in = socket.getInputStream();
 
     Response head = Response.readHead(in);
@@ -184,9 +190,9 @@ class ServerWireIT {
     Socket socket = connect();
     send(
         socket,
-        "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+        "POST /echo HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n\r\n"
             + "5\r\nhello\r\n7;ext=1\r\n, world\r\n0\r\nX-Trailer: t\r\n\r\n"
-            + "GET /chunked HTTP/1.1\r\nHost: x\r\n\r\n");
+            + "GET /chunked HTTP/1.1\r\nHost: localhost\r\n\r\n");
     InputStream in = socket.getInputStream();
 
     Response echo = Response.read(in);
@@ -202,8 +208,8 @@ class ServerWireIT {
     Socket socket = connect();
     send(
         socket,
-        "POST /unread HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\n0123456789"
-            + "GET /a HTTP/1.1\r\nHost: x\r\n\r\n");
+        "POST /unread HTTP/1.1\r\nHost: localhost\r\nContent-Length: 10\r\n\r\n0123456789"
+            + "GET /a HTTP/1.1\r\nHost: localhost\r\n\r\n");
     InputStream in = socket.getInputStream();
 
     assertThat(Response.readHead(in).status()).isEqualTo(204);
@@ -215,7 +221,7 @@ class ServerWireIT {
     Socket socket = connect();
     send(
         socket,
-        "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nExpect: 100-continue\r\n\r\n");
+        "POST /echo HTTP/1.1\r\nHost: localhost\r\nContent-Length: 2\r\nExpect: 100-continue\r\n\r\n");
     InputStream in = socket.getInputStream();
 
     Response interim = Response.readHead(in);
@@ -229,7 +235,7 @@ class ServerWireIT {
   @Test
   void aFailingHandler_is500_andTheConnectionCloses() throws IOException {
     Socket socket = connect();
-    send(socket, "GET /fail HTTP/1.1\r\nHost: x\r\n\r\n");
+    send(socket, "GET /fail HTTP/1.1\r\nHost: localhost\r\n\r\n");
 
     Response response = Response.read(socket.getInputStream());
 
@@ -240,7 +246,7 @@ class ServerWireIT {
 
   @Test
   void tooManyHeaders_is431_andTheServerGoesOn() throws IOException {
-    StringBuilder request = new StringBuilder("GET /a HTTP/1.1\r\nHost: x\r\n");
+    StringBuilder request = new StringBuilder("GET /a HTTP/1.1\r\nHost: localhost\r\n");
     for (int i = 0; i < RequestHead.MAX_HEADERS; i++) {
       request.append("X-H").append(i).append(": v\r\n");
     }
@@ -255,7 +261,7 @@ class ServerWireIT {
   void idleKeptAliveConnections_giveTheirThreadsToNewOnes() throws IOException {
     for (int i = 0; i < MonitoringServer.MAX_THREADS; i++) {
       Socket idle = connect();
-      send(idle, "GET /a HTTP/1.1\r\nHost: x\r\n\r\n");
+      send(idle, "GET /a HTTP/1.1\r\nHost: localhost\r\n\r\n");
       assertThat(Response.read(idle.getInputStream()).status()).isEqualTo(200);
     }
 
@@ -280,7 +286,7 @@ class ServerWireIT {
 
   private Response get(String path) throws IOException {
     Socket socket = connect();
-    send(socket, "GET " + path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    send(socket, "GET " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
     return Response.read(socket.getInputStream());
   }
 
