@@ -80,6 +80,7 @@ public final class NotifierQueue {
    */
   public record Settings(
       int capacity,
+      long maxBytes,
       int maxAttempts,
       Backoff backoff,
       Duration sendTimeout,
@@ -109,6 +110,10 @@ public final class NotifierQueue {
 
   private final AtomicBoolean sleeping = new AtomicBoolean();
   private final AtomicInteger size = new AtomicInteger();
+
+  /** The estimated bytes of the deliveries waiting ({@link AlertFootprint}), like {@link #size}. */
+  private final AtomicLong bytes = new AtomicLong();
+
   private final AtomicLong sequence = new AtomicLong();
   private final TokenBucket bucket;
   private final Thread worker;
@@ -151,22 +156,41 @@ public final class NotifierQueue {
     return notifier;
   }
 
-  /** Queues a delivery the store already holds; false when the queue is full or closed. */
-  public boolean offer(Delivery delivery) {
+  /**
+   * Queues a delivery the store already holds; returns null when queued, else why not: the queue is
+   * closed, or full by its count or by its bytes. A delivery is taken into an empty queue whatever
+   * its size, so that a budget smaller than one alert delays, not refuses, every delivery.
+   */
+  public String offer(Delivery delivery) {
     if (!accepting) {
-      return false;
+      return "the alert system is closed";
     }
     if (size.incrementAndGet() > settings.capacity()) {
       size.decrementAndGet();
-      return false;
+      return "queue of notifier '" + name + "' is full";
     }
-    intake.add(new Item(delivery, 0, nanoTime(), sequence.incrementAndGet()));
+    long footprint = AlertFootprint.of(delivery);
+    if (bytes.addAndGet(footprint) > settings.maxBytes() && size.get() > 1) {
+      bytes.addAndGet(-footprint);
+      size.decrementAndGet();
+      return "queue of notifier '"
+          + name
+          + "' is full: its "
+          + settings.maxBytes()
+          + " bytes are taken";
+    }
+    intake.add(new Item(delivery, 0, nanoTime(), sequence.incrementAndGet(), footprint));
     wake();
-    return true;
+    return null;
   }
 
   public int size() {
     return size.get();
+  }
+
+  /** The estimated bytes of what waits, retries included. */
+  public long bytes() {
+    return bytes.get();
   }
 
   private long nanoTime() {
@@ -197,6 +221,7 @@ public final class NotifierQueue {
         }
         schedule.poll();
         size.decrementAndGet();
+        bytes.addAndGet(-item.bytes());
         attempt(item);
       } catch (Throwable t) {
         // Nothing may end this thread: an alert would stop being delivered.
@@ -241,9 +266,16 @@ public final class NotifierQueue {
         Duration asked = d.retryAfter().get();
         delay = asked.compareTo(settings.maxRetryAfter()) > 0 ? settings.maxRetryAfter() : asked;
       }
+      // Back in the queue without a check: it was counted in, and must not be lost on the way.
       size.incrementAndGet();
+      bytes.addAndGet(item.bytes());
       schedule.add(
-          new Item(delivery, attempts, nanoTime() + delay.toNanos(), sequence.incrementAndGet()));
+          new Item(
+              delivery,
+              attempts,
+              nanoTime() + delay.toNanos(),
+              sequence.incrementAndGet(),
+              item.bytes()));
       listener.outcome(name, Outcome.RETRIED);
       LOG.debug(
           "Delivery {} to {} failed ({}); retry {} in {}",
@@ -367,8 +399,10 @@ public final class NotifierQueue {
             List.of());
     Delivery delivery = Delivery.of(name, summary);
     store.enqueue(delivery);
+    long footprint = AlertFootprint.of(delivery);
     size.incrementAndGet();
-    schedule.add(new Item(delivery, 0, nanoTime(), sequence.incrementAndGet()));
+    bytes.addAndGet(footprint);
+    schedule.add(new Item(delivery, 0, nanoTime(), sequence.incrementAndGet(), footprint));
   }
 
   /**
@@ -407,5 +441,5 @@ public final class NotifierQueue {
   }
 
   /** A delivery waiting for its next attempt, due at {@code dueNanos} (Settings.nanoTime). */
-  private record Item(Delivery delivery, int attempts, long dueNanos, long sequence) {}
+  private record Item(Delivery delivery, int attempts, long dueNanos, long sequence, long bytes) {}
 }
