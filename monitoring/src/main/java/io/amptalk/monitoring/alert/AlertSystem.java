@@ -15,6 +15,7 @@ import io.amptalk.monitoring.internal.alert.NotifierQueue;
 import io.amptalk.monitoring.internal.alert.NotifierQueue.Outcome;
 import io.amptalk.monitoring.internal.util.DaemonThreads;
 import io.amptalk.monitoring.internal.util.Details;
+import io.amptalk.monitoring.internal.util.FatalErrors;
 import io.amptalk.monitoring.internal.util.Options;
 import io.opentelemetry.api.metrics.Meter;
 import java.time.Clock;
@@ -372,8 +373,11 @@ public final class AlertSystem implements AutoCloseable {
                   alert));
         }
       }
-    } catch (RuntimeException e) {
-      LOG.warn("Re-sending firing alerts to {} failed", queue.notifier().name(), e);
+    } catch (RuntimeException | Error e) {
+      // Errors too: one escaping a periodic task silently cancels every later run.
+      if (!FatalErrors.caught(e)) {
+        LOG.warn("Re-sending firing alerts to {} failed", queue.notifier().name(), e);
+      }
     }
   }
 

@@ -8,6 +8,7 @@ import io.amptalk.monitoring.alert.DeliveryException;
 import io.amptalk.monitoring.alert.store.AlertStore;
 import io.amptalk.monitoring.alert.store.AlertStore.Delivery;
 import io.amptalk.monitoring.internal.util.DaemonThreads;
+import io.amptalk.monitoring.internal.util.FatalErrors;
 import io.amptalk.monitoring.internal.util.Throwables;
 import java.time.Clock;
 import java.time.Duration;
@@ -224,8 +225,14 @@ public final class NotifierQueue {
         bytes.addAndGet(-item.bytes());
         attempt(item);
       } catch (Throwable t) {
-        // Nothing may end this thread: an alert would stop being delivered.
-        LOG.error("Alert delivery to {} failed unexpectedly; continuing", name, t);
+        // Nothing may end this thread: an alert would stop being delivered. A fatal error is
+        // reported (the monitoring fails); the loop pauses a tick so that one that recurs at once
+        // does not spin.
+        if (FatalErrors.caught(t)) {
+          LockSupport.parkNanos(this, TICK_NANOS);
+        } else {
+          LOG.error("Alert delivery to {} failed unexpectedly; continuing", name, t);
+        }
       }
     }
   }
