@@ -143,13 +143,17 @@ public final class Monitoring implements AutoCloseable {
    * {@code onFatalError} runs, on the thread the error reached.
    */
   private void failed(FatalErrors.Fatal fatal) {
-    if (failure == null) {
-      failure = fatal.describe();
-      LOG.error("The monitoring is failed: {}; /health/live answers 503 from now on", failure);
-      monitor.setHealthStatus(false, failure);
-    }
-    if (onFatalError != null) {
-      onFatalError.accept(fatal.error());
+    try {
+      if (failure == null) {
+        failure = fatal.describe();
+        LOG.error("The monitoring is failed: {}; /health/live answers 503 from now on", failure);
+        monitor.setHealthStatus(false, failure);
+      }
+    } finally {
+      // Even when, out of memory, the above failed: the handler (the agent's halt) must run.
+      if (onFatalError != null) {
+        onFatalError.accept(fatal.error());
+      }
     }
   }
 

@@ -26,6 +26,10 @@ public final class FatalErrors {
       new CopyOnWriteArrayList<>();
   private static final AtomicBoolean LOGGED = new AtomicBoolean();
 
+  /** Made in advance, for when there is no memory left to describe the error. */
+  private static final Fatal UNDESCRIBED =
+      new Fatal("unknown", new OutOfMemoryError("no memory left to describe the error"));
+
   /** The handler of every thread the library makes ({@link DaemonThreads}). */
   static final Thread.UncaughtExceptionHandler HANDLER =
       (thread, error) -> {
@@ -71,7 +75,12 @@ public final class FatalErrors {
     if (!(error instanceof VirtualMachineError vmError)) {
       return false;
     }
-    Fatal fatal = new Fatal(thread.getName(), vmError);
+    Fatal fatal;
+    try {
+      fatal = new Fatal(thread.getName(), vmError);
+    } catch (OutOfMemoryError none) {
+      fatal = UNDESCRIBED; // not even room for the record: the subscribers must still be told
+    }
     if (LOGGED.compareAndSet(false, true)) {
       try {
         LOG.error("Fatal error in amptalk-monitoring: {}", fatal.describe(), error);
