@@ -3,16 +3,25 @@ package io.amptalk.monitoring;
 import com.sun.net.httpserver.HttpExchange;
 import io.amptalk.monitoring.alert.AlertSeverity;
 import io.amptalk.monitoring.alert.AlertSystem;
+import io.amptalk.monitoring.health.CheckOptions;
 import io.amptalk.monitoring.health.HealthCheck;
 import io.amptalk.monitoring.health.HealthListener;
+import io.amptalk.monitoring.health.HealthReport;
 import io.amptalk.monitoring.health.HealthStatus;
 import io.amptalk.monitoring.internal.http.AlertHttpHandler;
 import io.amptalk.monitoring.internal.http.Exchanges;
 import io.amptalk.monitoring.internal.http.HealthHttpHandler;
 import io.amptalk.monitoring.internal.http.SystemHttpHandler;
+import io.amptalk.monitoring.internal.util.FatalErrors;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,9 +60,20 @@ public final class Monitoring implements AutoCloseable {
   private final HealthCheck health;
   private final AlertSystem alerts;
   private final HealthListener healthAlerts;
+  private final Consumer<? super VirtualMachineError> onFatalError;
+
+  /** Set once a fatal error reached one of the library's threads; null while none has. */
+  private volatile String failure;
+
+  /** Ends the subscription to fatal errors; null until wired. */
+  private volatile Runnable unsubscribe;
+
+  /** The name under which a failed monitoring shows in its health report. */
+  static final String FAILED_CHECK = "amptalk-monitoring";
 
   private Monitoring(Builder builder, SystemMonitor monitor, boolean startingMounted) {
     this.monitor = monitor;
+    this.onFatalError = builder.onFatalError;
     boolean serving = monitor.getPrometheusPort() >= 0;
     HealthCheck builtHealth = null;
     AlertSystem builtAlerts = null;
@@ -106,7 +126,7 @@ public final class Monitoring implements AutoCloseable {
             monitor.getPrometheusPort());
       }
       monitor.registerHttpHandler(
-          HealthHttpHandler.PATH, new HealthHttpHandler(health::getStatusReport, token));
+          HealthHttpHandler.PATH, new HealthHttpHandler(this::healthReport, token));
       monitor.registerHttpHandler("/alerts", new AlertHttpHandler(alerts, token));
       monitor.registerHttpHandler(
           SystemHttpHandler.API_PATH,
@@ -121,6 +141,51 @@ public final class Monitoring implements AutoCloseable {
       monitor.unregisterHttpHandler("/");
       monitor.registerHttpHandler("/", SystemHttpHandler.statusPage());
     }
+    // Last, so that a build failing before it leaves no subscription behind.
+    unsubscribe = FatalErrors.subscribe(this::failed);
+  }
+
+  /**
+   * A fatal error reached one of the library's threads: from now on the monitoring is failed, its
+   * liveness and readiness 503 with the error, {@code app_health_status} 0; then the builder's
+   * {@code onFatalError} runs, on the thread the error reached.
+   */
+  private void failed(FatalErrors.Fatal fatal) {
+    try {
+      if (failure == null) {
+        failure = fatal.describe();
+        LOG.error("The monitoring is failed: {}; /health/live answers 503 from now on", failure);
+        monitor.setHealthStatus(false, failure);
+      }
+    } finally {
+      // Even when, out of memory, the above failed: the handler (the agent's halt) must run.
+      if (onFatalError != null) {
+        onFatalError.accept(fatal.error());
+      }
+    }
+  }
+
+  /** The health report, with the failure in it as a critical liveness check once failed. */
+  private HealthReport healthReport() {
+    HealthReport report = health.getStatusReport();
+    String failed = failure;
+    if (failed == null) {
+      return report;
+    }
+    Map<String, HealthReport.CheckReport> checks = new LinkedHashMap<>(report.checks());
+    checks.put(
+        FAILED_CHECK,
+        new HealthReport.CheckReport(
+            HealthStatus.UNHEALTHY,
+            failed,
+            report.timestamp(),
+            "The monitoring's own threads",
+            Duration.ZERO,
+            Map.of(),
+            true,
+            Set.of(CheckOptions.LIVENESS, CheckOptions.READINESS),
+            null));
+    return new HealthReport(report.service(), Instant.now(), HealthStatus.UNHEALTHY, checks);
   }
 
   private static void closeQuietly(AutoCloseable closeable) {
@@ -169,6 +234,10 @@ public final class Monitoring implements AutoCloseable {
    */
   @Override
   public void close() {
+    Runnable subscription = unsubscribe;
+    if (subscription != null) {
+      subscription.run();
+    }
     try {
       health.removeListener(healthAlerts);
     } catch (RuntimeException e) {
@@ -191,8 +260,23 @@ public final class Monitoring implements AutoCloseable {
     private AlertSeverity degradedSeverity = AlertSeverity.WARNING;
     private AlertSeverity unhealthySeverity = AlertSeverity.CRITICAL;
     private String apiToken;
+    private Consumer<? super VirtualMachineError> onFatalError;
 
     private Builder() {}
+
+    /**
+     * What to do when a {@link VirtualMachineError} (an {@code OutOfMemoryError}, say) reaches one
+     * of the library's threads, beyond what is always done: the error is logged, and the monitoring
+     * is failed ({@code /health/live} and {@code /health/ready} answer 503 with it, {@code
+     * app_health_status} is 0), so that an orchestrator restarts the process. Runs on the thread
+     * the error reached. Default: nothing more, since the library does not end the JVM of the
+     * service it is embedded in; the agent halts its JVM with exit status 70. Errors of the user's
+     * checks and notifiers are their results, never fatal.
+     */
+    public Builder onFatalError(Consumer<? super VirtualMachineError> handler) {
+      this.onFatalError = Objects.requireNonNull(handler, "handler");
+      return this;
+    }
 
     /**
      * The monitor whose port serves everything; {@link Monitoring} closes it, also when {@link

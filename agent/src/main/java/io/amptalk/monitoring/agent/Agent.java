@@ -47,7 +47,8 @@ import picocli.CommandLine.ParseResult;
     exitCodeList = {
       AgentServer.EXIT_BAD_OPTIONS,
       AgentServer.EXIT_SIGINT,
-      AgentServer.EXIT_SIGTERM
+      AgentServer.EXIT_SIGTERM,
+      AgentServer.EXIT_FATAL
     })
 public final class Agent implements Callable<Integer> {
   static final String VERSION = "amptalk-monitor 0.1.0";

@@ -17,7 +17,8 @@ import picocli.CommandLine.Mixin;
     exitCodeList = {
       AgentServer.EXIT_BAD_OPTIONS,
       AgentServer.EXIT_SIGINT,
-      AgentServer.EXIT_SIGTERM
+      AgentServer.EXIT_SIGTERM,
+      AgentServer.EXIT_FATAL
     })
 final class AgentDemo implements Callable<Integer> {
   @Mixin AgentOptions.Serve options;

@@ -18,7 +18,8 @@ import picocli.CommandLine.Option;
     exitCodeList = {
       AgentServer.EXIT_BAD_OPTIONS,
       AgentServer.EXIT_SIGINT,
-      AgentServer.EXIT_SIGTERM
+      AgentServer.EXIT_SIGTERM,
+      AgentServer.EXIT_FATAL
     })
 final class AgentRun implements Callable<Integer> {
   @Mixin AgentOptions.Serve options;

@@ -37,6 +37,15 @@ final class AgentServer {
 
   static final String EXIT_SIGINT = "130:Stopped by SIGINT (Ctrl-C), after a graceful shutdown.";
   static final String EXIT_SIGTERM = "143:Stopped by SIGTERM, after a graceful shutdown.";
+  static final String EXIT_FATAL =
+      "70:A fatal error (out of memory) reached one of its threads: logged, then halted at once.";
+
+  /**
+   * The exit status after a fatal error. Halted, not exited: the shutdown hook would close the
+   * monitoring, which, out of memory, may hang for good; what the store holds is delivered after a
+   * restart.
+   */
+  static final int FATAL = 70;
 
   private final AgentOptions.Serve options;
   private final PrintStream out;
@@ -52,6 +61,16 @@ final class AgentServer {
   /** Serves until the JVM stops; returns 2 at once when the options are bad. */
   static int serve(AgentOptions.Serve options, boolean demo) throws InterruptedException {
     return new AgentServer(options).serve(demo);
+  }
+
+  /** The agent does not live on half-dead: the error was logged; the process ends now. */
+  private static void halt(VirtualMachineError error) {
+    try {
+      System.err.println("amptalk-monitor: fatal error, halting: " + error);
+      System.err.flush();
+    } finally {
+      Runtime.getRuntime().halt(FATAL);
+    }
   }
 
   private int serve(boolean demo) throws InterruptedException {
@@ -75,6 +94,7 @@ final class AgentServer {
                           monitor.getServiceName(),
                           monitor,
                           options.dataDir.alertsDb(config)))
+              .onFatalError(AgentServer::halt)
               .degradedSeverity(config.degradedSeverity())
               .unhealthySeverity(config.unhealthySeverity());
       String token = options.apiToken() != null ? options.apiToken() : config.apiToken();

@@ -29,6 +29,9 @@ final class AlertingBinding {
   static final Path STORE = Path.of("data", "alerts.db");
   static final int HISTORY_SIZE = 1000;
 
+  /** The library's smallest byte budget, 64 KiB. */
+  static final long MIN_BYTES = 64 * 1024;
+
   private AlertingBinding() {}
 
   /**
@@ -153,6 +156,12 @@ final class AlertingBinding {
         .ifPresent(v -> step(alerting, scratch, v, b -> b.sendTimeout(v.duration())));
     a.get("queue_capacity")
         .ifPresent(v -> step(alerting, scratch, v, b -> b.queueCapacity(v.integer(1, 10_000_000))));
+    a.get("history_bytes")
+        .ifPresent(
+            v -> step(alerting, scratch, v, b -> b.maxHistoryBytes(Bindings.bytes(v, MIN_BYTES))));
+    a.get("queue_bytes")
+        .ifPresent(
+            v -> step(alerting, scratch, v, b -> b.maxQueueBytes(Bindings.bytes(v, MIN_BYTES))));
     a.get("max_firing")
         .ifPresent(v -> step(alerting, scratch, v, b -> b.maxFiring(v.integer(1, 10_000_000))));
     a.get("close_timeout")

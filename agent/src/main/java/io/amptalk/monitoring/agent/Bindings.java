@@ -24,7 +24,37 @@ final class Bindings {
    */
   static final Duration MAX_PERIOD = Duration.ofDays(1);
 
+  /** The largest byte budget a key takes: 64 GiB, far beyond any heap this agent runs in. */
+  static final long MAX_BYTES = 64L << 30;
+
+  private static final java.util.regex.Pattern SIZE =
+      java.util.regex.Pattern.compile("([0-9]{1,12})\\s*(B|KiB|MiB|GiB)?");
+
   private Bindings() {}
+
+  /**
+   * The value as a size in bytes: a number of bytes, or one with {@code KiB}, {@code MiB} or {@code
+   * GiB} ({@code 16MiB}), of at least {@code min} and at most {@link #MAX_BYTES}.
+   */
+  static long bytes(ConfigReader.Value value, long min) {
+    java.util.regex.Matcher size = SIZE.matcher(value.text().strip());
+    if (!size.matches()) {
+      throw value.expected("a size such as 16MiB (bytes, or a number with KiB, MiB or GiB)");
+    }
+    String unit = size.group(2) == null ? "B" : size.group(2);
+    int shift =
+        switch (unit) {
+          case "KiB" -> 10;
+          case "MiB" -> 20;
+          case "GiB" -> 30;
+          default -> 0;
+        };
+    long number = Long.parseLong(size.group(1));
+    if (number > (MAX_BYTES >> shift) || (number << shift) < min) {
+      throw value.expected("a size from " + (min >> 10) + "KiB to 64GiB");
+    }
+    return number << shift;
+  }
 
   /** The value's severity: info, warning, error or critical. */
   static AlertSeverity severity(ConfigReader.Value value) {

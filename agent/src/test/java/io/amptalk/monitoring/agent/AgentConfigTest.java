@@ -515,6 +515,21 @@ class AgentConfigTest {
   }
 
   @Test
+  void byteSizes_readBytesAndBinaryUnits() {
+    ConfigReader.Section sizes =
+        ConfigReader.parse(
+            "sizes.yml", "a: 65536\nb: 512KiB\nc: 16MiB\nd: 1GiB\ne: 64GiB\n", Map.of());
+    assertThat(Bindings.bytes(sizes.get("a").orElseThrow(), 65_536)).isEqualTo(65_536);
+    assertThat(Bindings.bytes(sizes.get("b").orElseThrow(), 65_536)).isEqualTo(524_288);
+    assertThat(Bindings.bytes(sizes.get("c").orElseThrow(), 65_536)).isEqualTo(16_777_216);
+    assertThat(Bindings.bytes(sizes.get("d").orElseThrow(), 65_536)).isEqualTo(1_073_741_824);
+    assertThat(Bindings.bytes(sizes.get("e").orElseThrow(), 65_536)).isEqualTo(68_719_476_736L);
+    ConfigReader.Section tooLarge = ConfigReader.parse("big.yml", "a: 65GiB\n", Map.of());
+    assertThatThrownBy(() -> Bindings.bytes(tooLarge.get("a").orElseThrow(), 65_536))
+        .hasMessage("big.yml:1: a: expected a size from 64KiB to 64GiB, got '65GiB'");
+  }
+
+  @Test
   void memoryStore_hasNoPath() {
     assertThat(parse("alerting:\n  store: memory\n").store()).isNull();
   }

@@ -81,7 +81,7 @@ class AgentIT {
     }
   }
 
-  private static Path jar() {
+  static Path jar() {
     String configured = System.getProperty("amptalk.agent.jar");
     Path jar =
         configured != null

@@ -1,19 +1,21 @@
 package io.amptalk.monitoring.alert;
 
+import io.amptalk.monitoring.internal.alert.BoundedMap.Reason;
 import io.amptalk.monitoring.internal.alert.NotifierQueue.Outcome;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.metrics.LongCounter;
 import io.opentelemetry.api.metrics.Meter;
+import io.opentelemetry.api.metrics.ObservableLongCounter;
 import io.opentelemetry.api.metrics.ObservableLongGauge;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The alert system's self-metrics on a monitor's meter: {@code alerts.raised} {severity, source},
- * {@code alert.notifications} {notifier, outcome}, {@code alert.queue.size} {notifier} and {@code
- * alert.store.failures}. The attribute sets are built once per combination; sources past a cap
- * count as {@code other}.
+ * {@code alert.notifications} {notifier, outcome}, {@code alert.queue.size} {notifier}, {@code
+ * alert.store.failures} and {@code alerts.evicted} {from, reason}. The attribute sets are built
+ * once per combination; sources past a cap count as {@code other}.
  */
 final class AlertMetrics implements AutoCloseable {
   static final AttributeKey<String> SEVERITY = AttributeKey.stringKey("severity");
@@ -26,6 +28,13 @@ final class AlertMetrics implements AutoCloseable {
   private final LongCounter notifications;
   private final LongCounter storeFailures;
   private final ObservableLongGauge queueSize;
+  private final ObservableLongCounter evicted;
+
+  /** What {@code alerts.evicted} counts: where alerts were forgotten from. */
+  static final String[] EVICTED_FROM = {"history", "dead_letters", "firing"};
+
+  static final AttributeKey<String> FROM = AttributeKey.stringKey("from");
+  static final AttributeKey<String> REASON = AttributeKey.stringKey("reason");
   private final Map<String, Attributes> raisedAttributes = new ConcurrentHashMap<>();
   private final Map<String, Attributes> outcomeAttributes = new ConcurrentHashMap<>();
   private final Attributes[] overflow = new Attributes[AlertSeverity.values().length];
@@ -66,6 +75,31 @@ final class AlertMetrics implements AutoCloseable {
                     system
                         .getQueueSizes()
                         .forEach((name, size) -> m.record(size, Attributes.of(NOTIFIER, name))));
+    Attributes[][] evictedAttributes = new Attributes[EVICTED_FROM.length][];
+    for (int f = 0; f < EVICTED_FROM.length; f++) {
+      evictedAttributes[f] = new Attributes[Reason.values().length];
+      for (Reason reason : Reason.values()) {
+        evictedAttributes[f][reason.ordinal()] =
+            Attributes.of(FROM, EVICTED_FROM[f], REASON, reason.label());
+      }
+    }
+    this.evicted =
+        meter
+            .counterBuilder("alerts.evicted")
+            .setDescription(
+                "Alerts forgotten to stay within a bound, by where from (history, dead_letters,"
+                    + " firing) and which bound (count or bytes).")
+            .setUnit("{alert}")
+            .buildWithCallback(
+                m -> {
+                  for (int f = 0; f < EVICTED_FROM.length; f++) {
+                    for (Reason reason : Reason.values()) {
+                      m.record(
+                          system.evicted(EVICTED_FROM[f], reason),
+                          evictedAttributes[f][reason.ordinal()]);
+                    }
+                  }
+                });
   }
 
   void raised(AlertSeverity severity, String source) {
@@ -116,5 +150,6 @@ final class AlertMetrics implements AutoCloseable {
   @Override
   public void close() {
     queueSize.close();
+    evicted.close();
   }
 }

@@ -6,12 +6,16 @@ import io.amptalk.monitoring.alert.store.AlertStore.DeadLetter;
 import io.amptalk.monitoring.alert.store.AlertStore.Delivery;
 import io.amptalk.monitoring.alert.store.InMemoryAlertStore;
 import io.amptalk.monitoring.alert.store.SqliteAlertStore;
+import io.amptalk.monitoring.internal.alert.AlertFootprint;
 import io.amptalk.monitoring.internal.alert.Backoff;
+import io.amptalk.monitoring.internal.alert.BoundedMap;
+import io.amptalk.monitoring.internal.alert.BoundedMap.Reason;
 import io.amptalk.monitoring.internal.alert.GuardedStore;
 import io.amptalk.monitoring.internal.alert.NotifierQueue;
 import io.amptalk.monitoring.internal.alert.NotifierQueue.Outcome;
 import io.amptalk.monitoring.internal.util.DaemonThreads;
 import io.amptalk.monitoring.internal.util.Details;
+import io.amptalk.monitoring.internal.util.FatalErrors;
 import io.amptalk.monitoring.internal.util.Options;
 import io.opentelemetry.api.metrics.Meter;
 import java.time.Clock;
@@ -84,8 +88,14 @@ public final class AlertSystem implements AutoCloseable {
   private final AlertMetrics metrics;
   private final Object lock = new Object();
 
-  /** Firing alerts by fingerprint, least recently raised first, so the bound evicts the stalest. */
-  private final LinkedHashMap<String, Active> firing;
+  /**
+   * Firing alerts by fingerprint, least recently raised first, so the bounds (count and bytes)
+   * evict the stalest. Guarded by {@link #lock}.
+   */
+  private final BoundedMap<Active> firing;
+
+  /** The store the caller gave, inside its guard; null for the default in-memory one. */
+  private final AlertStore given;
 
   private final Silences silences = new Silences();
   private final ScheduledExecutorService scheduler;
@@ -96,6 +106,9 @@ public final class AlertSystem implements AutoCloseable {
   /** A firing alert and when its notifiers were last told. */
   private record Active(Alert alert, Instant notified) {}
 
+  /** An {@link Active} and its instant, beside its alert's footprint. */
+  private static final long ACTIVE = 48;
+
   private AlertSystem(Builder builder) {
     this.serviceName = builder.serviceName;
     this.clock = builder.clock;
@@ -105,29 +118,29 @@ public final class AlertSystem implements AutoCloseable {
         builder.notifiers.isEmpty() ? List.of(new LoggingNotifier()) : builder.notifiers;
     // A store of the caller's (SQLite: a disk that fills, a file made read-only) may fail; guarded,
     // it never stops an alert and loses nothing while the process runs. Ours in memory cannot.
+    this.given = builder.store;
     this.store =
         builder.store == null
-            ? new InMemoryAlertStore(builder.maxHistorySize)
+            ? new InMemoryAlertStore(builder.maxHistorySize, builder.maxHistoryBytes)
             : new GuardedStore(
                 builder.store,
                 builder.maxHistorySize,
+                builder.maxHistoryBytes,
                 builder.queueCapacity * notifiers.size(),
+                builder.maxQueueBytes * notifiers.size(),
                 this::storeFailed);
     this.closeTimeout = builder.closeTimeout;
-    int maxFiring = builder.maxFiring;
     this.firing =
-        new LinkedHashMap<>(16, 0.75f, true) {
-          private static final long serialVersionUID = 1L;
-
-          @Override
-          protected boolean removeEldestEntry(Map.Entry<String, Active> eldest) {
-            return size() > maxFiring;
-          }
-        };
+        new BoundedMap<>(
+            builder.maxFiring,
+            builder.maxHistoryBytes,
+            active -> ACTIVE + AlertFootprint.of(active.alert()),
+            true);
     this.metrics = builder.meter == null ? null : new AlertMetrics(builder.meter, this);
     NotifierQueue.Settings settings =
         new NotifierQueue.Settings(
             builder.queueCapacity,
+            builder.maxQueueBytes,
             builder.maxAttempts,
             new Backoff(
                 builder.initialBackoff,
@@ -172,8 +185,11 @@ public final class AlertSystem implements AutoCloseable {
       NotifierQueue queue = queue(delivery.notifier());
       if (queue == null) {
         deadLetter(delivery, "notifier '" + delivery.notifier() + "' is no longer configured");
-      } else if (!queue.offer(delivery)) {
-        deadLetter(delivery, "queue of notifier '" + delivery.notifier() + "' is full");
+      } else {
+        String refused = queue.offer(delivery);
+        if (refused != null) {
+          deadLetter(delivery, refused);
+        }
       }
     }
     if (!pending.isEmpty()) {
@@ -332,12 +348,10 @@ public final class AlertSystem implements AutoCloseable {
       }
       Delivery delivery = Delivery.of(notifier.name(), alert);
       storeCall(() -> store.enqueue(delivery));
-      if (!queue.offer(delivery)) {
-        deadLetter(
-            delivery,
-            closed.get()
-                ? "the alert system is closed"
-                : "queue of notifier '" + notifier.name() + "' is full");
+      // Refused by the count or the bytes of the queue: never dropped, a dead letter, counted.
+      String refused = queue.offer(delivery);
+      if (refused != null) {
+        deadLetter(delivery, closed.get() ? "the alert system is closed" : refused);
       }
     }
   }
@@ -359,8 +373,11 @@ public final class AlertSystem implements AutoCloseable {
                   alert));
         }
       }
-    } catch (RuntimeException e) {
-      LOG.warn("Re-sending firing alerts to {} failed", queue.notifier().name(), e);
+    } catch (RuntimeException | Error e) {
+      // Errors too: one escaping a periodic task silently cancels every later run.
+      if (!FatalErrors.caught(e)) {
+        LOG.warn("Re-sending firing alerts to {} failed", queue.notifier().name(), e);
+      }
     }
   }
 
@@ -454,6 +471,33 @@ public final class AlertSystem implements AutoCloseable {
     synchronized (lock) {
       return firing.size();
     }
+  }
+
+  /**
+   * Alerts forgotten to stay within the bounds, for {@code alerts.evicted}: from {@code history}
+   * (the in-memory store's, or what a failing store's guard keeps), {@code dead_letters} likewise,
+   * or {@code firing} (no longer deduplicated or resolvable), by {@code reason}.
+   */
+  long evicted(String from, Reason reason) {
+    if (from.equals("firing")) {
+      synchronized (lock) {
+        return firing.evicted(reason);
+      }
+    }
+    boolean history = from.equals("history");
+    long evicted = 0;
+    AlertStore inMemory = given == null ? store : given;
+    if (inMemory instanceof InMemoryAlertStore memory) {
+      InMemoryAlertStore.Evictions e = memory.evictions();
+      evicted +=
+          history
+              ? (reason == Reason.COUNT ? e.historyByCount() : e.historyByBytes())
+              : (reason == Reason.COUNT ? e.deadLettersByCount() : e.deadLettersByBytes());
+    }
+    if (store instanceof GuardedStore guarded) {
+      evicted += history ? guarded.evictedAlerts(reason) : guarded.evictedDeadLetters(reason);
+    }
+    return evicted;
   }
 
   /** For tests: the self-metrics, when joined to a monitor. */
@@ -570,12 +614,23 @@ public final class AlertSystem implements AutoCloseable {
     }
   }
 
+  /**
+   * The default of {@link Builder#maxQueueBytes}: 8 MiB a notifier. Half the history's: a queue
+   * holds what waits for a slow receiver, which the rate limit keeps to a few minutes' worth.
+   */
+  public static final long DEFAULT_MAX_QUEUE_BYTES = 8L * 1024 * 1024;
+
+  /** The smallest byte budget: one alert of the largest details (about 140 KiB) should fit. */
+  static final long MIN_BYTES = 64 * 1024;
+
   /** Configures an {@link AlertSystem}; each option is checked when set. */
   public static final class Builder {
     private String serviceName = "amptalk";
     private List<AlertNotifier> notifiers = List.of();
     private Clock clock = Clock.systemUTC();
     private int maxHistorySize = 1000;
+    private long maxHistoryBytes = InMemoryAlertStore.DEFAULT_MAX_HISTORY_BYTES;
+    private long maxQueueBytes = DEFAULT_MAX_QUEUE_BYTES;
     private AlertStore store;
     private Duration dedupWindow = Duration.ofMinutes(5);
     private Duration repeatInterval = Duration.ofHours(4);
@@ -624,6 +679,31 @@ public final class AlertSystem implements AutoCloseable {
     /** Alerts kept by the default in-memory store. Default 1000. */
     public Builder maxHistorySize(int maxHistorySize) {
       this.maxHistorySize = Options.requireAtLeastOne("maxHistorySize", maxHistorySize);
+      return this;
+    }
+
+    /**
+     * The most, in bytes, that each set of alerts kept in memory may take, estimated (two bytes a
+     * character of every string, plus fixed overheads): the default store's history, its dead
+     * letters, the firing alerts tracked for deduplication and resolution, and what a failing
+     * {@link #store} keeps until it works again. Past it, the oldest are forgotten (counted in
+     * {@code alerts.evicted}); the newest is always kept. Default 16 MiB, {@link
+     * InMemoryAlertStore#DEFAULT_MAX_HISTORY_BYTES}; at least 64 KiB.
+     */
+    public Builder maxHistoryBytes(long maxHistoryBytes) {
+      this.maxHistoryBytes = Options.requireAtLeast("maxHistoryBytes", maxHistoryBytes, MIN_BYTES);
+      return this;
+    }
+
+    /**
+     * The most, in bytes, that the notifications waiting in each notifier's queue may take,
+     * estimated as for {@link #maxHistoryBytes}. A notification that does not fit becomes a dead
+     * letter ("queue of notifier 'x' is full: its 8388608 bytes are taken"), counted as failed, as
+     * one past {@link #queueCapacity} does; an empty queue takes one of any size. Default 8 MiB; at
+     * least 64 KiB.
+     */
+    public Builder maxQueueBytes(long maxQueueBytes) {
+      this.maxQueueBytes = Options.requireAtLeast("maxQueueBytes", maxQueueBytes, MIN_BYTES);
       return this;
     }
 

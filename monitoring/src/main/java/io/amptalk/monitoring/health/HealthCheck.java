@@ -5,6 +5,7 @@ import io.amptalk.monitoring.health.checks.NetworkChecks;
 import io.amptalk.monitoring.health.checks.RequestChecks;
 import io.amptalk.monitoring.internal.health.CheckRunner;
 import io.amptalk.monitoring.internal.health.RegisteredCheck;
+import io.amptalk.monitoring.internal.util.FatalErrors;
 import io.amptalk.monitoring.internal.util.Options;
 import io.amptalk.monitoring.metrics.HostView;
 import io.amptalk.monitoring.metrics.RequestView;
@@ -301,7 +302,9 @@ public final class HealthCheck implements AutoCloseable {
       runDueChecks();
     } catch (Throwable t) {
       // Caught so that the next tick below is still booked.
-      LOG.error("Health check scheduling failed; will retry on the next tick", t);
+      if (!FatalErrors.caught(t)) {
+        LOG.error("Health check scheduling failed; will retry on the next tick", t);
+      }
     }
     scheduleTick();
   }

@@ -31,7 +31,6 @@ public final class GuardedStore implements AlertStore {
   private static final Logger LOG = LoggerFactory.getLogger(GuardedStore.class);
 
   private final AlertStore store;
-  private final int historyBound;
   private final int outboxBound;
   private final Runnable onFailure;
   private final Object lock = new Object();
@@ -45,33 +44,44 @@ public final class GuardedStore implements AlertStore {
   /** Whether an outage was logged and its end not yet. */
   private final AtomicBoolean failing = new AtomicBoolean();
 
-  // Kept while the store refuses writes, oldest first; guarded by lock.
-  private final LinkedHashMap<String, Alert> alerts = new LinkedHashMap<>();
-  private final LinkedHashMap<String, Delivery> outbox = new LinkedHashMap<>();
+  // Kept while the store refuses writes, oldest first, within the bounds of history and of the
+  // queues, in count and in bytes; guarded by lock.
+  private final BoundedMap<Alert> alerts;
+  private final BoundedMap<Delivery> outbox;
 
   /** Deliveries done while the store failed, whose outbox rows must still go. */
   private final LinkedHashSet<String> delivered = new LinkedHashSet<>();
 
-  private final LinkedHashMap<String, DeadLetter> deadLetters = new LinkedHashMap<>();
+  private final BoundedMap<DeadLetter> deadLetters;
 
-  public GuardedStore(AlertStore store, int historyBound, int outboxBound, Runnable onFailure) {
+  /**
+   * Guards {@code store}, keeping while it fails at most {@code historyBound} alerts (and as many
+   * dead letters) within {@code historyBytes} each, and {@code outboxBound} deliveries within
+   * {@code outboxBytes}.
+   */
+  public GuardedStore(
+      AlertStore store,
+      int historyBound,
+      long historyBytes,
+      int outboxBound,
+      long outboxBytes,
+      Runnable onFailure) {
     this.store = store;
-    this.historyBound = historyBound;
     this.outboxBound = outboxBound;
     this.onFailure = onFailure;
+    this.alerts = new BoundedMap<>(historyBound, historyBytes, AlertFootprint::of, false);
+    this.outbox = new BoundedMap<>(outboxBound, outboxBytes, AlertFootprint::of, false);
+    this.deadLetters = new BoundedMap<>(historyBound, historyBytes, AlertFootprint::of, false);
   }
 
   @Override
   public void save(Alert alert) {
-    write("save", () -> store.save(alert), () -> bounded(alerts, alert.id(), alert, historyBound));
+    write("save", () -> store.save(alert), () -> alerts.put(alert.id(), alert));
   }
 
   @Override
   public void enqueue(Delivery delivery) {
-    write(
-        "enqueue",
-        () -> store.enqueue(delivery),
-        () -> bounded(outbox, delivery.key(), delivery, outboxBound));
+    write("enqueue", () -> store.enqueue(delivery), () -> outbox.put(delivery.key(), delivery));
   }
 
   @Override
@@ -95,7 +105,7 @@ public final class GuardedStore implements AlertStore {
         () -> store.deadLetter(delivery, error, when),
         () -> {
           outbox.remove(delivery.key());
-          bounded(deadLetters, delivery.key(), new DeadLetter(delivery, error, when), historyBound);
+          deadLetters.put(delivery.key(), new DeadLetter(delivery, error, when));
         });
   }
 
@@ -152,7 +162,7 @@ public final class GuardedStore implements AlertStore {
       Map<String, Delivery> merged = new LinkedHashMap<>();
       stored.forEach(d -> merged.put(d.key(), d));
       delivered.forEach(merged::remove);
-      outbox.forEach(merged::putIfAbsent);
+      outbox.entries().forEach(e -> merged.putIfAbsent(e.getKey(), e.getValue()));
       return List.copyOf(merged.values());
     }
   }
@@ -166,10 +176,24 @@ public final class GuardedStore implements AlertStore {
     synchronized (lock) {
       Map<String, DeadLetter> merged = new LinkedHashMap<>();
       stored.forEach(d -> merged.put(d.delivery().key(), d));
-      merged.putAll(deadLetters);
+      deadLetters.entries().forEach(e -> merged.put(e.getKey(), e.getValue()));
       List<DeadLetter> ordered = new ArrayList<>(merged.values());
       ordered.sort(Comparator.comparing(DeadLetter::time).thenComparing(d -> d.delivery().key()));
       return List.copyOf(ordered);
+    }
+  }
+
+  /** Alerts kept in memory while the store failed and forgotten to stay within the bounds. */
+  public long evictedAlerts(BoundedMap.Reason reason) {
+    synchronized (lock) {
+      return alerts.evicted(reason);
+    }
+  }
+
+  /** Dead letters kept in memory while the store failed and forgotten past the bounds. */
+  public long evictedDeadLetters(BoundedMap.Reason reason) {
+    synchronized (lock) {
+      return deadLetters.evicted(reason);
     }
   }
 
@@ -236,11 +260,11 @@ public final class GuardedStore implements AlertStore {
   private boolean writeBack() {
     int written = 0;
     try {
-      for (Iterator<Alert> it = alerts.values().iterator(); it.hasNext(); written++) {
+      for (Iterator<Alert> it = alerts.drain(); it.hasNext(); written++) {
         store.save(it.next());
         it.remove();
       }
-      for (Iterator<Delivery> it = outbox.values().iterator(); it.hasNext(); written++) {
+      for (Iterator<Delivery> it = outbox.drain(); it.hasNext(); written++) {
         store.enqueue(it.next());
         it.remove();
       }
@@ -248,7 +272,7 @@ public final class GuardedStore implements AlertStore {
         store.delivered(it.next());
         it.remove();
       }
-      for (Iterator<DeadLetter> it = deadLetters.values().iterator(); it.hasNext(); written++) {
+      for (Iterator<DeadLetter> it = deadLetters.drain(); it.hasNext(); written++) {
         DeadLetter letter = it.next();
         store.deadLetter(letter.delivery(), letter.error(), letter.time());
         it.remove();
@@ -291,11 +315,6 @@ public final class GuardedStore implements AlertStore {
           operation,
           e);
     }
-  }
-
-  private static <V> void bounded(LinkedHashMap<String, V> map, String key, V value, int bound) {
-    map.put(key, value);
-    trim(map.keySet(), bound);
   }
 
   private static void trim(Set<String> keys, int bound) {

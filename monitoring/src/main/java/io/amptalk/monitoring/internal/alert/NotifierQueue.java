@@ -9,6 +9,7 @@ import io.amptalk.monitoring.alert.store.AlertStore;
 import io.amptalk.monitoring.alert.store.AlertStore.Delivery;
 import io.amptalk.monitoring.internal.util.ControlCharacters;
 import io.amptalk.monitoring.internal.util.DaemonThreads;
+import io.amptalk.monitoring.internal.util.FatalErrors;
 import io.amptalk.monitoring.internal.util.Throwables;
 import java.time.Clock;
 import java.time.Duration;
@@ -81,6 +82,7 @@ public final class NotifierQueue {
    */
   public record Settings(
       int capacity,
+      long maxBytes,
       int maxAttempts,
       Backoff backoff,
       Duration sendTimeout,
@@ -110,6 +112,10 @@ public final class NotifierQueue {
 
   private final AtomicBoolean sleeping = new AtomicBoolean();
   private final AtomicInteger size = new AtomicInteger();
+
+  /** The estimated bytes of the deliveries waiting ({@link AlertFootprint}), like {@link #size}. */
+  private final AtomicLong bytes = new AtomicLong();
+
   private final AtomicLong sequence = new AtomicLong();
   private final TokenBucket bucket;
   private final Thread worker;
@@ -152,22 +158,41 @@ public final class NotifierQueue {
     return notifier;
   }
 
-  /** Queues a delivery the store already holds; false when the queue is full or closed. */
-  public boolean offer(Delivery delivery) {
+  /**
+   * Queues a delivery the store already holds; returns null when queued, else why not: the queue is
+   * closed, or full by its count or by its bytes. A delivery is taken into an empty queue whatever
+   * its size, so that a budget smaller than one alert delays, not refuses, every delivery.
+   */
+  public String offer(Delivery delivery) {
     if (!accepting) {
-      return false;
+      return "the alert system is closed";
     }
     if (size.incrementAndGet() > settings.capacity()) {
       size.decrementAndGet();
-      return false;
+      return "queue of notifier '" + name + "' is full";
     }
-    intake.add(new Item(delivery, 0, nanoTime(), sequence.incrementAndGet()));
+    long footprint = AlertFootprint.of(delivery);
+    if (bytes.addAndGet(footprint) > settings.maxBytes() && size.get() > 1) {
+      bytes.addAndGet(-footprint);
+      size.decrementAndGet();
+      return "queue of notifier '"
+          + name
+          + "' is full: its "
+          + settings.maxBytes()
+          + " bytes are taken";
+    }
+    intake.add(new Item(delivery, 0, nanoTime(), sequence.incrementAndGet(), footprint));
     wake();
-    return true;
+    return null;
   }
 
   public int size() {
     return size.get();
+  }
+
+  /** The estimated bytes of what waits, retries included. */
+  public long bytes() {
+    return bytes.get();
   }
 
   private long nanoTime() {
@@ -198,10 +223,17 @@ public final class NotifierQueue {
         }
         schedule.poll();
         size.decrementAndGet();
+        bytes.addAndGet(-item.bytes());
         attempt(item);
       } catch (Throwable t) {
-        // Nothing may end this thread: an alert would stop being delivered.
-        LOG.error("Alert delivery to {} failed unexpectedly; continuing", name, t);
+        // Nothing may end this thread: an alert would stop being delivered. A fatal error is
+        // reported (the monitoring fails); the loop pauses a tick so that one that recurs at once
+        // does not spin.
+        if (FatalErrors.caught(t)) {
+          LockSupport.parkNanos(this, TICK_NANOS);
+        } else {
+          LOG.error("Alert delivery to {} failed unexpectedly; continuing", name, t);
+        }
       }
     }
   }
@@ -242,9 +274,16 @@ public final class NotifierQueue {
         Duration asked = d.retryAfter().get();
         delay = asked.compareTo(settings.maxRetryAfter()) > 0 ? settings.maxRetryAfter() : asked;
       }
+      // Back in the queue without a check: it was counted in, and must not be lost on the way.
       size.incrementAndGet();
+      bytes.addAndGet(item.bytes());
       schedule.add(
-          new Item(delivery, attempts, nanoTime() + delay.toNanos(), sequence.incrementAndGet()));
+          new Item(
+              delivery,
+              attempts,
+              nanoTime() + delay.toNanos(),
+              sequence.incrementAndGet(),
+              item.bytes()));
       listener.outcome(name, Outcome.RETRIED);
       LOG.debug(
           "Delivery {} to {} failed ({}); retry {} in {}",
@@ -372,8 +411,10 @@ public final class NotifierQueue {
             List.of());
     Delivery delivery = Delivery.of(name, summary);
     store.enqueue(delivery);
+    long footprint = AlertFootprint.of(delivery);
     size.incrementAndGet();
-    schedule.add(new Item(delivery, 0, nanoTime(), sequence.incrementAndGet()));
+    bytes.addAndGet(footprint);
+    schedule.add(new Item(delivery, 0, nanoTime(), sequence.incrementAndGet(), footprint));
   }
 
   /**
@@ -412,5 +453,5 @@ public final class NotifierQueue {
   }
 
   /** A delivery waiting for its next attempt, due at {@code dueNanos} (Settings.nanoTime). */
-  private record Item(Delivery delivery, int attempts, long dueNanos, long sequence) {}
+  private record Item(Delivery delivery, int attempts, long dueNanos, long sequence, long bytes) {}
 }

@@ -1,6 +1,7 @@
 package io.amptalk.monitoring.internal.host;
 
 import io.amptalk.monitoring.internal.util.DaemonThreads;
+import io.amptalk.monitoring.internal.util.FatalErrors;
 import io.amptalk.monitoring.internal.util.ThrottledLogger;
 import io.amptalk.monitoring.metrics.SystemSnapshot;
 import java.time.Clock;
@@ -86,7 +87,9 @@ public final class HostSampler implements AutoCloseable {
       sample();
     } catch (Throwable t) {
       // A throwable escaping a scheduled task would cancel every later run.
-      log.warn("sample", "Host sampling failed; will retry next interval", t);
+      if (!FatalErrors.caught(t)) {
+        log.warn("sample", "Host sampling failed; will retry next interval", t);
+      }
     }
   }
 

@@ -1,5 +1,6 @@
 package io.amptalk.monitoring.internal.http;
 
+import io.amptalk.monitoring.internal.util.DaemonThreads;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -10,7 +11,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The worker threads connections are served on, and the watchdog that holds each to its deadlines.
@@ -118,13 +118,8 @@ final class ConnectionPool {
     }
   }
 
+  /** The library's daemon threads: an Error that ends one is reported as fatal. */
   static ThreadFactory daemons(String name) {
-    AtomicInteger number = new AtomicInteger();
-    return runnable -> {
-      Thread thread =
-          new Thread(runnable, name.endsWith("-") ? name + number.incrementAndGet() : name);
-      thread.setDaemon(true);
-      return thread;
-    };
+    return DaemonThreads.factory(name);
   }
 }

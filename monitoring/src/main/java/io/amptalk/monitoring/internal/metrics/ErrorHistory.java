@@ -1,6 +1,7 @@
 package io.amptalk.monitoring.internal.metrics;
 
 import io.amptalk.monitoring.internal.util.Details;
+import io.amptalk.monitoring.internal.util.Footprint;
 import io.amptalk.monitoring.metrics.ErrorRecord;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -13,7 +14,9 @@ import java.util.Map;
  * The most recent errors with their details, oldest first, at most {@code size} of them. Details
  * are kept for reading, never exported, and flattened to bounded text so the list stays small: at
  * most {@link #MAX_ENTRIES} entries, keys cut at {@link Details#MAX_KEY_LENGTH}, values rendered
- * and cut at {@link #MAX_VALUE_LENGTH} characters.
+ * and cut at {@link #MAX_VALUE_LENGTH} characters. The list is bounded by bytes too, at {@link
+ * #MAX_BYTES} estimated ({@link Footprint}), dropping the oldest first: at its largest a record
+ * takes about 80 KiB, and a history of 100,000 of them was a few gigabytes.
  */
 public final class ErrorHistory {
   public static final int MAX_ENTRIES = 32;
@@ -21,23 +24,62 @@ public final class ErrorHistory {
   public static final int MAX_KEY_LENGTH = Details.MAX_KEY_LENGTH;
   private static final int MAX_DEPTH = 8;
 
+  /**
+   * The most the recent errors take, estimated: 2 MiB. Far above what the default 100 records of
+   * typical details take (a few hundred bytes each), and at least two dozen of the largest.
+   */
+  public static final long MAX_BYTES = 2L * 1024 * 1024;
+
+  /** The record and its instant, beside its strings. */
+  static final long RECORD = 48;
+
   private final int size;
   private final ArrayDeque<ErrorRecord> recent;
+  private final ArrayDeque<Long> sizes;
+  private final long maxBytes;
+  private long bytes;
   private final Object lock = new Object();
 
   public ErrorHistory(int size) {
+    this(size, MAX_BYTES);
+  }
+
+  /** For tests: a smaller byte budget. */
+  ErrorHistory(int size, long maxBytes) {
     this.size = size;
-    this.recent = new ArrayDeque<>(size);
+    this.maxBytes = maxBytes;
+    this.recent = new ArrayDeque<>(Math.min(size, 1024));
+    this.sizes = new ArrayDeque<>(Math.min(size, 1024));
   }
 
   public void add(Instant time, String type, Map<String, ?> details) {
     ErrorRecord record = new ErrorRecord(time, type, flatten(details));
+    long footprint = footprint(record);
     synchronized (lock) {
-      if (recent.size() == size) {
-        recent.removeFirst();
-      }
       recent.addLast(record);
+      sizes.addLast(footprint);
+      bytes += footprint;
+      // The newest is always kept: the error just recorded can be read.
+      while (recent.size() > 1 && (recent.size() > size || bytes > maxBytes)) {
+        recent.removeFirst();
+        bytes -= sizes.removeFirst();
+      }
     }
+  }
+
+  /** The estimated bytes of the errors kept. */
+  long bytes() {
+    synchronized (lock) {
+      return bytes;
+    }
+  }
+
+  static long footprint(ErrorRecord record) {
+    long bytes = RECORD + Footprint.text(record.errorType()) + Footprint.CONTAINER;
+    for (Map.Entry<String, String> entry : record.details().entrySet()) {
+      bytes += Footprint.ENTRY + Footprint.text(entry.getKey()) + Footprint.text(entry.getValue());
+    }
+    return bytes;
   }
 
   public List<ErrorRecord> recent() {

@@ -5,7 +5,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The library's threads: daemons (they never keep an application's JVM alive), named {@code
- * amptalk-*} so that a thread dump tells whose they are.
+ * amptalk-*} so that a thread dump tells whose they are, and reporting a {@link
+ * VirtualMachineError} that ends one as fatal ({@link FatalErrors}).
  */
 public final class DaemonThreads {
   private DaemonThreads() {}
@@ -24,6 +25,7 @@ public final class DaemonThreads {
   public static Thread newThread(Runnable runnable, String name) {
     Thread thread = new Thread(runnable, name);
     thread.setDaemon(true);
+    thread.setUncaughtExceptionHandler(FatalErrors.HANDLER);
     return thread;
   }
 }

@@ -19,6 +19,11 @@ import java.util.Set;
  * strings at {@link #MAX_STRING_LENGTH} characters, and a value whose {@code toString} throws says
  * so. Unbounded, a cyclic map overflowed the stack of {@code alert()}, and details nested past 1000
  * levels made every later {@code /health} fail, since the report could not be written as JSON.
+ *
+ * <p>Keys and strings together are bounded too, at {@link #MAX_CHARS} characters: a thousand
+ * strings of 8,192 characters each were 16 MiB in one alert, and the byte budgets of history and
+ * queues could keep only one or two such alerts. The copy knows its {@link #estimatedBytes}, so a
+ * budget reads it without walking the details again.
  */
 public final class Details {
   /** Details nested deeper are cut: JSON writers refuse deep nesting (Jackson past 1000). */
@@ -33,6 +38,12 @@ public final class Details {
   /** Longer strings are cut. */
   public static final int MAX_STRING_LENGTH = 8192;
 
+  /**
+   * Characters of keys and strings kept in all (64 Ki): at two bytes a character, at most 128 KiB
+   * of text, so a budget of 16 MiB keeps at least a hundred alerts even of the largest details.
+   */
+  public static final int MAX_CHARS = 64 * 1024;
+
   /** What a value that had to be bounded notes. */
   public static final String CUT_NOTE =
       "details were bounded: cycles, nesting past "
@@ -43,7 +54,9 @@ public final class Details {
           + MAX_KEY_LENGTH
           + " and strings past "
           + MAX_STRING_LENGTH
-          + " characters were cut";
+          + " characters, and text past "
+          + MAX_CHARS
+          + " characters in all, were cut";
 
   private Details() {}
 
@@ -71,16 +84,34 @@ public final class Details {
         break;
       }
       if (entry.getKey() != null) {
+        copier.bytes += Footprint.ENTRY;
         copy.put(copier.cut(entry.getKey(), MAX_KEY_LENGTH), copier.copy(entry.getValue(), 1));
       }
     }
-    return new Copy(new FrozenMap<>(copy), copier.cut);
+    return new Copy(new FrozenMap<>(copy, copier.bytes + Footprint.CONTAINER), copier.cut);
+  }
+
+  /**
+   * The estimated heap of details as {@link #copy} keeps them ({@link Footprint}): known from the
+   * copy, so reading it costs nothing; other maps are estimated by copying them.
+   */
+  public static long estimatedBytes(Map<String, ?> details) {
+    if (details == null || details.isEmpty()) {
+      return 0;
+    }
+    if (details instanceof FrozenMap<?> frozen) {
+      return frozen.bytes;
+    }
+    return estimatedBytes(copy(details).details());
   }
 
   /** Cut to {@code max} characters, without splitting a surrogate pair. */
   public static String cut(String text, int max) {
     if (text.length() <= max) {
       return text;
+    }
+    if (max <= 0) {
+      return "";
     }
     return text.substring(0, Character.isHighSurrogate(text.charAt(max - 1)) ? max - 1 : max);
   }
@@ -97,9 +128,11 @@ public final class Details {
   /** An unmodifiable view of a map no one else holds, so it is immutable; keeps its order. */
   private static final class FrozenMap<V> extends AbstractMap<String, V> {
     private final Map<String, V> map;
+    private final long bytes;
 
-    FrozenMap(Map<String, V> map) {
+    FrozenMap(Map<String, V> map, long bytes) {
       this.map = map;
+      this.bytes = bytes;
     }
 
     @Override
@@ -126,11 +159,13 @@ public final class Details {
   private static final class Copier {
     final Set<Object> onPath = Collections.newSetFromMap(new IdentityHashMap<>());
     private int values;
+    private int chars;
+    long bytes;
     boolean cut;
 
-    /** Whether the budget of values is spent; if so, what follows is left out (and noted). */
+    /** Whether the budget of values or characters is spent; if so, what follows is left out. */
     boolean exhausted() {
-      if (values < MAX_VALUES) {
+      if (values < MAX_VALUES && chars < MAX_CHARS) {
         return false;
       }
       cut = true;
@@ -146,7 +181,11 @@ public final class Details {
       if (value instanceof String text) {
         return cut(text, MAX_STRING_LENGTH);
       }
-      if (value == null || value instanceof Number || value instanceof Boolean) {
+      if (value == null) {
+        return null;
+      }
+      if (value instanceof Number || value instanceof Boolean) {
+        bytes += Footprint.VALUE;
         return value;
       }
       if (value instanceof Map<?, ?> || value instanceof Collection<?>) {
@@ -170,19 +209,23 @@ public final class Details {
     }
 
     private Map<String, Object> copyMap(Map<?, ?> map, int depth) {
+      bytes += Footprint.CONTAINER;
       Map<String, Object> copy = new LinkedHashMap<>();
       for (Map.Entry<?, ?> entry : map.entrySet()) {
         if (exhausted()) {
           break;
         }
+        bytes += Footprint.ENTRY;
         copy.put(cut(render(entry.getKey()), MAX_KEY_LENGTH), copy(entry.getValue(), depth + 1));
       }
       return Collections.unmodifiableMap(copy);
     }
 
     private List<Object> copyCollection(Collection<?> collection, int depth) {
+      bytes += Footprint.CONTAINER;
       List<Object> copy = new ArrayList<>();
       for (Object element : collection) {
+        bytes += Footprint.VALUE; // the slot
         if (exhausted()) {
           copy.add("(truncated)");
           break;
@@ -192,12 +235,17 @@ public final class Details {
       return Collections.unmodifiableList(copy);
     }
 
-    /** Cut to {@code max} characters, remembering that something was cut. */
+    /**
+     * Cut to {@code max} characters and to what is left of {@link #MAX_CHARS}, remembering that
+     * something was cut, and counted.
+     */
     String cut(String text, int max) {
-      String kept = Details.cut(text, max);
+      String kept = Details.cut(text, Math.min(max, MAX_CHARS - chars));
       if (kept.length() != text.length()) {
         cut = true;
       }
+      chars += kept.length();
+      bytes += Footprint.text(kept);
       return kept;
     }
   }

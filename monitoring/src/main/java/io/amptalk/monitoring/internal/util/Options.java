@@ -66,6 +66,14 @@ public final class Options {
         : duration.toString();
   }
 
+  /** A size of at least {@code min} bytes. */
+  public static long requireAtLeast(String option, long value, long min) {
+    if (value < min) {
+      throw new IllegalArgumentException(option + " must be at least " + min + ", was " + value);
+    }
+    return value;
+  }
+
   public static int requireAtLeastOne(String option, int value) {
     if (value < 1) {
       throw new IllegalArgumentException(option + " must be at least 1, was " + value);

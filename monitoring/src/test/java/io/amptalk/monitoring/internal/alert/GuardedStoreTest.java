@@ -26,7 +26,12 @@ class GuardedStoreTest extends AlertStoreContract {
   @Override
   protected AlertStore newStore(int maxHistorySize) {
     return new GuardedStore(
-        new InMemoryAlertStore(maxHistorySize), maxHistorySize, 100, failures::incrementAndGet);
+        new InMemoryAlertStore(maxHistorySize),
+        maxHistorySize,
+        Long.MAX_VALUE,
+        100,
+        Long.MAX_VALUE,
+        failures::incrementAndGet);
   }
 
   /** An in-memory store whose writes, or reads, fail while told to. */
@@ -96,7 +101,9 @@ class GuardedStoreTest extends AlertStoreContract {
   @Test
   void history_whileWritesFail_showsKeptAlertsNewestFirst_updatesInPlace_filteredAndLimited() {
     Flaky flaky = new Flaky();
-    GuardedStore guarded = new GuardedStore(flaky, 100, 100, failures::incrementAndGet);
+    GuardedStore guarded =
+        new GuardedStore(
+            flaky, 100, Long.MAX_VALUE, 100, Long.MAX_VALUE, failures::incrementAndGet);
     Alert a1 = alert("a1");
     guarded.save(a1);
     guarded.save(alert("a2"));
@@ -135,7 +142,9 @@ class GuardedStoreTest extends AlertStoreContract {
   @Test
   void readsFailingToo_showWhatIsKept_andEachFailureIsCounted() {
     Flaky flaky = new Flaky();
-    GuardedStore guarded = new GuardedStore(flaky, 100, 100, failures::incrementAndGet);
+    GuardedStore guarded =
+        new GuardedStore(
+            flaky, 100, Long.MAX_VALUE, 100, Long.MAX_VALUE, failures::incrementAndGet);
     flaky.writesFail = true;
     flaky.readsFail = true;
     Delivery delivery = Delivery.of("webhook", alert("a"));
@@ -154,7 +163,8 @@ class GuardedStoreTest extends AlertStoreContract {
   @Test
   void keptAlerts_areBoundedLikeTheStore_oldestForgotten() {
     Flaky flaky = new Flaky();
-    GuardedStore guarded = new GuardedStore(flaky, 3, 100, failures::incrementAndGet);
+    GuardedStore guarded =
+        new GuardedStore(flaky, 3, Long.MAX_VALUE, 100, Long.MAX_VALUE, failures::incrementAndGet);
     flaky.writesFail = true;
     for (int i = 1; i <= 5; i++) {
       guarded.save(alert("a" + i));
