@@ -88,18 +88,8 @@ public final class HttpServerFilter extends Filter {
   }
 
   private String route(HttpExchange exchange) {
-    if (resolver != null) {
-      try {
-        String route = resolver.route(exchange);
-        if (route != null) {
-          return route;
-        }
-        requests.unresolvedRoute(null);
-      } catch (Exception e) { // an Error (OutOfMemoryError, say) is not ours to hide
-        requests.unresolvedRoute(e);
-      }
-    }
-    return exchange.getHttpContext().getPath();
+    String route = resolver == null ? null : RouteResolver.resolve(resolver, exchange, requests);
+    return route != null ? route : exchange.getHttpContext().getPath();
   }
 
   @Override

@@ -1,5 +1,7 @@
 package io.amptalk.monitoring.instrument;
 
+import io.amptalk.monitoring.metrics.ServerRequests;
+
 /**
  * Names the route of a request for a request filter, in place of the filter's own rule (the JDK
  * server's context path, a Servlet mapping's pattern). The filter calls it once per request, after
@@ -24,4 +26,22 @@ package io.amptalk.monitoring.instrument;
 public interface RouteResolver<R> {
   /** The route of {@code request}; null to use the filter's own (counted as unresolved). */
   String route(R request) throws Exception;
+
+  /**
+   * What a filter calls: {@code resolver}'s route for {@code request}; or null, once {@code
+   * requests} has counted it as unresolved, when the resolver threw or returned null (the filter
+   * then uses its own route). An {@code Error} it throws (OutOfMemoryError, say) is not hidden.
+   */
+  static <R> String resolve(RouteResolver<? super R> resolver, R request, ServerRequests requests) {
+    try {
+      String route = resolver.route(request);
+      if (route == null) {
+        requests.unresolvedRoute(null);
+      }
+      return route;
+    } catch (Exception e) {
+      requests.unresolvedRoute(e);
+      return null;
+    }
+  }
 }
