@@ -32,10 +32,12 @@ module io.amptalk.monitoring {
   requires java.management;
   requires jdk.management;
   requires java.net.http;
-  requires jdk.httpserver;
+  // The instrument package's HttpServerFilter is a com.sun.net.httpserver.Filter.
+  requires transitive jdk.httpserver;
 
   exports io.amptalk.monitoring;
   exports io.amptalk.monitoring.metrics;
+  exports io.amptalk.monitoring.instrument;
   exports io.amptalk.monitoring.health;
   exports io.amptalk.monitoring.health.checks;
   exports io.amptalk.monitoring.alert;

@@ -16,12 +16,14 @@ import io.amptalk.monitoring.internal.metrics.ApplicationMetrics;
 import io.amptalk.monitoring.internal.metrics.ErrorHistory;
 import io.amptalk.monitoring.internal.metrics.RequestWindows;
 import io.amptalk.monitoring.internal.metrics.SdkPipeline;
+import io.amptalk.monitoring.internal.metrics.ServerRequestRecorder;
 import io.amptalk.monitoring.internal.util.Options;
 import io.amptalk.monitoring.internal.util.ThrottledLogger;
 import io.amptalk.monitoring.metrics.ErrorRecord;
 import io.amptalk.monitoring.metrics.HostView;
 import io.amptalk.monitoring.metrics.RequestView;
 import io.amptalk.monitoring.metrics.RequestWindow;
+import io.amptalk.monitoring.metrics.ServerRequests;
 import io.amptalk.monitoring.metrics.SystemInfo;
 import io.amptalk.monitoring.metrics.SystemSnapshot;
 import io.opentelemetry.api.common.AttributeKey;
@@ -104,6 +106,7 @@ public final class SystemMonitor implements HostView, RequestView, AutoCloseable
   private final ThrottledLogger throttledLog;
   private final ApplicationMetrics metrics;
   private final ErrorHistory recentErrors;
+  private final ServerRequests serverRequests;
   private final RequestWindows windows;
   private final HostSampler sampler;
   private final SdkMeterProvider meterProvider;
@@ -126,6 +129,7 @@ public final class SystemMonitor implements HostView, RequestView, AutoCloseable
     this.health = new ReportedHealth(true, "No status reported yet");
     this.metrics =
         new ApplicationMetrics(builder.maxRoutes, builder.maxErrorTypes, clock, throttledLog);
+    this.serverRequests = new ServerRequestRecorder(metrics, this::recordError);
 
     // Bind the port first: when it is taken, nothing else has been started that must be undone.
     // Connections wait in the backlog until the end, when /metrics has everything to serve.
@@ -274,6 +278,15 @@ public final class SystemMonitor implements HostView, RequestView, AutoCloseable
     } catch (RuntimeException e) {
       metrics.drop(INTERNAL_ERROR, "recording failed: {}", e);
     }
+  }
+
+  /**
+   * What request filters record through ({@code http.server.active_requests}, the request
+   * histogram, handler failures): the library's {@code instrument.HttpServerFilter} and the Servlet
+   * module's filter take the monitor and use this; a filter for another server can too.
+   */
+  public ServerRequests serverRequests() {
+    return serverRequests;
   }
 
   /**

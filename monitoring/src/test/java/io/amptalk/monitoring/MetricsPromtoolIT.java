@@ -39,6 +39,11 @@ class MetricsPromtoolIT {
         monitor.recordRequest(values.get(i), "GET", 200 + i, i * 13.7);
         monitor.recordRequest("/api/" + i, values.get(i), 500, 2500);
         monitor.recordError(values.get(i), Map.of("detail", values.get(i)));
+        // http_server_active_requests, as the request filters keep it: some still in flight.
+        monitor.serverRequests().started(values.get(i), i % 2 == 0);
+        if (i % 3 == 0) {
+          monitor.serverRequests().finished(values.get(i), values.get(i), i % 2 == 0, 200, 1, null);
+        }
       }
       HttpClient client = HttpClient.newHttpClient();
       URI uri = URI.create("http://127.0.0.1:" + monitor.getPrometheusPort() + "/metrics");
@@ -60,7 +65,11 @@ class MetricsPromtoolIT {
         String text = new String(body, StandardCharsets.UTF_8);
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(text)
-            .contains("http_server_request_duration_seconds_bucket{", "jvm_memory_used_bytes{")
+            .contains(
+                "http_server_request_duration_seconds_bucket{",
+                "jvm_memory_used_bytes{",
+                "# TYPE http_server_active_requests gauge",
+                "http_server_active_requests{http_request_method=\"_OTHER\",url_scheme=\"https\"} 6.0")
             .contains("http_route=\"quote\\\"quote\"", "http_route=\"new\\nline\"");
 
         assertThat(check(promtool, body)).as("promtool check metrics on %s", text).isEmpty();

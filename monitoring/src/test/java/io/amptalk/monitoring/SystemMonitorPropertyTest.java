@@ -94,6 +94,7 @@ class SystemMonitorPropertyTest {
       dropped.put("invalid_duration", 0L);
       dropped.put("invalid_status_code", 0L);
       dropped.put("internal_error", 0L);
+      dropped.put("unresolved_route", 0L);
     }
 
     void apply(Call call) {

@@ -5,12 +5,14 @@ import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.sdk.common.InstrumentationScopeInfo;
 import io.opentelemetry.sdk.metrics.data.AggregationTemporality;
 import io.opentelemetry.sdk.metrics.data.HistogramData;
+import io.opentelemetry.sdk.metrics.data.LongPointData;
 import io.opentelemetry.sdk.metrics.data.MetricData;
 import io.opentelemetry.sdk.metrics.data.SumData;
 import io.opentelemetry.sdk.resources.Resource;
 import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -31,12 +33,14 @@ public final class ApplicationMetrics {
 
   public static final String INVALID_STATUS_CODE = "invalid_status_code";
   public static final String INTERNAL_ERROR = "internal_error";
+  public static final String UNRESOLVED_ROUTE = "unresolved_route";
 
   private final Clock clock;
   private final ThrottledLogger log;
   private final RequestMetrics requests;
   private final LabeledCounter errors;
   private final LabeledCounter dropped;
+  private final ActiveRequests active;
 
   public ApplicationMetrics(int maxRoutes, int maxErrorTypes, Clock clock, ThrottledLogger log) {
     this.clock = clock;
@@ -65,7 +69,9 @@ public final class ApplicationMetrics {
                     maxErrorTypes,
                     Labels.OTHER));
     this.dropped = new LabeledCounter(REASON, 16, startNanos, () -> {});
-    for (String reason : List.of(INVALID_DURATION, INVALID_STATUS_CODE, INTERNAL_ERROR)) {
+    this.active = new ActiveRequests(startNanos);
+    for (String reason :
+        List.of(INVALID_DURATION, INVALID_STATUS_CODE, INTERNAL_ERROR, UNRESOLVED_ROUTE)) {
       dropped.preRegister(reason);
     }
   }
@@ -79,6 +85,33 @@ public final class ApplicationMetrics {
         drop(INVALID_STATUS_CODE, "status code {} is outside 100..599", statusCode);
       } else {
         requests.record(endpoint, method, statusCode, durationMs);
+      }
+    } catch (RuntimeException e) {
+      drop(INTERNAL_ERROR, "recording failed: {}", e);
+    }
+  }
+
+  /** A request a filter times has arrived: {@code http.server.active_requests} rises. */
+  public void requestStarted(String method, boolean secure) {
+    try {
+      active.add(method, secure, 1);
+    } catch (RuntimeException e) {
+      drop(INTERNAL_ERROR, "recording failed: {}", e);
+    }
+  }
+
+  /**
+   * A request a filter timed has ended: {@code http.server.active_requests} falls, and the request
+   * is recorded, or dropped and counted when its status is invalid.
+   */
+  public void requestFinished(
+      String route, String method, boolean secure, int statusCode, long durationNanos) {
+    try {
+      active.add(method, secure, -1);
+      if (RequestMetrics.isValidStatus(statusCode)) {
+        requests.recordNanos(route, method, statusCode, durationNanos);
+      } else {
+        drop(INVALID_STATUS_CODE, "status code {} is outside 100..599", statusCode);
       }
     } catch (RuntimeException e) {
       drop(INTERNAL_ERROR, "recording failed: {}", e);
@@ -110,9 +143,10 @@ public final class ApplicationMetrics {
   }
 
   /**
-   * What the SDK's readers get from us at collection time: the error and dropped counters, and the
-   * request histogram when {@code withRequests} (the readers that get it otherwise, see {@code
-   * SdkPipeline}, must not get it twice).
+   * What the SDK's readers get from us at collection time: the error and dropped counters, the
+   * active requests once a filter has counted one, and the request histogram when {@code
+   * withRequests} (the readers that get it otherwise, see {@code SdkPipeline}, must not get it
+   * twice).
    */
   public List<MetricData> produce(Resource resource, boolean withRequests) {
     InstrumentationScopeInfo scope = InstrumentationScopeInfo.create(SCOPE_NAME);
@@ -134,9 +168,25 @@ public final class ApplicationMetrics {
             "{observation}",
             SumData.createLongSumData(
                 true, AggregationTemporality.CUMULATIVE, dropped.points(now)));
-    return withRequests
-        ? List.of(requestData(resource), errorData, droppedData)
-        : List.of(errorData, droppedData);
+    List<MetricData> produced = new ArrayList<>(4);
+    if (withRequests) {
+      produced.add(requestData(resource));
+    }
+    produced.add(errorData);
+    produced.add(droppedData);
+    List<LongPointData> activePoints = active.points(now);
+    if (!activePoints.isEmpty()) {
+      // Not monotonic: the Prometheus exporter writes it as the gauge http_server_active_requests.
+      produced.add(
+          ProducedMetric.longSum(
+              resource,
+              scope,
+              ActiveRequests.NAME,
+              ActiveRequests.DESCRIPTION,
+              ActiveRequests.UNIT,
+              SumData.createLongSumData(false, AggregationTemporality.CUMULATIVE, activePoints)));
+    }
+    return produced;
   }
 
   /** The request histogram as the SDK's exporters take it. */

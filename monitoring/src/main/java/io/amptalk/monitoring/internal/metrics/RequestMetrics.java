@@ -129,11 +129,22 @@ public final class RequestMetrics {
 
   /** Records one request; the caller has checked {@link #isValidDuration} and the status. */
   public void record(String route, String method, int statusCode, double durationMs) {
+    route(route).cell(methodIndex(method), statusCode - MIN_STATUS).record(durationMs);
+  }
+
+  /**
+   * Records one request measured in nanoseconds, as the request filters time it; the caller has
+   * checked the status. A negative duration (a ticker that went backwards) counts as 0.
+   */
+  public void recordNanos(String route, String method, int statusCode, long durationNanos) {
+    route(route)
+        .cell(methodIndex(method), statusCode - MIN_STATUS)
+        .recordNanos(Math.max(0, durationNanos));
+  }
+
+  private Route route(String route) {
     Route r = route == null ? null : routes.get(route);
-    if (r == null) {
-      r = routeSlowPath(route);
-    }
-    r.cell(methodIndex(method), statusCode - MIN_STATUS).record(durationMs);
+    return r != null ? r : routeSlowPath(route);
   }
 
   private Route routeSlowPath(String rawRoute) {
@@ -388,8 +399,15 @@ public final class RequestMetrics {
     }
 
     void record(double durationMs) {
-      COUNTS.getAndAdd(counts, bucketIndex(durationMs / 1000.0), 1L);
-      long nanos = (long) Math.min(durationMs * 1e6, MAX_NANOS);
+      add(bucketIndex(durationMs / 1000.0), (long) Math.min(durationMs * 1e6, MAX_NANOS));
+    }
+
+    void recordNanos(long durationNanos) {
+      add(bucketIndex(durationNanos / 1e9), Math.min(durationNanos, (long) MAX_NANOS));
+    }
+
+    private void add(int bucket, long nanos) {
+      COUNTS.getAndAdd(counts, bucket, 1L);
       long before = (long) COUNTS.getAndAdd(counts, SUM, nanos);
       if (before > Long.MAX_VALUE - nanos) {
         // The sum would wrap negative (9,224 of the longest observations were enough): it stays

@@ -2,6 +2,7 @@ package io.amptalk.monitoring.internal.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.prometheus.metrics.model.snapshots.HistogramSnapshot.HistogramDataPointSnapshot;
 import org.junit.jupiter.api.Test;
 
 class RequestMetricsTest {
@@ -42,5 +43,20 @@ class RequestMetricsTest {
     assertThat(RequestMetrics.isValidStatus(599)).isTrue();
     assertThat(RequestMetrics.isValidStatus(99)).isFalse();
     assertThat(RequestMetrics.isValidStatus(600)).isFalse();
+  }
+
+  @Test
+  void recordNanos_bucketsAndSumsAsTheFiltersTime_aNegativeDurationAsZero() {
+    RequestMetrics metrics = new RequestMetrics(10, () -> 0L, () -> {});
+    metrics.recordNanos("/a", "GET", 200, 5_000_000L); // 5 ms: the first bucket, inclusive
+    metrics.recordNanos("/a", "GET", 200, 300_000_000L); // 0.3 s: the le=0.5 bucket
+    metrics.recordNanos("/a", "GET", 200, -7L); // a ticker that went backwards
+
+    HistogramDataPointSnapshot point =
+        metrics.prometheusSnapshot().getDataPoints().stream().findFirst().orElseThrow();
+    assertThat(point.getClassicBuckets().getCount(0)).isEqualTo(2);
+    assertThat(point.getClassicBuckets().getCount(7)).isEqualTo(1);
+    assertThat(point.getCount()).isEqualTo(3);
+    assertThat(point.getSum()).isEqualTo(0.305);
   }
 }
