@@ -26,6 +26,14 @@ public final class FatalErrors {
       new CopyOnWriteArrayList<>();
   private static final AtomicBoolean LOGGED = new AtomicBoolean();
 
+  /**
+   * Heap held back for the report: given up the moment a fatal error arrives, so that out of memory
+   * the log line, the subscribers' own lines and the agent's halt still find room. Without it the
+   * logger, allocating its event, fails too and the process ends without a word.
+   */
+  @SuppressWarnings("unused") // held, never read: its reference alone keeps the room
+  private static volatile byte[] reserve = new byte[512 * 1024];
+
   /** Made in advance, for when there is no memory left to describe the error. */
   private static final Fatal UNDESCRIBED =
       new Fatal("unknown", new OutOfMemoryError("no memory left to describe the error"));
@@ -75,6 +83,7 @@ public final class FatalErrors {
     if (!(error instanceof VirtualMachineError vmError)) {
       return false;
     }
+    reserve = null;
     Fatal fatal;
     try {
       fatal = new Fatal(thread.getName(), vmError);
