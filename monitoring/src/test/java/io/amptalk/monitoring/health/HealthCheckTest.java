@@ -617,6 +617,68 @@ class HealthCheckTest {
         .build();
   }
 
+  @Test
+  void report_whileResultsCountTowardAChange_saysWhatIsPendingAndHowFarAlong() throws Exception {
+    HealthCheck registry = registry();
+    registry.registerCheck(
+        "queue",
+        script(
+            HealthStatus.HEALTHY,
+            HealthStatus.UNHEALTHY,
+            HealthStatus.UNHEALTHY,
+            HealthStatus.UNHEALTHY,
+            HealthStatus.HEALTHY,
+            HealthStatus.HEALTHY),
+        "",
+        CheckOptions.builder().failureThreshold(3).successThreshold(2).build());
+    String stamp = "\"timestamp\":\"2026-01-01T00:00:00Z\",\"description\":\"\",";
+
+    registry.runCheck("queue");
+    assertThat(registry.getStatusReport().checks().get("queue").pending()).isEmpty();
+    assertThat(checkJson(registry, "queue").has("pending")).isFalse();
+
+    registry.runCheck("queue");
+    registry.runCheck("queue");
+    // Reported healthy, with an unhealthy message: the pending change says why both.
+    assertThat(registry.getStatusReport().checks().get("queue").pending())
+        .contains(new HealthReport.Pending(HealthStatus.UNHEALTHY, 2, 3));
+    assertThat(checkJson(registry, "queue").toString())
+        .isEqualTo(
+            "{\"status\":\"healthy\",\"message\":\"unhealthy now\","
+                + stamp
+                + "\"duration_ms\":0.0,\"details\":{},"
+                + "\"pending\":{\"status\":\"unhealthy\",\"count\":2,\"of\":3}}");
+
+    registry.runCheck("queue");
+    assertThat(reported(registry, "queue")).isEqualTo(HealthStatus.UNHEALTHY);
+    assertThat(checkJson(registry, "queue").has("pending")).isFalse();
+
+    registry.runCheck("queue");
+    assertThat(checkJson(registry, "queue").get("pending").toString())
+        .isEqualTo("{\"status\":\"healthy\",\"count\":1,\"of\":2}");
+    registry.runCheck("queue");
+    assertThat(reported(registry, "queue")).isEqualTo(HealthStatus.HEALTHY);
+    assertThat(registry.getStatusReport().checks().get("queue").pending()).isEmpty();
+  }
+
+  @Test
+  void report_firstResultWorseThanUnknown_staysUnknownAndSaysItIsPending() throws Exception {
+    HealthCheck registry = registry();
+    registry.registerCheck(
+        "cpu",
+        script(HealthStatus.DEGRADED),
+        "",
+        CheckOptions.builder().failureThreshold(3).build());
+
+    registry.runCheck("cpu");
+
+    assertThat(reported(registry, "cpu")).isEqualTo(HealthStatus.UNKNOWN);
+    assertThat(checkJson(registry, "cpu").get("pending").toString())
+        .isEqualTo("{\"status\":\"degraded\",\"count\":1,\"of\":3}");
+    // Anonymous callers get the status alone: no pending either.
+    assertThat(registry.getStatusReport().toJson(false)).isEqualTo("{\"status\":\"unknown\"}");
+  }
+
   // ---------------------------------------------------------------- queueing: timeouts and skips
 
   /** What a check waiting for a thread does: it answers at once, or counts its calls. */
