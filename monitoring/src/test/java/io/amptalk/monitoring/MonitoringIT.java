@@ -126,6 +126,7 @@ class MonitoringIT {
         .contains(
             "alerts_raised_total{severity=\"critical\",source=\"health_check\"} 1.0",
             "health_check_status{check=\"db\",state=\"unhealthy\"} 1.0",
+            "health_check_skipped_total{check=\"db\"} 0.0",
             "app_health_status 0.0");
 
     db.set(CheckResult.healthy("db up again"));

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.amptalk.monitoring.alert.AlertSeverity;
+import io.amptalk.monitoring.health.CheckOptions;
 import io.amptalk.monitoring.health.CheckResult;
 import io.amptalk.monitoring.health.HealthCheck;
 import io.amptalk.monitoring.testing.ExternalProgram;
@@ -209,6 +210,56 @@ class StatusPageIT {
     screenshot(1280, 800, false, "status-page.png");
     // A phone: a 390×844 viewport at 2x, with the viewport meta tag honoured.
     screenshot(390, 844, true, "status-page-phone.png");
+  }
+
+  @Test
+  void page_checkCountingTowardAChange_showsItPendingThenTurned() {
+    AtomicReference<CheckResult> queue =
+        new AtomicReference<>(CheckResult.healthy("12 messages waiting"));
+    // Run by the test alone (its first periodic run an hour away), so the count is exact.
+    monitoring
+        .healthCheck()
+        .registerCheck(
+            "queue",
+            queue::get,
+            "Outgoing mail queue",
+            CheckOptions.builder()
+                .failureThreshold(3)
+                .interval(Duration.ofHours(1))
+                .initialDelay(Duration.ofHours(1))
+                .build());
+    monitoring.healthCheck().runCheck("queue");
+    queue.set(CheckResult.unhealthy("9,000 messages waiting"));
+    monitoring.healthCheck().runCheck("queue");
+    monitoring.healthCheck().runCheck("queue");
+    driver.get(baseUrl() + "/");
+
+    await()
+        .atMost(PAGE_TIMEOUT)
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> {
+              assertThat(checkStatus("queue")).isEqualTo("healthy");
+              assertThat(find("[data-check=\"queue\"] .message").getText())
+                  .isEqualTo("9,000 messages waiting");
+              WebElement pending = find("[data-check=\"queue\"] .pending");
+              assertThat(pending.isDisplayed()).isTrue();
+              assertThat(pending.getText()).isEqualTo("\u2192 unhealthy 2 of 3");
+              assertThat(pending.getDomAttribute("data-status")).isEqualTo("unhealthy");
+            });
+    assertThat(find("[data-check=\"database\"] .pending").isDisplayed()).isFalse();
+    assertThat(find("[data-check=\"queue\"] .skipped").isDisplayed()).isFalse();
+
+    monitoring.healthCheck().runCheck("queue");
+
+    await()
+        .atMost(PAGE_TIMEOUT)
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> {
+              assertThat(checkStatus("queue")).isEqualTo("unhealthy");
+              assertThat(find("[data-check=\"queue\"] .pending").isDisplayed()).isFalse();
+            });
   }
 
   @Test

@@ -47,13 +47,14 @@ final class CheckBinding {
    */
   private record Made(String description, Function<SystemMonitor, Check> factory) {}
 
-  /** CPU, memory and the first file system root, at the seed's thresholds, for readiness. */
+  /**
+   * CPU, memory and the first file system root, at the seed's thresholds, in no group: they
+   * describe the host, not whether the agent can serve, so they count toward {@code /health} and
+   * raise alerts but leave readiness alone (a busy host at start-up kept the agent unready for
+   * three intervals).
+   */
   static List<CheckSpec> defaultChecks() {
-    CheckOptions options =
-        CheckOptions.builder()
-            .groups(CheckOptions.READINESS)
-            .failureThreshold(HOST_FAILURE_THRESHOLD)
-            .build();
+    CheckOptions options = CheckOptions.builder().failureThreshold(HOST_FAILURE_THRESHOLD).build();
     String root = File.listRoots()[0].getPath();
     return List.of(
         new CheckSpec(
@@ -133,7 +134,10 @@ final class CheckBinding {
             });
   }
 
-  /** The keys every check takes; host checks default to readiness and three failures. */
+  /**
+   * The keys every check takes; host checks default to three failures. No check is in a group
+   * unless the file says so: readiness holds what the user says the service needs to serve.
+   */
   private static CheckOptions.Builder options(
       ConfigReader.Value value, ConfigReader.Section c, boolean host) {
     CheckOptions.Builder options = CheckOptions.builder();
@@ -141,8 +145,7 @@ final class CheckBinding {
     c.get("interval").ifPresent(v -> apply(v, () -> options.interval(v.duration())));
     c.get("initial_delay").ifPresent(v -> apply(v, () -> options.initialDelay(v.duration())));
     c.bool("critical").ifPresent(options::critical);
-    List<String> groups =
-        c.strings("groups").orElse(host ? List.of(CheckOptions.READINESS) : List.of());
+    List<String> groups = c.strings("groups").orElse(List.of());
     apply(c.get("groups").orElse(value), () -> options.groups(groups.toArray(String[]::new)));
     options.failureThreshold(
         c.integer("failure_threshold", 1, 1000).orElse(host ? HOST_FAILURE_THRESHOLD : 1));

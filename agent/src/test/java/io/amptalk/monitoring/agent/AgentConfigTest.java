@@ -59,7 +59,8 @@ class AgentConfigTest {
         .allSatisfy(
             check -> {
               assertThat(check.options().failureThreshold()).isEqualTo(3);
-              assertThat(check.options().groups()).containsExactly(CheckOptions.READINESS);
+              // Host checks are in no group: readiness is the agent having started.
+              assertThat(check.options().groups()).isEmpty();
             });
     assertThat(config.notifiers()).extracting(AlertNotifier::name).containsExactly("logging");
     assertThat(config.store()).isEqualTo(Path.of("data", "alerts.db"));
@@ -111,8 +112,7 @@ class AgentConfigTest {
                 .build());
     assertThat(options.get("heap")).isEqualTo(CheckOptions.builder().critical(false).build());
     assertThat(options.get("port")).isEqualTo(CheckOptions.builder().successThreshold(2).build());
-    assertThat(options.get("memory"))
-        .isEqualTo(CheckOptions.builder().groups("readiness").failureThreshold(3).build());
+    assertThat(options.get("memory")).isEqualTo(CheckOptions.builder().failureThreshold(3).build());
   }
 
   /** Every key the loader asks for is in the example, and the example has no other. */

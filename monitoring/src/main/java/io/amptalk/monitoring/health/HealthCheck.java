@@ -7,6 +7,7 @@ import io.amptalk.monitoring.internal.health.CheckRunner;
 import io.amptalk.monitoring.internal.health.RegisteredCheck;
 import io.amptalk.monitoring.internal.util.FatalErrors;
 import io.amptalk.monitoring.internal.util.Options;
+import io.amptalk.monitoring.internal.util.ThrottledLogger;
 import io.amptalk.monitoring.metrics.HostView;
 import io.amptalk.monitoring.metrics.RequestView;
 import io.opentelemetry.api.metrics.Meter;
@@ -77,6 +78,8 @@ public final class HealthCheck implements AutoCloseable {
   private final Object overallLock = new Object();
   private final AtomicBoolean closed = new AtomicBoolean();
   private final HealthMetrics metrics;
+  private final int threads;
+  private final ThrottledLogger skipLog;
   private final boolean autoCheck;
   private final long maxSleepNanos;
   private final Object ticking = new Object();
@@ -90,6 +93,8 @@ public final class HealthCheck implements AutoCloseable {
     this.defaultTimeout = builder.defaultTimeout;
     this.historySize = builder.historySize;
     this.clock = builder.clock;
+    this.threads = builder.threads;
+    this.skipLog = new ThrottledLogger(LOG, clock, Duration.ofMinutes(1));
     this.runner = new CheckRunner(builder.threads, clock, this::settled);
     this.report = buildReport();
     this.metrics = builder.meter == null ? null : new HealthMetrics(builder.meter, () -> report);
@@ -257,7 +262,9 @@ public final class HealthCheck implements AutoCloseable {
   // ---------------------------------------------------------------- running
 
   /**
-   * Runs one check now and waits for it, at most its timeout.
+   * Runs one check now and waits for it: for a thread, at most its interval, then at most its
+   * timeout. When every thread stayed busy, answers UNKNOWN "Not started: …" and records nothing;
+   * the run stays queued and is recorded when it runs.
    *
    * @throws NoSuchElementException when no check has that name
    */
@@ -271,8 +278,8 @@ public final class HealthCheck implements AutoCloseable {
   }
 
   /**
-   * Runs every check now, in parallel, and waits for all: at most the longest timeout. Results are
-   * in registration order.
+   * Runs every check now, in parallel, and waits for all: for threads at most the longest interval,
+   * then at most the longest timeout. Results are in registration order.
    */
   public Map<String, CheckResult> runAllChecks() {
     List<RegisteredCheck> ordered = ordered();
@@ -287,11 +294,29 @@ public final class HealthCheck implements AutoCloseable {
     return results;
   }
 
-  /** Runs the checks whose next run is due by the registry's clock. The scheduler's tick. */
+  /**
+   * Runs the checks whose next run is due by the registry's clock. The scheduler's tick. A check
+   * whose previous run still waits for a thread is skipped, not queued twice: counted, logged, and
+   * its last result kept (it could not start within its interval, which says the pool is too small
+   * for the checks, not that the check failed).
+   */
   void runDueChecks() {
     Instant now = clock.instant();
     for (RegisteredCheck entry : ordered()) {
-      if (entry.takeDue(now)) {
+      if (!entry.takeDue(now)) {
+        continue;
+      }
+      if (runner.waiting(entry)) {
+        entry.recordSkip();
+        skipLog.warn(
+            entry.name(),
+            "Health check '{}' skipped a run: its previous run has waited a whole interval for one"
+                + " of the {} threads; give the registry more threads or the checks longer"
+                + " intervals",
+            entry.name(),
+            threads);
+        publish();
+      } else {
         runner.execute(entry);
       }
     }

@@ -50,6 +50,10 @@ public record HealthReport(
    * @param critical whether it counts toward the overall status
    * @param groups the groups it belongs to
    * @param measurement what it measures, for {@code application/health+json} keys; may be null
+   * @param pending the change the last results count toward, while they have not yet reached the
+   *     threshold that makes it; empty when the last result agrees with the reported status
+   * @param skipped how many periodic runs were skipped since registration: due while the previous
+   *     run still waited for a thread
    */
   public record CheckReport(
       HealthStatus status,
@@ -60,12 +64,15 @@ public record HealthReport(
       Map<String, Object> details,
       boolean critical,
       Set<String> groups,
-      String measurement) {
+      String measurement,
+      Optional<Pending> pending,
+      long skipped) {
     /**
      * Copies {@code groups}.
      *
      * @throws NullPointerException when a component other than {@code timestamp} and {@code
      *     measurement} is null, or {@code groups} holds a null
+     * @throws IllegalArgumentException when {@code skipped} is negative
      */
     public CheckReport {
       Objects.requireNonNull(status, "status");
@@ -74,6 +81,32 @@ public record HealthReport(
       Objects.requireNonNull(duration, "duration");
       Objects.requireNonNull(details, "details");
       groups = Set.copyOf(groups);
+      Objects.requireNonNull(pending, "pending");
+      if (skipped < 0) {
+        throw new IllegalArgumentException("skipped must not be negative, was " + skipped);
+      }
+    }
+  }
+
+  /**
+   * A change of a check's reported status under way: {@code count} results in a row have pointed to
+   * {@code status}, and {@code of} are needed (the check's failure or success threshold).
+   *
+   * @param status the status the last result has, which the check turns to at {@code of}
+   * @param count consecutive results toward it so far, 1 to {@code of - 1}
+   * @param of the results needed
+   */
+  public record Pending(HealthStatus status, int count, int of) {
+    /**
+     * @throws NullPointerException when {@code status} is null
+     * @throws IllegalArgumentException unless {@code 1 <= count < of}
+     */
+    public Pending {
+      Objects.requireNonNull(status, "status");
+      if (count < 1 || count >= of) {
+        throw new IllegalArgumentException(
+            "pending count must be 1.." + (of - 1) + " of " + of + ", was " + count);
+      }
     }
   }
 
@@ -111,7 +144,9 @@ public record HealthReport(
 
   /**
    * The seed's JSON: {@code {"service", "timestamp", "status", "checks": {name: {"status",
-   * "message", "timestamp", "description", "duration_ms", "details"}}}}, statuses lowercase.
+   * "message", "timestamp", "description", "duration_ms", "details"}}}}, statuses lowercase; a
+   * check adds {@code "pending": {"status", "count", "of"}} while a change is under way, and {@code
+   * "skipped": n} once a periodic run of it was skipped.
    */
   public String toJson() {
     return write(seedShape(true));
@@ -154,10 +189,22 @@ public record HealthReport(
           json.put("description", check.description());
           json.put("duration_ms", check.duration().toNanos() / 1e6);
           json.put("details", check.details());
+          check.pending().ifPresent(pending -> json.put("pending", pendingJson(pending)));
+          if (check.skipped() > 0) {
+            json.put("skipped", check.skipped());
+          }
           byName.put(name, json);
         });
     root.put("checks", byName);
     return root;
+  }
+
+  private static Map<String, Object> pendingJson(Pending pending) {
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("status", pending.status().jsonName());
+    json.put("count", pending.count());
+    json.put("of", pending.of());
+    return json;
   }
 
   private Map<String, Object> healthJsonShape(boolean withDetails) {

@@ -4,7 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.amptalk.monitoring.testing.MutableClock;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.sdk.metrics.SdkMeterProvider;
+import io.opentelemetry.sdk.metrics.data.LongPointData;
+import io.opentelemetry.sdk.testing.exporter.InMemoryMetricReader;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -609,6 +615,236 @@ class HealthCheckTest {
         .timeout(Duration.ofDays(1))
         .initialDelay(Duration.ofDays(365))
         .build();
+  }
+
+  @Test
+  void report_whileResultsCountTowardAChange_saysWhatIsPendingAndHowFarAlong() throws Exception {
+    HealthCheck registry = registry();
+    registry.registerCheck(
+        "queue",
+        script(
+            HealthStatus.HEALTHY,
+            HealthStatus.UNHEALTHY,
+            HealthStatus.UNHEALTHY,
+            HealthStatus.UNHEALTHY,
+            HealthStatus.HEALTHY,
+            HealthStatus.HEALTHY),
+        "",
+        CheckOptions.builder().failureThreshold(3).successThreshold(2).build());
+    String stamp = "\"timestamp\":\"2026-01-01T00:00:00Z\",\"description\":\"\",";
+
+    registry.runCheck("queue");
+    assertThat(registry.getStatusReport().checks().get("queue").pending()).isEmpty();
+    assertThat(checkJson(registry, "queue").has("pending")).isFalse();
+
+    registry.runCheck("queue");
+    registry.runCheck("queue");
+    // Reported healthy, with an unhealthy message: the pending change says why both.
+    assertThat(registry.getStatusReport().checks().get("queue").pending())
+        .contains(new HealthReport.Pending(HealthStatus.UNHEALTHY, 2, 3));
+    assertThat(checkJson(registry, "queue").toString())
+        .isEqualTo(
+            "{\"status\":\"healthy\",\"message\":\"unhealthy now\","
+                + stamp
+                + "\"duration_ms\":0.0,\"details\":{},"
+                + "\"pending\":{\"status\":\"unhealthy\",\"count\":2,\"of\":3}}");
+
+    registry.runCheck("queue");
+    assertThat(reported(registry, "queue")).isEqualTo(HealthStatus.UNHEALTHY);
+    assertThat(checkJson(registry, "queue").has("pending")).isFalse();
+
+    registry.runCheck("queue");
+    assertThat(checkJson(registry, "queue").get("pending").toString())
+        .isEqualTo("{\"status\":\"healthy\",\"count\":1,\"of\":2}");
+    registry.runCheck("queue");
+    assertThat(reported(registry, "queue")).isEqualTo(HealthStatus.HEALTHY);
+    assertThat(registry.getStatusReport().checks().get("queue").pending()).isEmpty();
+  }
+
+  @Test
+  void report_firstResultWorseThanUnknown_staysUnknownAndSaysItIsPending() throws Exception {
+    HealthCheck registry = registry();
+    registry.registerCheck(
+        "cpu",
+        script(HealthStatus.DEGRADED),
+        "",
+        CheckOptions.builder().failureThreshold(3).build());
+
+    registry.runCheck("cpu");
+
+    assertThat(reported(registry, "cpu")).isEqualTo(HealthStatus.UNKNOWN);
+    assertThat(checkJson(registry, "cpu").get("pending").toString())
+        .isEqualTo("{\"status\":\"degraded\",\"count\":1,\"of\":3}");
+    // Anonymous callers get the status alone: no pending either.
+    assertThat(registry.getStatusReport().toJson(false)).isEqualTo("{\"status\":\"unknown\"}");
+  }
+
+  // ---------------------------------------------------------------- queueing: timeouts and skips
+
+  /** What a check waiting for a thread does: it answers at once, or counts its calls. */
+  private static Check answering(String message, AtomicInteger calls) {
+    return () -> {
+      calls.incrementAndGet();
+      return CheckResult.healthy(message);
+    };
+  }
+
+  /** A check that holds its thread until the test's latch is released. */
+  private Check holding(CountDownLatch started) {
+    return () -> {
+      started.countDown();
+      release.await();
+      return CheckResult.healthy("released");
+    };
+  }
+
+  private static final CheckOptions LONG_TIMEOUT =
+      CheckOptions.builder().timeout(Duration.ofHours(1)).build();
+
+  private static JsonNode checkJson(HealthCheck registry, String name) throws Exception {
+    return new ObjectMapper().readTree(registry.getStatusReport().toJson()).get("checks").get(name);
+  }
+
+  @Test
+  void runAllChecks_checksQueuedBehindBusyThreads_timeOutFromTheirStartNotFromTheirQueueing() {
+    // 4 threads, 12 checks: the first 4 take every thread for a second (well within their own
+    // timeout of an hour); the 8 others wait that second in the queue, then answer at once. Their
+    // timeout of 200 ms is five times shorter than their wait: counted from being queued, all 8
+    // would be "Timed out after 200 ms".
+    HealthCheck registry = registry(b -> b.threads(4).defaultTimeout(Duration.ofMillis(200)));
+    CountDownLatch never = new CountDownLatch(1);
+    for (int i = 1; i <= 4; i++) {
+      registry.registerCheck(
+          "busy-" + i,
+          () -> {
+            boolean released = never.await(1, TimeUnit.SECONDS); // the work: a second
+            return CheckResult.healthy(released ? "released" : "worked a second");
+          },
+          "",
+          LONG_TIMEOUT);
+    }
+    AtomicInteger queuedCalls = new AtomicInteger();
+    for (int i = 1; i <= 8; i++) {
+      registry.registerCheck("queued-" + i, answering("ran", queuedCalls), "");
+    }
+
+    Map<String, CheckResult> results = registry.runAllChecks();
+
+    assertThat(results).hasSize(12);
+    for (int i = 1; i <= 4; i++) {
+      assertThat(results.get("busy-" + i).message()).isEqualTo("worked a second");
+    }
+    for (int i = 1; i <= 8; i++) {
+      assertThat(results.get("queued-" + i).status()).isEqualTo(HealthStatus.HEALTHY);
+      assertThat(results.get("queued-" + i).message()).isEqualTo("ran");
+      assertThat(results.get("queued-" + i).duration()).isLessThan(Duration.ofMillis(200));
+    }
+    assertThat(queuedCalls).hasValue(8);
+    assertThat(registry.getOverallStatus()).isEqualTo(HealthStatus.HEALTHY);
+  }
+
+  @Test
+  void runDueChecks_runStillWaitingForAThreadWhenItsNextIsDue_isSkippedAndCounted_notFailed()
+      throws Exception {
+    InMemoryMetricReader reader = InMemoryMetricReader.create();
+    SdkMeterProvider provider = SdkMeterProvider.builder().registerMetricReader(reader).build();
+    HealthCheck registry =
+        registry(
+            b ->
+                b.threads(4)
+                    .checkInterval(Duration.ofSeconds(10))
+                    .defaultTimeout(Duration.ofMillis(100))
+                    .meter(provider.get("test")));
+    CountDownLatch allBusy = new CountDownLatch(4);
+    for (int i = 1; i <= 4; i++) {
+      registry.registerCheck("busy-" + i, holding(allBusy), "", LONG_TIMEOUT);
+    }
+    AtomicInteger queuedCalls = new AtomicInteger();
+    for (int i = 1; i <= 8; i++) {
+      registry.registerCheck("queued-" + i, answering("ran", queuedCalls), "");
+    }
+
+    // All 12 are due: the 4 holders take the 4 threads, the 8 others queue behind them. Then two
+    // more intervals pass by the registry's clock while no thread frees up.
+    registry.runDueChecks();
+    assertThat(allBusy.await(10, TimeUnit.SECONDS)).as("the 4 holders started").isTrue();
+    for (int round = 1; round <= 2; round++) {
+      clock.advance(Duration.ofSeconds(10));
+      registry.runDueChecks();
+    }
+
+    for (int i = 1; i <= 8; i++) {
+      String name = "queued-" + i;
+      assertThat(registry.getCheckHistory(name, 100)).as(name + " has no result").isEmpty();
+      assertThat(reported(registry, name)).isEqualTo(HealthStatus.UNKNOWN);
+      assertThat(checkJson(registry, name).get("skipped").asInt()).as(name).isEqualTo(2);
+      assertThat(skippedMetric(reader, name)).as(name).isEqualTo(2);
+    }
+    for (int i = 1; i <= 4; i++) {
+      assertThat(checkJson(registry, "busy-" + i).has("skipped")).isFalse();
+      assertThat(skippedMetric(reader, "busy-" + i)).isZero();
+    }
+    assertThat(queuedCalls).hasValue(0);
+
+    // Freed, each queued run runs once (the skipped ones were never queued twice) and passes.
+    release.countDown();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                registry.getCheckNames().stream()
+                    .allMatch(name -> registry.getCheckHistory(name, 100).size() == 1));
+    assertThat(queuedCalls).hasValue(8);
+    for (String name : registry.getCheckNames()) {
+      assertThat(registry.getCheckHistory(name, 100))
+          .extracting(CheckResult::status)
+          .as(name)
+          .containsExactly(HealthStatus.HEALTHY);
+    }
+    assertThat(checkJson(registry, "queued-1").get("skipped").asInt()).isEqualTo(2);
+    assertThat(registry.getOverallStatus()).isEqualTo(HealthStatus.HEALTHY);
+  }
+
+  @Test
+  void runCheck_noThreadFreeWithinTheInterval_answersUnknownNotStarted_andTheRunStaysQueued()
+      throws Exception {
+    HealthCheck registry =
+        registry(
+            b ->
+                b.threads(1)
+                    .checkInterval(Duration.ofMillis(300))
+                    .defaultTimeout(Duration.ofMillis(100)));
+    CountDownLatch busy = new CountDownLatch(1);
+    registry.registerCheck("busy", holding(busy), "", LONG_TIMEOUT);
+    AtomicInteger calls = new AtomicInteger();
+    registry.registerCheck("queued", answering("ran", calls), "");
+    registry.runDueChecks();
+    assertThat(busy.await(10, TimeUnit.SECONDS)).isTrue();
+
+    CheckResult result = registry.runCheck("queued");
+
+    assertThat(result.status()).isEqualTo(HealthStatus.UNKNOWN);
+    assertThat(result.message())
+        .isEqualTo("Not started: the 1 health check thread stayed busy for 300 ms");
+    assertThat(registry.getCheckHistory("queued", 100)).isEmpty();
+    assertThat(calls).hasValue(0);
+
+    release.countDown();
+    await().atMost(Duration.ofSeconds(10)).until(() -> calls.get() == 1);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> registry.getCheckHistory("queued", 100).size() == 1);
+    assertThat(registry.getCheckHistory("queued", 100).get(0).message()).isEqualTo("ran");
+  }
+
+  private static long skippedMetric(InMemoryMetricReader reader, String check) {
+    return reader.collectAllMetrics().stream()
+        .filter(m -> m.getName().equals("health.check.skipped"))
+        .flatMap(m -> m.getLongSumData().getPoints().stream())
+        .filter(p -> check.equals(p.getAttributes().get(AttributeKey.stringKey("check"))))
+        .mapToLong(LongPointData::getValue)
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no health.check.skipped for " + check));
   }
 
   @Test

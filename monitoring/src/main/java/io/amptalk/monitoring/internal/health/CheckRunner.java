@@ -4,10 +4,11 @@ import io.amptalk.monitoring.health.CheckResult;
 import io.amptalk.monitoring.internal.util.DaemonThreads;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
@@ -19,11 +20,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs checks on a bounded pool of daemon threads, each run bounded by its check's timeout: the
- * first of the check's own result and its timeout settles the run, once. A check never runs
- * concurrently with itself, and one stuck past its timeout is not started again until it returns.
- * Whatever a check does (throw, return null, hang) becomes a result; nothing escapes to the caller
- * or kills a thread.
+ * Runs checks on a bounded pool of daemon threads, each run bounded by its check's timeout, counted
+ * from when a thread starts it: the first of the check's own result and its timeout settles the
+ * run, once. A check never runs concurrently with itself, and one stuck past its timeout is not
+ * started again until it returns. Whatever a check does (throw, return null, hang) becomes a
+ * result; nothing escapes to the caller or kills a thread.
  */
 public final class CheckRunner {
   private static final Logger LOG = LoggerFactory.getLogger(CheckRunner.class);
@@ -37,12 +38,14 @@ public final class CheckRunner {
     void settled(RegisteredCheck check, CheckResult result);
   }
 
+  private final int threads;
   private final Clock clock;
   private final Settlement settlement;
   private final ThreadPoolExecutor pool;
   private final ScheduledThreadPoolExecutor scheduler;
 
   public CheckRunner(int threads, Clock clock, Settlement settlement) {
+    this.threads = threads;
     this.clock = clock;
     this.settlement = settlement;
     this.pool =
@@ -71,7 +74,8 @@ public final class CheckRunner {
   /**
    * Starts a run of the check on the pool, unless one is in flight, in which case that run is
    * shared. A check that timed out and is still stuck is not started again: a new UNHEALTHY result
-   * says so.
+   * says so. The run's timeout counts from when a thread starts it, not from now: waiting in the
+   * queue behind other checks is not the check's slowness.
    */
   public CompletableFuture<CheckResult> execute(RegisteredCheck entry) {
     Run run;
@@ -80,7 +84,7 @@ public final class CheckRunner {
       if (entry.current != null && !entry.current.future.isDone()) {
         return entry.current.future;
       }
-      run = new Run(clock.instant());
+      run = new Run(clock.instant(), System.nanoTime());
       stuck = entry.current != null;
       if (!stuck) {
         entry.current = run;
@@ -99,28 +103,10 @@ public final class CheckRunner {
                   + " and still running; not started again until it returns"));
       return run.future;
     }
+    FutureTask<Void> task = new FutureTask<>(() -> runCheck(entry, run), null);
+    run.task = task;
     try {
-      Future<?> task = pool.submit(() -> runCheck(entry, run));
-      ScheduledFuture<?> timer =
-          scheduler.schedule(
-              () -> {
-                if (settle(
-                    entry,
-                    run,
-                    CheckResult.unhealthy("Timed out after " + format(entry.timeout())))) {
-                  if (run.started.compareAndSet(false, true)) {
-                    // Timed out waiting for a pool thread (all held by slow checks): cancelled
-                    // before it started, nothing of it is stuck. Without releasing the entry, its
-                    // run would stay current for good, and the check be reported "still running"
-                    // and never run again.
-                    release(entry, run);
-                  }
-                  task.cancel(true);
-                }
-              },
-              entry.timeout().toNanos(),
-              TimeUnit.NANOSECONDS);
-      run.future.whenComplete((result, error) -> timer.cancel(false));
+      pool.execute(task);
     } catch (RejectedExecutionException e) {
       release(entry, run);
       settle(entry, run, CheckResult.unknown("The health check registry is closed"));
@@ -128,8 +114,23 @@ public final class CheckRunner {
     return run.future;
   }
 
-  /** Waits for a run, at most its timeout (and a margin); never throws. */
-  public CheckResult await(RegisteredCheck entry, CompletableFuture<CheckResult> run) {
+  /**
+   * Whether the check's run in flight still waits for a thread: when its next periodic run is due
+   * meanwhile, that one is skipped rather than queued behind it.
+   */
+  public boolean waiting(RegisteredCheck entry) {
+    synchronized (entry.lock) {
+      return entry.current != null && entry.current.waiting();
+    }
+  }
+
+  /**
+   * Waits for a run: for a thread to start it, at most the check's interval from when it was
+   * queued, then for its result, at most its timeout (and a margin). Never throws. A run no thread
+   * started in time stays queued; the caller gets UNKNOWN "Not started: ..." and nothing is
+   * recorded.
+   */
+  public CheckResult await(RegisteredCheck entry, CompletableFuture<CheckResult> future) {
     if (RUNNING.get() == entry) {
       // A check calling runCheck (or runAllChecks) for itself would wait for its own result, that
       // is, until its own timeout, and then be reported as timed out instead of as what it found.
@@ -139,8 +140,22 @@ public final class CheckRunner {
               + "' asked for its own result from inside its run; a check cannot wait for itself");
     }
     try {
+      Run run;
+      synchronized (entry.lock) {
+        // A run waiting for a thread is its check's current one; one no longer current started.
+        run = entry.current != null && entry.current.future == future ? entry.current : null;
+      }
+      if (run != null && !startedInTime(entry, run)) {
+        Duration waited = Duration.between(run.queued, clock.instant());
+        return CheckResult.unknown(
+                "Not started: the "
+                    + (threads == 1 ? "1 health check thread" : threads + " health check threads")
+                    + " stayed busy for "
+                    + format(entry.interval()))
+            .withTiming(run.queued, waited.isNegative() ? Duration.ZERO : waited);
+      }
       // The run completes by its own timeout; the margin only guards against a closed timer.
-      return run.get(entry.timeout().toMillis() + 5_000, TimeUnit.MILLISECONDS);
+      return future.get(entry.timeout().toMillis() + 5_000, TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return CheckResult.unknown("Interrupted while waiting for the check");
@@ -149,10 +164,37 @@ public final class CheckRunner {
     }
   }
 
+  private static boolean startedInTime(RegisteredCheck entry, Run run) throws InterruptedException {
+    long left = entry.interval().toNanos() - (System.nanoTime() - run.queuedNanos);
+    return run.began.await(Math.max(0, left), TimeUnit.NANOSECONDS) || run.future.isDone();
+  }
+
   private void runCheck(RegisteredCheck entry, Run run) {
     if (!run.started.compareAndSet(false, true)) {
-      return; // timed out before it started: the timer released the entry
+      return; // settled by close before a thread took it
     }
+    run.start = clock.instant();
+    run.began.countDown();
+    ScheduledFuture<?> timer;
+    try {
+      timer =
+          scheduler.schedule(
+              () -> {
+                if (settle(
+                    entry,
+                    run,
+                    CheckResult.unhealthy("Timed out after " + format(entry.timeout())))) {
+                  run.task.cancel(true); // interrupts this run's thread only while it runs it
+                }
+              },
+              entry.timeout().toNanos(),
+              TimeUnit.NANOSECONDS);
+    } catch (RejectedExecutionException e) {
+      release(entry, run);
+      settle(entry, run, CheckResult.unknown("The health check registry is closed"));
+      return;
+    }
+    run.future.whenComplete((result, error) -> timer.cancel(false));
     CheckResult result;
     RUNNING.set(entry);
     try {
@@ -188,8 +230,10 @@ public final class CheckRunner {
       return false;
     }
     // Timed on the injected clock, like everything else: a test's fixed clock gives exact output.
-    Duration took = Duration.between(run.start, clock.instant());
-    CheckResult result = raw.withTiming(run.start, took.isNegative() ? Duration.ZERO : took);
+    // From the start: a run settled before a thread took it (closed) is timed from its queueing.
+    Instant start = run.start != null ? run.start : run.queued;
+    Duration took = Duration.between(start, clock.instant());
+    CheckResult result = raw.withTiming(start, took.isNegative() ? Duration.ZERO : took);
     try {
       settlement.settled(entry, result);
     } finally {

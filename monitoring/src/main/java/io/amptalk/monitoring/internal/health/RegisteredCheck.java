@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A check in a registry and its state: when it runs next, its run in flight, its history, and the
@@ -34,6 +35,7 @@ public final class RegisteredCheck {
   private HealthStatus reported = HealthStatus.UNKNOWN;
   private int streak;
   private int streakDirection;
+  private long skipped;
 
   /** A change of the reported status. */
   public record StatusChange(HealthStatus previous, HealthStatus current) {}
@@ -67,6 +69,11 @@ public final class RegisteredCheck {
 
   Duration timeout() {
     return timeout;
+  }
+
+  /** How long a run may wait for a thread before the next is due: the check's interval. */
+  Duration interval() {
+    return interval;
   }
 
   /** The order of registration, which the report and {@code runAllChecks} follow. */
@@ -134,6 +141,16 @@ public final class RegisteredCheck {
     }
   }
 
+  /**
+   * Counts a periodic run skipped: it came due while the previous run still waited for a thread.
+   * Neither the history nor the reported status changes: no result was had.
+   */
+  public void recordSkip() {
+    synchronized (lock) {
+      skipped++;
+    }
+  }
+
   /** The newest {@code limit} results, newest first. */
   public List<CheckResult> history(int limit) {
     synchronized (lock) {
@@ -163,7 +180,18 @@ public final class RegisteredCheck {
           last == null ? Map.of() : last.details(),
           options.critical(),
           options.groups(),
-          check.measurement());
+          check.measurement(),
+          pending(),
+          skipped);
     }
+  }
+
+  /** The change the streak counts toward, while it is short of its threshold. Under the lock. */
+  private Optional<HealthReport.Pending> pending() {
+    if (streak == 0 || last == null) {
+      return Optional.empty();
+    }
+    int needed = streakDirection > 0 ? options.failureThreshold() : options.successThreshold();
+    return Optional.of(new HealthReport.Pending(last.status(), streak, needed));
   }
 }

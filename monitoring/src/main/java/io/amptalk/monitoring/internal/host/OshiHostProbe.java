@@ -4,7 +4,6 @@ import io.amptalk.monitoring.metrics.SystemSnapshot.FileSystemUsage;
 import io.amptalk.monitoring.metrics.SystemSnapshot.MemoryUsage;
 import io.amptalk.monitoring.metrics.SystemSnapshot.NetworkIo;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,7 +64,7 @@ public final class OshiHostProbe implements HostProbe {
   private final OperatingSystem os;
   private final CentralProcessor processor;
   private final int pid;
-  private long[] previousTicks;
+  private final CpuTicks cpuTicks;
   private OSProcess previousProcess;
   private List<Mount> mounts;
   private byte[] mountTable;
@@ -82,24 +81,16 @@ public final class OshiHostProbe implements HostProbe {
     this.os = info.getOperatingSystem();
     this.processor = hardware.getProcessor();
     this.pid = os.getProcessId();
+    this.cpuTicks = new CpuTicks(processor);
   }
 
+  /**
+   * Since the previous call; the first since the probe was made, over at least 0.1 s (the monitor's
+   * first sample, taken at build, waits out the rest), so the first snapshot has a real CPU figure.
+   */
   @Override
   public OptionalDouble cpuUtilization() {
-    long[] ticks = processor.getSystemCpuLoadTicks();
-    long[] previous = previousTicks;
-    previousTicks = ticks;
-    if (previous == null) {
-      // No ticks to compare yet. Rather than a first snapshot without CPU (which would leave CPU
-      // checks UNKNOWN until the next sample), take the JVM's own recent system load.
-      double load =
-          ManagementFactory.getOperatingSystemMXBean()
-                  instanceof com.sun.management.OperatingSystemMXBean jvm
-              ? jvm.getCpuLoad()
-              : -1;
-      return load >= 0 ? OptionalDouble.of(clamp(load)) : OptionalDouble.empty();
-    }
-    return OptionalDouble.of(clamp(processor.getSystemCpuLoadBetweenTicks(previous)));
+    return cpuTicks.fraction();
   }
 
   @Override

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.tuple;
 import io.amptalk.monitoring.metrics.SystemSnapshot.FileSystemUsage;
 import io.amptalk.monitoring.metrics.SystemSnapshot.MemoryUsage;
 import io.amptalk.monitoring.metrics.SystemSnapshot.NetworkIo;
+import io.amptalk.monitoring.testing.BusyCores;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,6 +24,17 @@ class OshiHostProbeTest {
   void cpuUtilization_isAFractionFromTheFirstCall() {
     assertThat(probe.cpuUtilization().orElseThrow()).isBetween(0.0, 1.0);
     assertThat(probe.cpuUtilization().orElseThrow()).isBetween(0.0, 1.0);
+  }
+
+  @Test
+  void cpuUtilization_firstCallWhileEveryCoreIsBusy_isARealReading() throws Exception {
+    try (BusyCores busy = new BusyCores()) {
+      // A probe made just now, as SystemMonitor makes one right before its first sample.
+      double first = new OshiHostProbe().cpuUtilization().orElseThrow();
+
+      // Every core spins: the host is busy however the others share it, never near 0.
+      assertThat(first).isGreaterThanOrEqualTo(0.5);
+    }
   }
 
   @Test
