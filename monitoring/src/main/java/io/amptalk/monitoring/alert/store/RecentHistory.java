@@ -1,12 +1,17 @@
 package io.amptalk.monitoring.alert.store;
 
+import io.amptalk.monitoring.alert.Alert;
 import io.amptalk.monitoring.alert.AlertQuery;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
  * The history a {@link SqliteAlertStore} was written since it opened, as its rows (the columns the
@@ -46,6 +51,35 @@ final class RecentHistory {
     while (chars > maxChars && bySeq.size() > 1) {
       remove(bySeq.firstEntry().getValue());
     }
+  }
+
+  /** A history read completed: the alerts, and how many of them came from here. */
+  record Completed(List<Alert> alerts, long fromMemory) {}
+
+  /**
+   * {@code stored} (what the file listed for {@code query}) with the rows kept here that it lacks,
+   * read by {@code read} (null: unreadable), newest first by seq, at most the query's limit. A
+   * healthy file lists every row kept here that is within the limit, so {@code fromMemory} is 0.
+   */
+  Completed complete(AlertQuery query, List<SqliteRows.Stored> stored, Function<Row, Alert> read) {
+    Set<String> ids = new HashSet<>();
+    stored.forEach(s -> ids.add(s.alert().id()));
+    List<SqliteRows.Stored> merged = new ArrayList<>(stored);
+    Set<Long> fromMemory = new HashSet<>();
+    for (Row row : matching(query)) {
+      Alert alert = ids.contains(row.id()) ? null : read.apply(row);
+      if (alert != null) {
+        merged.add(new SqliteRows.Stored(row.seq(), alert));
+        fromMemory.add(row.seq());
+      }
+    }
+    if (!fromMemory.isEmpty()) {
+      merged.sort(Comparator.comparingLong(SqliteRows.Stored::seq).reversed());
+    }
+    List<SqliteRows.Stored> limited = merged.subList(0, Math.min(query.limit(), merged.size()));
+    return new Completed(
+        limited.stream().map(SqliteRows.Stored::alert).toList(),
+        limited.stream().filter(s -> fromMemory.contains(s.seq())).count());
   }
 
   void cleared() {

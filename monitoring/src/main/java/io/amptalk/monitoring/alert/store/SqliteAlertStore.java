@@ -13,12 +13,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -198,34 +194,18 @@ public final class SqliteAlertStore implements AlertStore {
     }
   }
 
-  /** {@code stored} with what {@link #recent} holds that it lacks, in seq order. Under the lock. */
+  /** {@code stored} with what {@link #recent} holds that it lacks. Under the lock. */
   private List<Alert> withRecent(
       AlertQuery query, List<SqliteRows.Stored> stored, Exception damage) {
-    Set<String> ids = new HashSet<>();
-    stored.forEach(s -> ids.add(s.alert().id()));
-    List<SqliteRows.Stored> merged = new ArrayList<>(stored);
-    Set<Long> fromMemory = new HashSet<>();
-    for (RecentHistory.Row row : recent.matching(query)) {
-      if (!ids.contains(row.id())) {
-        Alert alert = rows.readAlert("history", row.id(), row.json());
-        if (alert != null) {
-          merged.add(new SqliteRows.Stored(row.seq(), alert));
-          fromMemory.add(row.seq());
-        }
-      }
-    }
-    if (fromMemory.isEmpty() && damage == null) {
-      return stored.stream().map(SqliteRows.Stored::alert).toList();
-    }
-    merged.sort(Comparator.comparingLong(SqliteRows.Stored::seq).reversed());
-    List<SqliteRows.Stored> limited = merged.subList(0, Math.min(query.limit(), merged.size()));
-    long missing = limited.stream().filter(s -> fromMemory.contains(s.seq())).count();
+    RecentHistory.Completed completed =
+        recent.complete(query, stored, row -> rows.readAlert("history", row.id(), row.json()));
     if (damage != null) {
       damaged(StoreFailures.reason(damage));
-    } else if (missing > 0) {
-      damaged("it no longer lists " + missing + " of the alerts saved since it opened");
+    } else if (completed.fromMemory() > 0) {
+      damaged(
+          "it no longer lists " + completed.fromMemory() + " of the alerts saved since it opened");
     }
-    return limited.stream().map(SqliteRows.Stored::alert).toList();
+    return completed.alerts();
   }
 
   /** Says once, loudly, that the file was found damaged while open. */
