@@ -136,7 +136,8 @@ public final class Monitoring implements AutoCloseable {
                       monitor.getSystemInfo(),
                       monitor.getLatestSnapshot(),
                       monitor.isHealthy(),
-                      monitor.getHealthReason()),
+                      monitor.getHealthReason(),
+                      alerts.getStoreStatus()),
               token));
       monitor.unregisterHttpHandler("/");
       monitor.registerHttpHandler("/", SystemHttpHandler.statusPage());

@@ -5,6 +5,7 @@ import io.amptalk.monitoring.alert.Alert;
 import io.amptalk.monitoring.alert.AlertSeverity;
 import io.amptalk.monitoring.alert.AlertSystem;
 import io.amptalk.monitoring.alert.store.SqliteAlertStore;
+import io.amptalk.monitoring.alert.store.StoreLockedException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,7 +38,8 @@ import picocli.CommandLine.Spec;
     exitCodeList = {
       "0:The alert was raised and handed to the notifiers; its id is printed.",
       "1:The alert could not be raised (see the log).",
-      "2:Bad options or configuration, or the alert history cannot be opened."
+      "2:Bad options or configuration, or the alert history cannot be opened (another agent"
+          + " holds its data directory)."
     })
 final class AgentAlert implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(AgentAlert.class);
@@ -89,19 +91,49 @@ final class AgentAlert implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   /**
+   * Opens the alert history at {@code file} (null: none, history in memory) before anything else
+   * starts, so that a data directory another agent holds is refused before a port is bound.
+   *
+   * @param hint what the operator can do instead, after "stop it, or "
+   * @throws IllegalStateException when the store cannot be opened, or another process holds it:
+   *     {@code data directory /x is in use by process 1234 (it holds /x/alerts.db.lock); stop it,
+   *     or <hint>}
+   */
+  static SqliteAlertStore openStore(AgentConfig config, Path file, String hint) {
+    if (file == null) {
+      return null;
+    }
+    try {
+      return SqliteAlertStore.open(file, config.historySize());
+    } catch (StoreLockedException e) {
+      throw new IllegalStateException(
+          "data directory "
+              + e.file().getParent()
+              + " is in use by "
+              + (e.holderPid().isPresent()
+                  ? "process " + e.holderPid().getAsLong()
+                  : "another process")
+              + " (it holds "
+              + e.lockFile()
+              + "); stop it, or "
+              + hint,
+          e);
+    }
+  }
+
+  /**
    * The agent's alerting as configured: its notifiers, its settings, its silences, and its history
-   * in SQLite at {@code store} (in memory when null).
+   * in {@code store} (in memory when null), which it closes when closed.
    *
    * @param monitor where its own metrics go; null for none
-   * @throws IllegalStateException when the store cannot be opened
    */
   static AlertSystem alertSystem(
-      AgentConfig config, String serviceName, SystemMonitor monitor, Path store) {
+      AgentConfig config, String serviceName, SystemMonitor monitor, SqliteAlertStore store) {
     AlertSystem.Builder builder =
         AlertSystem.builder().serviceName(serviceName).defaultNotifiers(config.notifiers());
     config.alerting().forEach(step -> step.accept(builder));
     if (store != null) {
-      builder.store(SqliteAlertStore.open(store, config.historySize()));
+      builder.store(store);
     }
     if (monitor != null) {
       builder.meter(monitor.getMeter());
@@ -126,10 +158,21 @@ final class AgentAlert implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     AlertSystem alerts;
+    SqliteAlertStore store = null;
     try {
       AgentConfig loaded = AgentOptions.ConfigFile.load(configFile);
-      alerts = alertSystem(loaded, service.serviceName(loaded), null, dataDir.alertsDb(loaded));
+      // Never beside a running agent on its store: opening it would deliver its outbox again.
+      store =
+          openStore(
+              loaded,
+              dataDir.alertsDb(loaded),
+              "raise the alert through that agent's POST /alerts, or give alert another"
+                  + " --data-dir");
+      alerts = alertSystem(loaded, service.serviceName(loaded), null, store);
     } catch (ConfigException | IllegalArgumentException | IllegalStateException e) {
+      if (store != null) {
+        store.close();
+      }
       err.println("amptalk-monitor: " + e.getMessage());
       err.flush();
       return 2;

@@ -3,6 +3,7 @@ package io.amptalk.monitoring.agent;
 import io.amptalk.monitoring.Monitoring;
 import io.amptalk.monitoring.SystemMonitor;
 import io.amptalk.monitoring.alert.AlertNotifier;
+import io.amptalk.monitoring.alert.store.SqliteAlertStore;
 import io.amptalk.monitoring.health.CheckOptions;
 import io.amptalk.monitoring.health.HealthCheck;
 import java.io.PrintStream;
@@ -33,7 +34,8 @@ final class AgentServer {
 
   /** The exit codes of the serving commands, for their {@code --help}. */
   static final String EXIT_BAD_OPTIONS =
-      "2:Bad options, the port is taken, or the data directory is unusable; nothing was started.";
+      "2:Bad options, the port is taken, or the data directory is unusable or held by another"
+          + " agent; nothing was started.";
 
   static final String EXIT_SIGINT = "130:Stopped by SIGINT (Ctrl-C), after a graceful shutdown.";
   static final String EXIT_SIGTERM = "143:Stopped by SIGTERM, after a graceful shutdown.";
@@ -75,9 +77,15 @@ final class AgentServer {
 
   private int serve(boolean demo) throws InterruptedException {
     AgentConfig config;
+    SqliteAlertStore store;
     try {
       config = options.config.load();
       refuseSelfProbes(config);
+      // Locked first, before the port is bound: a second agent on one data directory would
+      // deliver every pending notification again.
+      store =
+          AgentAlert.openStore(
+              config, options.dataDir.alertsDb(config), "give this one another --data-dir");
     } catch (ConfigException | IllegalArgumentException | IllegalStateException e) {
       return refused(e.getMessage());
     }
@@ -89,11 +97,7 @@ final class AgentServer {
               .healthCheck(monitor -> buildHealth(config, monitor))
               .alertSystem(
                   monitor ->
-                      AgentAlert.alertSystem(
-                          config,
-                          monitor.getServiceName(),
-                          monitor,
-                          options.dataDir.alertsDb(config)))
+                      AgentAlert.alertSystem(config, monitor.getServiceName(), monitor, store))
               .onFatalError(AgentServer::halt)
               .degradedSeverity(config.degradedSeverity())
               .unhealthySeverity(config.unhealthySeverity());
@@ -103,6 +107,9 @@ final class AgentServer {
       }
       monitoring = builder.build();
     } catch (IllegalArgumentException | IllegalStateException e) {
+      if (store != null) {
+        store.close(); // closed with the alert system if that was built; closing again is a no-op
+      }
       return refused(e.getCause() instanceof BindException ? portInUse(config) : e.getMessage());
     }
     Runtime.getRuntime()

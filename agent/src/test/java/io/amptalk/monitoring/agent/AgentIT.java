@@ -11,8 +11,10 @@ import com.sun.net.httpserver.HttpServer;
 import io.amptalk.monitoring.alert.Alert;
 import io.amptalk.monitoring.alert.AlertQuery;
 import io.amptalk.monitoring.alert.AlertSeverity;
+import io.amptalk.monitoring.alert.store.AlertStore.Delivery;
 import io.amptalk.monitoring.alert.store.SqliteAlertStore;
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -23,16 +25,24 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Random;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -821,5 +831,200 @@ class AgentIT {
             .startsWith("AMPTALK UNKNOWN - " + file + ":2: checks.db: 'host' is required");
       }
     }
+  }
+
+  // ---------------------------------------------------------------- the data directory
+
+  private static Alert pendingAlert(String id) {
+    Instant now = Instant.now();
+    return new Alert(
+        id,
+        "Pending " + id,
+        "left pending by an earlier run: " + "x".repeat(400),
+        AlertSeverity.ERROR,
+        "it",
+        "svc",
+        now,
+        Map.of(),
+        "fp-" + id,
+        Alert.State.FIRING,
+        1,
+        now,
+        false,
+        List.of());
+  }
+
+  @Test
+  void secondAgentOnOneDataDir_exits2NamingTheHolder_alertToo_eachPendingDeliveredOnce()
+      throws Exception {
+    Path data = dir.resolve("data");
+    List<String> pendingKeys = new ArrayList<>();
+    try (SqliteAlertStore store = SqliteAlertStore.open(data.resolve("alerts.db"), 100)) {
+      for (String id : List.of("p1", "p2", "p3")) {
+        store.save(pendingAlert(id));
+        Delivery delivery = Delivery.of("pager", pendingAlert(id));
+        store.enqueue(delivery);
+        pendingKeys.add(delivery.key());
+      }
+    }
+    // Refuses (503) until both refusals are seen, so that the notifications are still pending
+    // while the second agent starts; then takes them, recording each key it took.
+    AtomicBoolean accepting = new AtomicBoolean();
+    List<String> refused = new CopyOnWriteArrayList<>();
+    List<String> accepted = new CopyOnWriteArrayList<>();
+    HttpServer receiver =
+        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    receiver.createContext(
+        "/hook",
+        exchange -> {
+          exchange.getRequestBody().readAllBytes();
+          String key = exchange.getRequestHeaders().getFirst("Idempotency-Key");
+          if (accepting.get()) {
+            accepted.add(key);
+            exchange.sendResponseHeaders(200, -1);
+          } else {
+            refused.add(key);
+            exchange.sendResponseHeaders(503, -1);
+          }
+          exchange.close();
+        });
+    receiver.start();
+    try {
+      Path config = dir.resolve("monitor.yml");
+      Files.writeString(
+          config,
+          "alerting:\n"
+              + "  backoff_initial: 100ms\n"
+              + "  backoff_max: 200ms\n"
+              + "  max_attempts: 1000\n"
+              + "notifiers:\n"
+              + "  - type: webhook\n"
+              + "    name: pager\n"
+              + "    url: http://127.0.0.1:"
+              + receiver.getAddress().getPort()
+              + "/hook\n");
+      String[] args = {
+        "--config",
+        config.toString(),
+        "--data-dir",
+        data.toString(),
+        "--host",
+        "127.0.0.1",
+        "--port",
+        "0"
+      };
+      Child first = start(Map.of(), args);
+      int port = awaitPort(first);
+      await().atMost(Duration.ofSeconds(20)).until(() -> refused.containsAll(pendingKeys));
+
+      Child second = start(Map.of(), args);
+      Child alert = start(Map.of(), "alert", "--title", "T", "--data-dir", data.toString());
+
+      String held =
+          "amptalk-monitor: data directory "
+              + data
+              + " is in use by process "
+              + first.process().pid()
+              + " (it holds "
+              + data.resolve("alerts.db.lock")
+              + "); stop it, or ";
+      assertThat(second.exitCode(ONE_SHOT_TIMEOUT)).isEqualTo(2);
+      assertThat(second.stderr()).isEqualTo(held + "give this one another --data-dir\n");
+      assertThat(second.stdout()).isEmpty();
+      assertThat(alert.exitCode(ONE_SHOT_TIMEOUT)).isEqualTo(2);
+      assertThat(alert.stderr())
+          .isEqualTo(
+              held
+                  + "raise the alert through that agent's POST /alerts, or give alert another"
+                  + " --data-dir\n");
+      assertThat(alert.stdout()).isEmpty();
+
+      accepting.set(true);
+      await().atMost(Duration.ofSeconds(20)).until(() -> accepted.containsAll(pendingKeys));
+      first.process().destroy(); // SIGTERM: after it, nothing of ours can deliver any more
+      assertThat(first.exitCode(STOP_TIMEOUT)).isEqualTo(143);
+      assertThat(accepted).containsExactlyInAnyOrderElementsOf(pendingKeys);
+      assertThat(port).isPositive();
+    } finally {
+      receiver.stop(0);
+    }
+  }
+
+  @Test
+  void damagedStore_keptAsideWithItsBytes_saidOnStderrAndApiSystem_alertsAfterAreListed()
+      throws Exception {
+    Path data = dir.resolve("data");
+    Path db = data.resolve("alerts.db");
+    try (SqliteAlertStore store = SqliteAlertStore.open(db, 1000)) {
+      for (int i = 0; i < 100; i++) {
+        store.save(pendingAlert("old-" + i));
+      }
+    }
+    long pages = Files.size(db) / 4096;
+    byte[] noise = new byte[2 * 4096];
+    new Random(12).nextBytes(noise);
+    try (RandomAccessFile raf = new RandomAccessFile(db.toFile(), "rw")) {
+      raf.seek(pages / 2 * 4096);
+      raf.write(noise);
+    }
+    byte[] damaged = Files.readAllBytes(db);
+    Path probe = dir.resolve("probe.db");
+    Files.write(probe, damaged);
+    String problem;
+    try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + probe);
+        Statement statement = connection.createStatement();
+        ResultSet rows = statement.executeQuery("PRAGMA quick_check")) {
+      rows.next();
+      problem = "quick_check: " + rows.getString(1).strip().replace("\n", "; ");
+    }
+    assertThat(problem).isNotEqualTo("quick_check: ok");
+
+    Child agent =
+        start(
+            Map.of("AMPTALK_API_TOKEN", "t"),
+            "--data-dir",
+            data.toString(),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            "0");
+    int port = awaitPort(agent);
+
+    JsonNode store =
+        new ObjectMapper()
+            .readTree(get(port, "/api/system", "Authorization", "Bearer t").body())
+            .get("store");
+    assertThat(store.get("state").asText()).isEqualTo("recovered");
+    assertThat(store.get("problem").asText()).isEqualTo(problem);
+    Path aside = Path.of(store.get("damaged_file").asText());
+    assertThat(aside.getParent()).isEqualTo(data);
+    assertThat(aside.getFileName().toString()).matches("alerts\\.db\\.damaged-\\d{8}T\\d{6}Z");
+    assertThat(Files.readAllBytes(aside)).isEqualTo(damaged);
+    assertThat(agent.stderr())
+        .contains(
+            " ERROR [main] i.a.m.a.store.SqliteAlertStore - The alert store "
+                + db
+                + " is damaged ("
+                + problem
+                + "); moved it aside to "
+                + aside
+                + " (kept for inspection) and started a fresh history\n");
+    assertThat(get(port, "/metrics").body())
+        .containsPattern("(?m)^alert_store_recoveries_total(\\{[^}]*})? 1(\\.0)?$");
+
+    HttpResponse<String> raised =
+        post(
+            port,
+            "/alerts",
+            "{\"title\":\"After the damage\",\"severity\":\"error\"}",
+            "Authorization",
+            "Bearer t");
+    assertThat(raised.statusCode()).isEqualTo(201);
+    String id = new ObjectMapper().readTree(raised.body()).get("id").asText();
+    JsonNode listed =
+        new ObjectMapper().readTree(get(port, "/alerts", "Authorization", "Bearer t").body());
+    List<String> ids = new ArrayList<>();
+    (listed.isArray() ? listed : listed.get("alerts")).forEach(a -> ids.add(a.get("id").asText()));
+    assertThat(ids).containsExactly(id);
   }
 }

@@ -1,5 +1,6 @@
 package io.amptalk.monitoring.alert;
 
+import io.amptalk.monitoring.alert.store.StoreStatus;
 import io.amptalk.monitoring.internal.alert.BoundedMap.Reason;
 import io.amptalk.monitoring.internal.alert.NotifierQueue.Outcome;
 import io.opentelemetry.api.common.AttributeKey;
@@ -14,8 +15,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The alert system's self-metrics on a monitor's meter: {@code alerts.raised} {severity, source},
  * {@code alert.notifications} {notifier, outcome}, {@code alert.queue.size} {notifier}, {@code
- * alert.store.failures} and {@code alerts.evicted} {from, reason}. The attribute sets are built
- * once per combination; sources past a cap count as {@code other}.
+ * alert.store.failures}, {@code alert.store.recoveries} and {@code alerts.evicted} {from, reason}.
+ * The attribute sets are built once per combination; sources past a cap count as {@code other}.
  */
 final class AlertMetrics implements AutoCloseable {
   static final AttributeKey<String> SEVERITY = AttributeKey.stringKey("severity");
@@ -28,6 +29,7 @@ final class AlertMetrics implements AutoCloseable {
   private final LongCounter notifications;
   private final LongCounter storeFailures;
   private final ObservableLongGauge queueSize;
+  private final ObservableLongCounter storeRecoveries;
   private final ObservableLongCounter evicted;
 
   /** What {@code alerts.evicted} counts: where alerts were forgotten from. */
@@ -65,6 +67,19 @@ final class AlertMetrics implements AutoCloseable {
                     + " memory and written back once the store works again.")
             .setUnit("{failure}")
             .build();
+    // The store recovers at open only, so this is 0 or 1 per process: a counter all the same, so
+    // that increase() over restarts finds each time a damaged file was kept aside.
+    this.storeRecoveries =
+        meter
+            .counterBuilder("alert.store.recoveries")
+            .setDescription(
+                "Times the alert store found its file damaged at open, kept it aside and started"
+                    + " afresh; /api/system names the file kept.")
+            .setUnit("{recovery}")
+            .buildWithCallback(
+                m ->
+                    m.record(
+                        system.getStoreStatus().state() == StoreStatus.State.RECOVERED ? 1 : 0));
     this.queueSize =
         meter
             .gaugeBuilder("alert.queue.size")
@@ -151,5 +166,6 @@ final class AlertMetrics implements AutoCloseable {
   public void close() {
     queueSize.close();
     evicted.close();
+    storeRecoveries.close();
   }
 }

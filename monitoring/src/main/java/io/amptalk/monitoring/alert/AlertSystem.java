@@ -6,6 +6,7 @@ import io.amptalk.monitoring.alert.store.AlertStore.DeadLetter;
 import io.amptalk.monitoring.alert.store.AlertStore.Delivery;
 import io.amptalk.monitoring.alert.store.InMemoryAlertStore;
 import io.amptalk.monitoring.alert.store.SqliteAlertStore;
+import io.amptalk.monitoring.alert.store.StoreStatus;
 import io.amptalk.monitoring.internal.alert.AlertFootprint;
 import io.amptalk.monitoring.internal.alert.Backoff;
 import io.amptalk.monitoring.internal.alert.BoundedMap;
@@ -511,6 +512,15 @@ public final class AlertSystem implements AutoCloseable {
    */
   public long getStoreFailures() {
     return storeFailures.get();
+  }
+
+  /**
+   * What the store found wrong with its file: {@code RECOVERED} when it was damaged at open and
+   * kept aside, {@code DAMAGED} when found damaged since (see {@link SqliteAlertStore}); {@code OK}
+   * otherwise, and always for the in-memory store.
+   */
+  public StoreStatus getStoreStatus() {
+    return store.status();
   }
 
   private void storeFailed() {

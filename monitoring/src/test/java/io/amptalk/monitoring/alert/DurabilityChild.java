@@ -2,6 +2,7 @@ package io.amptalk.monitoring.alert;
 
 import io.amptalk.monitoring.alert.notify.WebhookNotifier;
 import io.amptalk.monitoring.alert.store.SqliteAlertStore;
+import io.amptalk.monitoring.alert.store.StoreLockedException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -10,13 +11,34 @@ import java.util.Map;
 /**
  * The child JVM of {@link AlertDurabilityIT}: {@code raise <db> <url> <count>} raises alerts toward
  * a webhook that is down and then waits to be killed; {@code resume <db> <url>} opens the same
- * store, which re-delivers what is pending, and waits.
+ * store, which re-delivers what is pending, and waits; {@code open <db>} (for {@link
+ * AlertStoreLockIT}) opens the store, prints {@code OPENED} or {@code REFUSED <message>}, and
+ * exits.
  */
 public final class DurabilityChild {
   private DurabilityChild() {}
 
+  /** Starts this class in a child JVM with {@code args}; its stderr is discarded. */
+  static Process start(String... args) throws java.io.IOException {
+    List<String> command = new java.util.ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add(DurabilityChild.class.getName());
+    command.addAll(List.of(args));
+    return new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+  }
+
   public static void main(String[] args) throws Exception {
     String mode = args[0];
+    if (mode.equals("open")) {
+      try (SqliteAlertStore store = SqliteAlertStore.open(Path.of(args[1]), 1000)) {
+        System.out.println("OPENED " + store.pending().size());
+      } catch (StoreLockedException e) {
+        System.out.println("REFUSED " + e.getMessage());
+      }
+      return;
+    }
     AlertSystem system =
         AlertSystem.builder()
             .serviceName("durability")

@@ -44,6 +44,14 @@ public interface AlertStore extends AutoCloseable {
   void close();
 
   /**
+   * What the store found wrong with where it keeps its data; {@link StoreStatus#OK} for a store
+   * that cannot be damaged (the in-memory one, and by default).
+   */
+  default StoreStatus status() {
+    return StoreStatus.OK;
+  }
+
+  /**
    * One notification of one alert to one notifier.
    *
    * @param key the idempotency key {@code id/notifier/state/occurrences}: a re-delivery keeps it, a

@@ -32,8 +32,14 @@ final class SqliteRows {
     this.failures = failures;
   }
 
+  /** Where a saved alert went: its row's seq, and the table's highest seq after the save. */
+  record Saved(long seq, long maxSeq) {}
+
+  /** An alert read from history, with its row's seq. */
+  record Stored(long seq, Alert alert) {}
+
   /** Adds or replaces {@code alert} (written as {@code json}) and forgets past the bound. */
-  void save(Alert alert, String json) throws SQLException {
+  Saved save(Alert alert, String json) throws SQLException {
     try (PreparedStatement upsert =
         connection.prepareStatement(
             "INSERT INTO history (id, seq, time_ns, severity, source, json) VALUES"
@@ -58,11 +64,20 @@ final class SqliteRows {
       trim.setInt(1, maxHistorySize);
       trim.executeUpdate();
     }
+    try (PreparedStatement seq =
+        connection.prepareStatement(
+            "SELECT seq, (SELECT MAX(seq) FROM history) FROM history WHERE id = ?")) {
+      seq.setString(1, alert.id());
+      try (ResultSet row = seq.executeQuery()) {
+        // Gone only if the bound is below one row, which open() refuses.
+        return row.next() ? new Saved(row.getLong(1), row.getLong(2)) : new Saved(0, 0);
+      }
+    }
   }
 
   /** History matching {@code query}, newest first, filtered in SQL. */
-  List<Alert> history(AlertQuery query) throws SQLException {
-    StringBuilder sql = new StringBuilder("SELECT id, json FROM history WHERE 1 = 1");
+  List<Stored> history(AlertQuery query) throws SQLException {
+    StringBuilder sql = new StringBuilder("SELECT id, json, seq FROM history WHERE 1 = 1");
     List<Object> parameters = new ArrayList<>();
     if (query.minSeverity() != null) {
       sql.append(" AND severity >= ?");
@@ -86,12 +101,12 @@ final class SqliteRows {
       for (int i = 0; i < parameters.size(); i++) {
         select.setObject(i + 1, parameters.get(i));
       }
-      List<Alert> alerts = new ArrayList<>();
+      List<Stored> alerts = new ArrayList<>();
       try (ResultSet rows = select.executeQuery()) {
         while (rows.next()) {
           Alert alert = readAlert("history", rows.getString(1), rows.getString(2));
           if (alert != null) {
-            alerts.add(alert);
+            alerts.add(new Stored(rows.getLong(3), alert));
           }
         }
       }
@@ -191,7 +206,7 @@ final class SqliteRows {
   }
 
   /** The alert in a row, or null when it cannot be read back: then it is counted and logged. */
-  private Alert readAlert(String operation, String key, String json) {
+  Alert readAlert(String operation, String key, String json) {
     try {
       return AlertJson.fromJson(json);
     } catch (RuntimeException e) {

@@ -46,6 +46,11 @@ final class StoreFailures {
     return new StoreException(message, cause);
   }
 
+  /** Counts a failure that its caller logs itself. */
+  void counted() {
+    count.incrementAndGet();
+  }
+
   /** Counts and logs (throttled) a row of {@code operation} that could not be read back. */
   void unreadable(String operation, String key, RuntimeException cause) {
     count.incrementAndGet();

@@ -3,6 +3,7 @@ package io.amptalk.monitoring.internal.alert;
 import io.amptalk.monitoring.alert.Alert;
 import io.amptalk.monitoring.alert.AlertQuery;
 import io.amptalk.monitoring.alert.store.AlertStore;
+import io.amptalk.monitoring.alert.store.StoreStatus;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -217,6 +218,11 @@ public final class GuardedStore implements AlertStore {
       }
     }
     store.close();
+  }
+
+  @Override
+  public StoreStatus status() {
+    return store.status();
   }
 
   @Override

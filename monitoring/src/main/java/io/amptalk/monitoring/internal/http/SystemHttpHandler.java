@@ -2,6 +2,7 @@ package io.amptalk.monitoring.internal.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpHandler;
+import io.amptalk.monitoring.alert.store.StoreStatus;
 import io.amptalk.monitoring.metrics.SystemInfo;
 import io.amptalk.monitoring.metrics.SystemSnapshot;
 import io.amptalk.monitoring.metrics.SystemSnapshot.FileSystemUsage;
@@ -32,7 +33,11 @@ public final class SystemHttpHandler {
 
   /** What {@code /api/system} shows, read anew for each request. */
   public record Status(
-      SystemInfo info, SystemSnapshot snapshot, boolean healthy, String healthReason) {}
+      SystemInfo info,
+      SystemSnapshot snapshot,
+      boolean healthy,
+      String healthReason,
+      StoreStatus store) {}
 
   /**
    * {@code /api/system}; with a token, only for requests bearing {@code Authorization: Bearer
@@ -59,6 +64,7 @@ public final class SystemHttpHandler {
         json.put("snapshot", snapshot(now.snapshot()));
         json.put("healthy", now.healthy());
         json.put("health_reason", now.healthReason());
+        json.put("store", store(now.store()));
         Exchanges.send(exchange, 200, "application/json", JSON.writeValueAsBytes(json));
       }
     };
@@ -121,6 +127,23 @@ public final class SystemHttpHandler {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every JDK has SHA-256", e);
     }
+  }
+
+  /**
+   * The alert store's state, and when damage was found, what and where the damaged file was kept:
+   * {@code {"state":"recovered","damaged_file":"/x/alerts.db.damaged-…","problem":"…"}}.
+   */
+  private static Map<String, Object> store(StoreStatus status) {
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("state", status.state().jsonName());
+    if (status.damagedFile() != null) {
+      json.put("damaged_file", status.damagedFile().toString());
+    }
+    if (status.problem() != null) {
+      json.put("problem", status.problem());
+      json.put("since", status.time().toString());
+    }
+    return json;
   }
 
   private static Map<String, Object> info(SystemInfo info) {
