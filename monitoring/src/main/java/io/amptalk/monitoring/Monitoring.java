@@ -20,6 +20,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -185,7 +186,9 @@ public final class Monitoring implements AutoCloseable {
             Map.of(),
             true,
             Set.of(CheckOptions.LIVENESS, CheckOptions.READINESS),
-            null));
+            null,
+            Optional.empty(),
+            0));
     return new HealthReport(report.service(), Instant.now(), HealthStatus.UNHEALTHY, checks);
   }
 

@@ -120,4 +120,26 @@ class HealthCheckMonitorIT {
       monitoring.close();
     }
   }
+
+  @Test
+  void thousandChecks_everyOneHasItsSeries_noneFoldedIntoTheSdksOverflow() throws Exception {
+    HealthCheck registry =
+        HealthCheck.builder().meter(monitor.getMeter()).autoCheck(false).threads(4).build();
+    try {
+      for (int i = 0; i < 1_000; i++) {
+        registry.registerCheck(String.format("c%04d", i), () -> CheckResult.healthy("ok"), "");
+      }
+      registry.runAllChecks();
+
+      List<String> lines = metrics();
+      // 4 states each, and the SDK's default limit of 2,000 series per instrument must not apply.
+      assertThat(lines.stream().filter(l -> l.startsWith("health_check_status{"))).hasSize(4_000);
+      assertThat(lines).contains("health_check_status{check=\"c0999\",state=\"healthy\"} 1.0");
+      assertThat(lines.stream().filter(l -> l.startsWith("health_check_duration_seconds{")))
+          .hasSize(1_000);
+      assertThat(lines).noneMatch(l -> l.contains("otel_metric_overflow"));
+    } finally {
+      registry.close();
+    }
+  }
 }

@@ -4,9 +4,11 @@ import io.opentelemetry.exporter.otlp.http.metrics.OtlpHttpMetricExporter;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.common.export.MemoryMode;
 import io.opentelemetry.sdk.metrics.Aggregation;
+import io.opentelemetry.sdk.metrics.InstrumentSelector;
 import io.opentelemetry.sdk.metrics.InstrumentType;
 import io.opentelemetry.sdk.metrics.SdkMeterProvider;
 import io.opentelemetry.sdk.metrics.SdkMeterProviderBuilder;
+import io.opentelemetry.sdk.metrics.View;
 import io.opentelemetry.sdk.metrics.data.AggregationTemporality;
 import io.opentelemetry.sdk.metrics.data.MetricData;
 import io.opentelemetry.sdk.metrics.export.MetricExporter;
@@ -42,6 +44,12 @@ public final class SdkPipeline {
       Duration exportInterval,
       List<MetricReader> extraReaders) {}
 
+  /**
+   * Series kept per health instrument ({@code health.check.status} has four per check): room for
+   * 25,000 checks.
+   */
+  public static final int HEALTH_SERIES_LIMIT = 100_000;
+
   public static SdkMeterProvider build(Settings settings, ApplicationMetrics metrics) {
     Resource resource = settings.resource();
     boolean producerHasRequests = !settings.extraReaders().isEmpty();
@@ -49,7 +57,12 @@ public final class SdkPipeline {
         SdkMeterProvider.builder()
             .setResource(resource)
             .setClock(new OtelClock(settings.clock()))
-            .registerMetricProducer(r -> metrics.produce(r, producerHasRequests));
+            .registerMetricProducer(r -> metrics.produce(r, producerHasRequests))
+            // The SDK folds series past 2,000 per instrument into one overflow series; the health
+            // instruments have one per check and state, and a registry of 1,000 checks is real.
+            .registerView(
+                InstrumentSelector.builder().setName("health.check.*").build(),
+                View.builder().setCardinalityLimit(HEALTH_SERIES_LIMIT).build());
     if (settings.prometheus() != null) {
       provider.registerMetricReader(settings.prometheus());
     }
