@@ -117,6 +117,8 @@ public class AmptalkMonitoringAutoConfiguration {
             .systemMonitor(monitor)
             .healthCheck(m -> health)
             .alertSystem(m -> alerts);
+    set(properties.getHealth().getDegradedAlert(), builder::degradedSeverity);
+    set(properties.getHealth().getUnhealthyAlert(), builder::unhealthySeverity);
     String token = properties.getHttp().getToken();
     if (token != null) {
       builder.apiToken(token); // a blank one fails, naming apiToken, rather than serving open

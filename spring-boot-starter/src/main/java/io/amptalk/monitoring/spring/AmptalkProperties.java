@@ -1,5 +1,6 @@
 package io.amptalk.monitoring.spring;
 
+import io.amptalk.monitoring.alert.AlertSeverity;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -258,6 +259,12 @@ public class AmptalkProperties {
     /** Whether the application's Actuator HealthIndicator beans become checks. */
     private boolean actuatorIndicators = true;
 
+    /** Severity of the alert raised when a check turns DEGRADED. Default warning. */
+    private AlertSeverity degradedAlert;
+
+    /** Severity of the alert raised when a check turns UNHEALTHY. Default critical. */
+    private AlertSeverity unhealthyAlert;
+
     public Duration getInterval() {
       return interval;
     }
@@ -296,6 +303,22 @@ public class AmptalkProperties {
 
     public void setActuatorIndicators(boolean actuatorIndicators) {
       this.actuatorIndicators = actuatorIndicators;
+    }
+
+    public AlertSeverity getDegradedAlert() {
+      return degradedAlert;
+    }
+
+    public void setDegradedAlert(AlertSeverity degradedAlert) {
+      this.degradedAlert = degradedAlert;
+    }
+
+    public AlertSeverity getUnhealthyAlert() {
+      return unhealthyAlert;
+    }
+
+    public void setUnhealthyAlert(AlertSeverity unhealthyAlert) {
+      this.unhealthyAlert = unhealthyAlert;
     }
   }
 
