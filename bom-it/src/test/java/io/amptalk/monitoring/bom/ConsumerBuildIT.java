@@ -18,7 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A consumer's build, run as a child Maven: a project that imports {@code amptalk-monitoring-bom}
  * and depends on {@code amptalk-monitoring} resolves exactly the runtime dependencies this build
- * resolves for the library (the list the build wrote to {@code target/} before the tests).
+ * resolves for the library (the list the build wrote to {@code target/} before the tests); a Spring
+ * Boot application importing it before Spring Boot's own gets our OpenTelemetry and Prometheus.
  *
  * <p>Our artifacts are staged into a fresh local repository, as {@code mvn install} would put them;
  * everything else the child reads from this build's local repository, served to it as its only
@@ -42,8 +43,70 @@ class ConsumerBuildIT {
     assertThat(ours)
         .contains("io.opentelemetry:opentelemetry-api-incubator:jar:1.66.0-alpha:runtime");
 
-    Path repository = stageOurArtifacts(dir.resolve("repository"));
-    Path consumer = Files.createDirectories(dir.resolve("consumer"));
+    List<String> theirs =
+        resolve(
+            "",
+            """
+                <dependency>
+                  <groupId>io.amptalk</groupId>
+                  <artifactId>amptalk-monitoring</artifactId>
+                </dependency>
+            """);
+
+    assertThat(theirs)
+        .contains("io.amptalk:amptalk-monitoring:jar:" + VERSION + ":compile")
+        .containsExactlyElementsOf(ours);
+  }
+
+  @Test
+  void springBootConsumer_importingTheBomFirst_resolvesOurOpenTelemetryAndPrometheus()
+      throws Exception {
+    List<String> ours = listed(Path.of(property("amptalk.ourDependencies")));
+    // As docs/library.md says: our BOM, then Spring Boot's, which manages older ones of both.
+    List<String> theirs =
+        resolve(
+            """
+                <dependency>
+                  <groupId>org.springframework.boot</groupId>
+                  <artifactId>spring-boot-dependencies</artifactId>
+                  <version>%s</version>
+                  <type>pom</type>
+                  <scope>import</scope>
+                </dependency>
+            """
+                .formatted(property("amptalk.springBootVersion")),
+            """
+                <dependency>
+                  <groupId>org.springframework.boot</groupId>
+                  <artifactId>spring-boot-starter-web</artifactId>
+                </dependency>
+                <dependency>
+                  <groupId>io.amptalk</groupId>
+                  <artifactId>amptalk-monitoring-spring-boot-starter</artifactId>
+                </dependency>
+            """);
+
+    assertThat(theirs)
+        .contains("io.amptalk:amptalk-monitoring-spring-boot-starter:jar:" + VERSION + ":compile")
+        .filteredOn(ConsumerBuildIT::isOpenTelemetryOrPrometheus)
+        .containsExactlyElementsOf(
+            ours.stream().filter(ConsumerBuildIT::isOpenTelemetryOrPrometheus).toList());
+  }
+
+  private static boolean isOpenTelemetryOrPrometheus(String coordinates) {
+    return coordinates.startsWith("io.opentelemetry") || coordinates.startsWith("io.prometheus");
+  }
+
+  /**
+   * The runtime dependencies a consumer with these {@code dependencyManagement} entries (after our
+   * BOM's import) and these dependencies resolves, as {@code dependency:list} writes them.
+   */
+  private List<String> resolve(String managed, String dependencies) throws Exception {
+    Path repository = dir.resolve("repository");
+    if (!Files.exists(repository)) {
+      stageOurArtifacts(repository);
+    }
+    Path consumer = Files.createTempDirectory(dir, "consumer");
     Files.writeString(
         consumer.resolve("pom.xml"),
         """
@@ -61,31 +124,24 @@ class ConsumerBuildIT {
                 <type>pom</type>
                 <scope>import</scope>
               </dependency>
+        %s
             </dependencies>
           </dependencyManagement>
           <dependencies>
-            <dependency>
-              <groupId>io.amptalk</groupId>
-              <artifactId>amptalk-monitoring</artifactId>
-            </dependency>
+        %s
           </dependencies>
         </project>
         """
-            .formatted(VERSION));
-
-    Path theirs = consumer.resolve("dependencies.txt");
+            .formatted(VERSION, managed, dependencies));
+    Path listed = consumer.resolve("dependencies.txt");
     runMaven(
         consumer,
         repository,
         property("amptalk.dependencyPlugin") + ":list",
         "-DincludeScope=runtime",
         "-Dsort=true",
-        "-DoutputFile=" + theirs);
-
-    List<String> resolved = listed(theirs);
-    assertThat(resolved)
-        .contains("io.amptalk:amptalk-monitoring:jar:" + VERSION + ":compile")
-        .containsExactlyElementsOf(ours);
+        "-DoutputFile=" + listed);
+    return listed(listed);
   }
 
   /** Our poms and the library's jar, laid out as {@code mvn install} lays them out. */
@@ -95,7 +151,16 @@ class ConsumerBuildIT {
     Path jar = ROOT.resolve("monitoring/target/amptalk-monitoring-" + VERSION + ".jar");
     assertThat(jar).as("the library's jar (build it in the same run: -am)").exists();
     stage(repository, "amptalk-monitoring", ROOT.resolve("monitoring/pom.xml"), jar);
+    stageModule(repository, "servlet", "amptalk-monitoring-servlet");
+    stageModule(repository, "spring-boot-starter", "amptalk-monitoring-spring-boot-starter");
     return repository;
+  }
+
+  private static void stageModule(Path repository, String module, String artifactId)
+      throws IOException {
+    Path jar = ROOT.resolve(module + "/target/" + artifactId + "-" + VERSION + ".jar");
+    assertThat(jar).as("%s's jar (build it in the same run: -am)", module).exists();
+    stage(repository, artifactId, ROOT.resolve(module + "/pom.xml"), jar);
   }
 
   private static void stage(Path repository, String artifactId, Path pom, Path jar)
@@ -110,7 +175,7 @@ class ConsumerBuildIT {
   }
 
   private void runMaven(Path project, Path repository, String... goal) throws Exception {
-    Path settings = dir.resolve("settings.xml");
+    Path settings = project.resolve("settings.xml");
     Files.writeString(
         settings,
         """
@@ -131,7 +196,7 @@ class ConsumerBuildIT {
         List.of("-B", "-s", settings.toString(), "-Dmaven.repo.local=" + repository, "-f"));
     command.add(project.resolve("pom.xml").toString());
     command.addAll(List.of(goal));
-    Path log = dir.resolve("maven.log");
+    Path log = project.resolve("maven.log");
     Process maven =
         new ProcessBuilder(command)
             .directory(project.toFile())
