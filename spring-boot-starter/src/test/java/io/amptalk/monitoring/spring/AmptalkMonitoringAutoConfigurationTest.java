@@ -127,6 +127,13 @@ class AmptalkMonitoringAutoConfigurationTest {
   }
 
   @Test
+  void actuatorIndicators_areBridgedUnlessTurnedOff() {
+    web.run(context -> assertThat(context).hasSingleBean(ActuatorHealthChecks.class));
+    web.withPropertyValues("amptalk.health.actuator-indicators=false")
+        .run(context -> assertThat(context).doesNotHaveBean(ActuatorHealthChecks.class));
+  }
+
+  @Test
   void nonWebApplication_getsTheMonitoringWithoutAFilter() {
     new ApplicationContextRunner()
         .withConfiguration(AutoConfigurations.of(AmptalkMonitoringAutoConfiguration.class))

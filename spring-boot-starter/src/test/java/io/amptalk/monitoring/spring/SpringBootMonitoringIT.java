@@ -75,6 +75,9 @@ class SpringBootMonitoringIT {
         count(500, "/boom", 1),
         // Nothing matched: the filter's own route, the DispatcherServlet's mapping, one series.
         count(404, "/", 2));
+    series(
+        "http_server_active_requests",
+        "http_server_active_requests{http_request_method=\"GET\",url_scheme=\"http\"} 0.0");
     // The exception reaches the filter as Spring MVC rethrows it, wrapped.
     series(
         "app_errors_total",
