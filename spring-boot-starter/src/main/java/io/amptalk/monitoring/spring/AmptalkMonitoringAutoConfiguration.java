@@ -1,0 +1,177 @@
+package io.amptalk.monitoring.spring;
+
+import io.amptalk.monitoring.Monitoring;
+import io.amptalk.monitoring.SystemMonitor;
+import io.amptalk.monitoring.alert.AlertSystem;
+import io.amptalk.monitoring.health.HealthCheck;
+import io.amptalk.monitoring.servlet.MonitoringFilter;
+import jakarta.servlet.DispatcherType;
+import java.util.function.Consumer;
+import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.actuate.health.HealthIndicator;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.core.env.Environment;
+import org.springframework.web.servlet.HandlerMapping;
+
+/**
+ * Sets up amptalk-monitoring in a Spring Boot application: a {@link SystemMonitor}, a {@link
+ * HealthCheck} and an {@link AlertSystem} as beans, configured from {@code amptalk.*} ({@link
+ * AmptalkProperties}) and wired together as a {@link Monitoring} that serves {@code /metrics},
+ * {@code /health}, {@code /alerts} and the status page on the monitor's own port; in a Servlet web
+ * application, the {@link MonitoringFilter} recording every request under Spring MVC's matched
+ * route pattern ({@link SpringMvcRouteResolver}).
+ *
+ * <p>Each bean backs off when the application defines its own of that type (or, for the filter, a
+ * bean named {@value #FILTER_BEAN}); {@code amptalk.enabled=false} turns it all off.
+ */
+@AutoConfiguration
+@ConditionalOnProperty(prefix = "amptalk", name = "enabled", matchIfMissing = true)
+@EnableConfigurationProperties(AmptalkProperties.class)
+public class AmptalkMonitoringAutoConfiguration {
+  /** The name of the filter's registration bean; define one of that name to replace it. */
+  public static final String FILTER_BEAN = "amptalkMonitoringFilter";
+
+  /**
+   * The monitor, from {@code amptalk.service.*}, {@code amptalk.http.*} and {@code
+   * amptalk.metrics.*}; the service name defaults to {@code spring.application.name}.
+   */
+  @Bean
+  @ConditionalOnMissingBean
+  public SystemMonitor amptalkSystemMonitor(AmptalkProperties properties, Environment environment) {
+    SystemMonitor.Builder builder = SystemMonitor.builder();
+    AmptalkProperties.Service service = properties.getService();
+    String name =
+        service.getName() != null
+            ? service.getName()
+            : environment.getProperty("spring.application.name");
+    set(name, builder::serviceName);
+    set(service.getInstanceId(), builder::serviceInstanceId);
+    AmptalkProperties.Http http = properties.getHttp();
+    builder.enablePrometheus(http.isEnabled());
+    set(http.getHost(), builder::prometheusHost);
+    set(http.getPort(), builder::prometheusPort);
+    if (!http.getAllowedHosts().isEmpty()) {
+      builder.allowedHosts(http.getAllowedHosts());
+    }
+    AmptalkProperties.Metrics metrics = properties.getMetrics();
+    set(metrics.getCollectInterval(), builder::collectInterval);
+    set(metrics.getExportInterval(), builder::metricsExportInterval);
+    set(metrics.getConsole(), builder::enableConsole);
+    set(metrics.getOtlpEndpoint(), builder::otlpEndpoint);
+    set(metrics.getJvm(), builder::enableJvmMetrics);
+    set(metrics.getMaxRoutes(), builder::maxRoutes);
+    set(metrics.getMaxErrorTypes(), builder::maxErrorTypes);
+    set(metrics.getErrorHistory(), builder::errorHistorySize);
+    set(metrics.getRequestWindowRetention(), builder::requestWindowRetention);
+    return builder.build();
+  }
+
+  /** The health registry, from {@code amptalk.health.*}, with check metrics on the monitor. */
+  @Bean
+  @ConditionalOnMissingBean
+  public HealthCheck amptalkHealthCheck(AmptalkProperties properties, SystemMonitor monitor) {
+    HealthCheck.Builder builder =
+        HealthCheck.builder().serviceName(monitor.getServiceName()).meter(monitor.getMeter());
+    AmptalkProperties.Health health = properties.getHealth();
+    set(health.getInterval(), builder::checkInterval);
+    set(health.getTimeout(), builder::defaultTimeout);
+    set(health.getHistorySize(), builder::historySize);
+    set(health.getThreads(), builder::threads);
+    return builder.build();
+  }
+
+  /** The alert system, from {@code amptalk.alerting.*}, with alert metrics on the monitor. */
+  @Bean
+  @ConditionalOnMissingBean
+  public AlertSystem amptalkAlertSystem(AmptalkProperties properties, SystemMonitor monitor) {
+    AlertSystem.Builder builder =
+        AlertSystem.builder().serviceName(monitor.getServiceName()).meter(monitor.getMeter());
+    AmptalkProperties.Alerting alerting = properties.getAlerting();
+    set(alerting.getHistorySize(), builder::maxHistorySize);
+    set(alerting.getDedupWindow(), builder::dedupWindow);
+    set(alerting.getRepeatInterval(), builder::repeatInterval);
+    return builder.build();
+  }
+
+  /**
+   * The three as one system: a check turning DEGRADED or UNHEALTHY raises an alert, and the
+   * monitor's port serves the health and alert paths, behind {@code amptalk.http.token} if set.
+   * Closing it (when the context closes) closes the three.
+   */
+  @Bean
+  @ConditionalOnMissingBean
+  public Monitoring amptalkMonitoring(
+      AmptalkProperties properties, SystemMonitor monitor, HealthCheck health, AlertSystem alerts) {
+    Monitoring.Builder builder =
+        Monitoring.builder()
+            .systemMonitor(monitor)
+            .healthCheck(m -> health)
+            .alertSystem(m -> alerts);
+    set(properties.getHealth().getDegradedAlert(), builder::degradedSeverity);
+    set(properties.getHealth().getUnhealthyAlert(), builder::unhealthySeverity);
+    String token = properties.getHttp().getToken();
+    if (token != null) {
+      builder.apiToken(token); // a blank one fails, naming apiToken, rather than serving open
+    }
+    return builder.build();
+  }
+
+  /** The request filter of a Servlet application, with Spring MVC's route patterns. */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+  @ConditionalOnClass({MonitoringFilter.class, HandlerMapping.class})
+  @ConditionalOnProperty(prefix = "amptalk.filter", name = "enabled", matchIfMissing = true)
+  static class FilterConfiguration {
+    /**
+     * Registers the filter first of all filters (so it times theirs too), on every path and the
+     * {@code REQUEST} dispatch, async-capable.
+     */
+    @Bean(FILTER_BEAN)
+    @ConditionalOnMissingBean(name = FILTER_BEAN)
+    FilterRegistrationBean<MonitoringFilter> amptalkMonitoringFilter(
+        SystemMonitor monitor, ObjectProvider<Monitoring> monitoring) {
+      monitoring.getIfAvailable(); // the paths are mounted before the first request is recorded
+      MonitoringFilter filter =
+          MonitoringFilter.builder(monitor).routeResolver(new SpringMvcRouteResolver()).build();
+      FilterRegistrationBean<MonitoringFilter> registration = new FilterRegistrationBean<>(filter);
+      registration.setName(MonitoringFilter.NAME);
+      registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+      registration.setAsyncSupported(true);
+      registration.setDispatcherTypes(DispatcherType.REQUEST);
+      registration.addUrlPatterns("/*");
+      return registration;
+    }
+  }
+
+  /** The application's Actuator health indicators, bridged into the health registry. */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(HealthIndicator.class)
+  @ConditionalOnProperty(
+      prefix = "amptalk.health",
+      name = "actuator-indicators",
+      matchIfMissing = true)
+  static class ActuatorConfiguration {
+    @Bean
+    @ConditionalOnMissingBean
+    ActuatorHealthChecks amptalkActuatorHealthChecks(
+        ListableBeanFactory beans, HealthCheck health) {
+      return new ActuatorHealthChecks(beans, health);
+    }
+  }
+
+  private static <T> void set(T value, Consumer<? super T> setter) {
+    if (value != null) {
+      setter.accept(value);
+    }
+  }
+}

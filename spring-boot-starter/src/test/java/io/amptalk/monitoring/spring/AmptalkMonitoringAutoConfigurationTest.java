@@ -1,0 +1,147 @@
+package io.amptalk.monitoring.spring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.amptalk.monitoring.Monitoring;
+import io.amptalk.monitoring.SystemMonitor;
+import io.amptalk.monitoring.alert.AlertSeverity;
+import io.amptalk.monitoring.alert.AlertSystem;
+import io.amptalk.monitoring.health.HealthCheck;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+
+/** The auto-configuration in real Spring contexts: what it makes, and when it backs off. */
+class AmptalkMonitoringAutoConfigurationTest {
+  private static final String[] LIGHT = {
+    "amptalk.http.host=127.0.0.1", "amptalk.http.port=0", "amptalk.metrics.jvm=false"
+  };
+
+  private final WebApplicationContextRunner web =
+      new WebApplicationContextRunner()
+          .withConfiguration(AutoConfigurations.of(AmptalkMonitoringAutoConfiguration.class))
+          .withPropertyValues(LIGHT);
+
+  @Test
+  void webApplication_getsTheThreeComponents_theirMonitoring_andTheFilter() {
+    web.run(
+        context -> {
+          assertThat(context)
+              .hasSingleBean(SystemMonitor.class)
+              .hasSingleBean(HealthCheck.class)
+              .hasSingleBean(AlertSystem.class)
+              .hasSingleBean(Monitoring.class)
+              .hasBean(AmptalkMonitoringAutoConfiguration.FILTER_BEAN);
+          Monitoring monitoring = context.getBean(Monitoring.class);
+          assertThat(monitoring.systemMonitor()).isSameAs(context.getBean(SystemMonitor.class));
+          assertThat(monitoring.healthCheck()).isSameAs(context.getBean(HealthCheck.class));
+          assertThat(monitoring.alertSystem()).isSameAs(context.getBean(AlertSystem.class));
+        });
+  }
+
+  @Test
+  void applicationsOwnSystemMonitor_isTheOneEverythingUses() {
+    web.withBean(
+            "myMonitor",
+            SystemMonitor.class,
+            () ->
+                SystemMonitor.builder()
+                    .serviceName("mine")
+                    .prometheusHost("127.0.0.1")
+                    .prometheusPort(0)
+                    .enableJvmMetrics(false)
+                    .build())
+        .run(
+            context -> {
+              assertThat(context).hasSingleBean(SystemMonitor.class).hasBean("myMonitor");
+              assertThat(context.getBean(Monitoring.class).systemMonitor().getServiceName())
+                  .isEqualTo("mine");
+            });
+  }
+
+  @Test
+  void agentsSnakeCaseKeys_bind() {
+    web.withPropertyValues(
+            "amptalk.service.instance_id=checkout-1",
+            "amptalk.metrics.max_routes=50",
+            "amptalk.metrics.request_window_retention=20m",
+            "amptalk.health.degraded_alert=error")
+        .run(
+            context -> {
+              AmptalkProperties properties = context.getBean(AmptalkProperties.class);
+              assertThat(properties.getService().getInstanceId()).isEqualTo("checkout-1");
+              assertThat(properties.getMetrics().getMaxRoutes()).isEqualTo(50);
+              assertThat(properties.getMetrics().getRequestWindowRetention())
+                  .isEqualTo(Duration.ofMinutes(20));
+              assertThat(properties.getHealth().getDegradedAlert()).isEqualTo(AlertSeverity.ERROR);
+            });
+  }
+
+  @Test
+  void blankToken_failsTheStartNamingIt() {
+    web.withPropertyValues("amptalk.http.token= ")
+        .run(
+            context ->
+                assertThat(context)
+                    .hasFailed()
+                    .getFailure()
+                    .rootCause()
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("apiToken must not be blank"));
+  }
+
+  @Test
+  void badValue_failsTheStartWithTheLibrarysMessage() {
+    web.withPropertyValues("amptalk.metrics.max_routes=0")
+        .run(
+            context ->
+                assertThat(context)
+                    .hasFailed()
+                    .getFailure()
+                    .rootCause()
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("maxRoutes"));
+  }
+
+  @Test
+  void disabled_makesNothing() {
+    web.withPropertyValues("amptalk.enabled=false")
+        .run(
+            context ->
+                assertThat(context)
+                    .doesNotHaveBean(SystemMonitor.class)
+                    .doesNotHaveBean(Monitoring.class)
+                    .doesNotHaveBean(AmptalkMonitoringAutoConfiguration.FILTER_BEAN));
+  }
+
+  @Test
+  void filterDisabled_keepsTheMonitoring() {
+    web.withPropertyValues("amptalk.filter.enabled=false")
+        .run(
+            context ->
+                assertThat(context)
+                    .hasSingleBean(Monitoring.class)
+                    .doesNotHaveBean(AmptalkMonitoringAutoConfiguration.FILTER_BEAN));
+  }
+
+  @Test
+  void actuatorIndicators_areBridgedUnlessTurnedOff() {
+    web.run(context -> assertThat(context).hasSingleBean(ActuatorHealthChecks.class));
+    web.withPropertyValues("amptalk.health.actuator-indicators=false")
+        .run(context -> assertThat(context).doesNotHaveBean(ActuatorHealthChecks.class));
+  }
+
+  @Test
+  void nonWebApplication_getsTheMonitoringWithoutAFilter() {
+    new ApplicationContextRunner()
+        .withConfiguration(AutoConfigurations.of(AmptalkMonitoringAutoConfiguration.class))
+        .withPropertyValues(LIGHT)
+        .run(
+            context ->
+                assertThat(context)
+                    .hasSingleBean(Monitoring.class)
+                    .doesNotHaveBean(AmptalkMonitoringAutoConfiguration.FILTER_BEAN));
+  }
+}
