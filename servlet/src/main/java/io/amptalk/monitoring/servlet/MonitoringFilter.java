@@ -203,7 +203,22 @@ public final class MonitoringFilter implements Filter {
       Throwable failure) {
     long duration = ticker.getAsLong() - start;
     int status = failure != null && !response.isCommitted() ? 500 : response.getStatus();
-    requests.finished(route, method, secure, status, duration, failure);
+    requests.finished(route, method, secure, status, duration, rootCause(failure));
+  }
+
+  /**
+   * What failed: frameworks (Spring MVC's DispatcherServlet among them) rethrow the application's
+   * exception wrapped in a {@link ServletException}, whose type says nothing.
+   */
+  private static Throwable rootCause(Throwable failure) {
+    Throwable cause = failure;
+    for (int depth = 0; cause instanceof ServletException wrapper && depth < 8; depth++) {
+      if (wrapper.getRootCause() == null) {
+        break;
+      }
+      cause = wrapper.getRootCause();
+    }
+    return cause;
   }
 
   private String route(ServerRequests requests, HttpServletRequest request) {

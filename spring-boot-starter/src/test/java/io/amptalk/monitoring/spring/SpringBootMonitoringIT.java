@@ -78,10 +78,9 @@ class SpringBootMonitoringIT {
     series(
         "http_server_active_requests",
         "http_server_active_requests{http_request_method=\"GET\",url_scheme=\"http\"} 0.0");
-    // The exception reaches the filter as Spring MVC rethrows it, wrapped.
+    // Spring MVC rethrows it wrapped in a ServletException; the error is the controller's own.
     series(
-        "app_errors_total",
-        "app_errors_total{error_type=\"jakarta.servlet.ServletException\"} 1.0");
+        "app_errors_total", "app_errors_total{error_type=\"java.lang.IllegalStateException\"} 1.0");
     series(
         "monitoring_dropped_total{reason=\"unresolved_route\"",
         "monitoring_dropped_total{reason=\"unresolved_route\"} 2.0");
