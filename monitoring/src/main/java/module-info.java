@@ -11,7 +11,6 @@ module io.amptalk.monitoring {
   // Meter is in the API (SystemMonitor.getMeter, the builders' meter(...)).
   requires transitive io.opentelemetry.api;
   requires io.opentelemetry.context;
-  requires io.opentelemetry.sdk;
   requires io.opentelemetry.sdk.common;
   requires io.opentelemetry.sdk.metrics;
   requires io.opentelemetry.exporter.prometheus;

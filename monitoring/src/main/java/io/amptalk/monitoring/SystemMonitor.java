@@ -31,7 +31,6 @@ import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.metrics.Meter;
 import io.opentelemetry.exporter.prometheus.PrometheusMetricReader;
 import io.opentelemetry.instrumentation.runtimetelemetry.RuntimeTelemetry;
-import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.metrics.SdkMeterProvider;
 import io.opentelemetry.sdk.metrics.export.MetricReader;
 import io.opentelemetry.sdk.resources.Resource;
@@ -147,9 +146,7 @@ public final class SystemMonitor implements HostView, RequestView, AutoCloseable
       Meter meter = meterProvider.get(SCOPE_NAME);
       closeables.addAll(HostInstruments.register(meter, sampler::latest, () -> health.healthy()));
       if (builder.enableJvmMetrics) {
-        closeables.add(
-            RuntimeTelemetry.create(
-                OpenTelemetrySdk.builder().setMeterProvider(meterProvider).build()));
+        closeables.add(RuntimeTelemetry.create(SdkPipeline.metricsOnly(meterProvider)));
       }
       sampler.start(builder.collectInterval);
       if (server != null) {

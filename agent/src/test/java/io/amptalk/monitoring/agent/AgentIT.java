@@ -720,6 +720,48 @@ class AgentIT {
     }
   }
 
+  /**
+   * The shaded jar pushes over OTLP without the SDK's tracing and logging halves, which the library
+   * does not bring: its metric exporter and the JVM's runtime metrics load without them.
+   */
+  @Test
+  void otlpEndpoint_jarPushesMetricsWithJvmRuntime_withoutTheTraceAndLogsSdk() throws Exception {
+    try (Receiver collector = new Receiver()) {
+      Path file = dir.resolve("otlp.yml");
+      Files.writeString(
+          file,
+          """
+          service:
+            name: otlp-agent-it
+          metrics:
+            export_interval: 1s
+            otlp_endpoint: %s
+          alerting:
+            store: memory
+          """
+              .formatted(collector.url("")));
+      Child agent = start("--config", file.toString(), "--host", "127.0.0.1", "--port", "0");
+      int port = awaitPort(agent);
+
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .untilAsserted(
+              () ->
+                  assertThat(collector.to("/v1/metrics", "otlp-agent-it"))
+                      .anySatisfy(
+                          body ->
+                              assertThat(body)
+                                  .contains("jvm.memory.used", "system.cpu.utilization")));
+      stopWithSigterm(agent, port);
+      assertThat(agent.stderr()).doesNotContain("Exception", "NoClassDefFoundError");
+      try (java.util.jar.JarFile jar = new java.util.jar.JarFile(jar().toFile())) {
+        assertThat(jar.stream().map(java.util.jar.JarEntry::getName))
+            .noneMatch(n -> n.startsWith("io/opentelemetry/sdk/trace/"))
+            .noneMatch(n -> n.startsWith("io/opentelemetry/sdk/logs/"));
+      }
+    }
+  }
+
   @Test
   void validate_example_exits0SayingWhatItConfigures() throws Exception {
     Child agent = start("validate", example().toString());

@@ -56,6 +56,10 @@ class ConsumerBuildIT {
     assertThat(theirs)
         .contains("io.amptalk:amptalk-monitoring:jar:" + VERSION + ":compile")
         .containsExactlyElementsOf(ours);
+    // The library records metrics only: the SDK's tracing and logging halves are not its to bring.
+    assertThat(theirs)
+        .filteredOn(d -> d.matches("io\\.opentelemetry:opentelemetry-sdk(-trace|-logs)?:.*"))
+        .isEmpty();
   }
 
   @Test

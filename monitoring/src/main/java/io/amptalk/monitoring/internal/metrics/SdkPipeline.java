@@ -1,5 +1,9 @@
 package io.amptalk.monitoring.internal.metrics;
 
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.metrics.MeterProvider;
+import io.opentelemetry.api.trace.TracerProvider;
+import io.opentelemetry.context.propagation.ContextPropagators;
 import io.opentelemetry.exporter.otlp.http.metrics.OtlpHttpMetricExporter;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.common.export.MemoryMode;
@@ -49,6 +53,30 @@ public final class SdkPipeline {
    * 25,000 checks.
    */
   public static final int HEALTH_SERIES_LIMIT = 100_000;
+
+  /**
+   * {@code provider} as an {@link OpenTelemetry}, for the instrumentation that asks for one (the
+   * JVM's runtime metrics), with no tracing and no propagation: {@code OpenTelemetrySdk} would make
+   * every consumer of the library carry the SDK's tracing and logging, which nothing here uses.
+   */
+  public static OpenTelemetry metricsOnly(MeterProvider provider) {
+    return new OpenTelemetry() {
+      @Override
+      public MeterProvider getMeterProvider() {
+        return provider;
+      }
+
+      @Override
+      public TracerProvider getTracerProvider() {
+        return TracerProvider.noop();
+      }
+
+      @Override
+      public ContextPropagators getPropagators() {
+        return ContextPropagators.noop();
+      }
+    };
+  }
 
   public static SdkMeterProvider build(Settings settings, ApplicationMetrics metrics) {
     Resource resource = settings.resource();
