@@ -235,6 +235,40 @@ class HttpServerFilterIT {
   }
 
   @Test
+  void responseHeadersSentTwice_isTheStatusTheClientGot_andTheRefusalIsAnError() throws Exception {
+    context(
+        "/twice",
+        exchange -> {
+          exchange.sendResponseHeaders(201, -1);
+          exchange.sendResponseHeaders(500, -1); // the JDK refuses: headers already sent
+        },
+        filter());
+
+    try (Socket socket = rawGet("/twice")) {
+      String statusLine =
+          new String(socket.getInputStream().readNBytes(12), StandardCharsets.US_ASCII);
+      assertThat(statusLine).isEqualTo("HTTP/1.1 201");
+    }
+
+    series(COUNT, count("GET", 201, "/twice", 1));
+    series("app_errors_total", "app_errors_total{error_type=\"java.io.IOException\"} 1.0");
+  }
+
+  @Test
+  void routeLongerThanTheCap_isRecordedCutTo128Characters() throws Exception {
+    String route = "/r/" + "x".repeat(300);
+    context(
+        "/r/",
+        answer(200),
+        HttpServerFilter.builder(monitor).ticker(ticker).routeResolver(exchange -> route).build());
+
+    get("/r/1");
+    get("/r/2");
+
+    series(COUNT, count("GET", 200, route.substring(0, 128), 2));
+  }
+
+  @Test
   void clientThatDisconnectsMidResponse_isRecordedWithTheStatusSent() throws Exception {
     CountDownLatch headSent = new CountDownLatch(1);
     CountDownLatch clientGone = new CountDownLatch(1);

@@ -110,6 +110,8 @@ abstract class MonitoringFilterContract {
     servlets.put("/fail", new Failing());
     servlets.put("/async/*", new Async());
     servlets.put("/stream", new Stream());
+    servlets.put("/silent", new Silent());
+    servlets.put("/twice", new Twice());
     servlets.put("/", answering(404)); // the default servlet: every path nothing else maps
     return servlets;
   }
@@ -251,6 +253,30 @@ abstract class MonitoringFilterContract {
         "monitoring_dropped_total{reason=\"unresolved_route\"} 2.0");
   }
 
+  @Test
+  void statusNeverSet_isRecordedAsThe200TheContainerSent() throws Exception {
+    startApplication(filter());
+
+    HttpResponse<String> response = get("/silent");
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.body()).isEqualTo("quiet");
+    series(COUNT, count(200, "/silent", 1));
+  }
+
+  @Test
+  void errorSentAfterTheResponseWasCommitted_isRecordedWithTheStatusTheClientGot()
+      throws Exception {
+    startApplication(filter());
+
+    HttpResponse<String> response = get("/twice");
+
+    assertThat(response.statusCode()).isEqualTo(201);
+    assertThat(response.body()).isEqualTo("ok");
+    series(COUNT, count(201, "/twice", 1));
+    series(ERRORS, ERRORS + "{error_type=\"java.lang.IllegalStateException\"} 1.0");
+  }
+
   // --- HTTP
 
   private HttpResponse<String> get(String path) throws Exception {
@@ -321,6 +347,35 @@ abstract class MonitoringFilterContract {
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) {
       throw new IllegalStateException("boom");
+    }
+  }
+
+  /** Writes a body without ever setting a status. */
+  private static final class Silent extends HttpServlet {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    protected void doGet(HttpServletRequest request, HttpServletResponse response)
+        throws IOException {
+      response.getWriter().write("quiet");
+    }
+  }
+
+  /**
+   * Answers 201 whole, then tries to send a 500 too: the container refuses the second with an
+   * {@code IllegalStateException}, which leaves the servlet.
+   */
+  private static final class Twice extends HttpServlet {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    protected void doGet(HttpServletRequest request, HttpServletResponse response)
+        throws IOException {
+      response.setStatus(201);
+      response.setContentLength(2);
+      response.getWriter().write("ok");
+      response.flushBuffer();
+      response.sendError(500);
     }
   }
 
