@@ -11,6 +11,8 @@ import io.amptalk.monitoring.alert.notify.WebhookNotifier;
 import io.amptalk.monitoring.health.CheckOptions;
 import io.amptalk.monitoring.health.CheckResult;
 import io.amptalk.monitoring.health.HealthCheck;
+import io.amptalk.monitoring.metrics.SystemSnapshot;
+import io.amptalk.monitoring.testing.FakeHostProbe;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -18,6 +20,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -232,6 +236,54 @@ class MonitoringIT {
     assertThat(page.body()).contains("id=\"overall-status\"");
     assertThat(get("/nope").statusCode()).isEqualTo(404);
     assertThat(get("/health").statusCode()).isIn(200, 503);
+  }
+
+  @Test
+  void containerLimits_inApiSystemAndOnMetrics_besideTheHostFigures() throws Exception {
+    FakeHostProbe probe = new FakeHostProbe();
+    probe.container =
+        Optional.of(
+            new SystemSnapshot.ContainerUsage(
+                OptionalDouble.of(1.5),
+                OptionalDouble.of(0.5),
+                Optional.of(new SystemSnapshot.MemoryUsage(4_000, 1_000))));
+    try (Monitoring limited =
+        Monitoring.builder()
+            .systemMonitor(
+                SystemMonitor.builder()
+                    .prometheusHost("127.0.0.1")
+                    .prometheusPort(0)
+                    .enableJvmMetrics(false)
+                    .hostProbe(probe))
+            .build()) {
+      String base = "http://127.0.0.1:" + limited.systemMonitor().getPrometheusPort();
+      JsonNode snapshot =
+          JSON.readTree(
+                  http.send(
+                          HttpRequest.newBuilder(URI.create(base + "/api/system")).build(),
+                          HttpResponse.BodyHandlers.ofString())
+                      .body())
+              .get("snapshot");
+      String metrics =
+          http.send(
+                  HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
+                  HttpResponse.BodyHandlers.ofString())
+              .body();
+
+      assertThat(snapshot.get("container").toString())
+          .isEqualTo(
+              "{\"cpu_limit_cores\":1.5,\"cpu_utilization\":0.5,\"memory_limit_bytes\":4000,"
+                  + "\"memory_used_bytes\":3000,\"memory_utilization\":0.75}");
+      assertThat(snapshot.get("cpu_utilization").asDouble()).isEqualTo(0.25);
+      assertThat(snapshot.get("memory_total_bytes").asLong()).isEqualTo(8_000);
+      assertThat(metrics.lines().filter(l -> l.startsWith("container_")))
+          .containsExactly(
+              "container_cpu_limit 1.5",
+              "container_cpu_utilization 0.5",
+              "container_memory_limit_bytes 4000.0",
+              "container_memory_usage_bytes 3000.0",
+              "container_memory_utilization 0.75");
+    }
   }
 
   /**

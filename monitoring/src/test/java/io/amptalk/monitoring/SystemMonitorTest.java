@@ -3,11 +3,15 @@ package io.amptalk.monitoring;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.amptalk.monitoring.health.CheckResult;
+import io.amptalk.monitoring.health.HealthStatus;
+import io.amptalk.monitoring.health.checks.HostChecks;
 import io.amptalk.monitoring.internal.host.HostInstruments;
 import io.amptalk.monitoring.internal.host.HostSampler;
 import io.amptalk.monitoring.internal.metrics.RequestMetrics;
 import io.amptalk.monitoring.metrics.ErrorRecord;
 import io.amptalk.monitoring.metrics.SystemInfo;
+import io.amptalk.monitoring.metrics.SystemSnapshot;
 import io.amptalk.monitoring.testing.FakeHostProbe;
 import io.amptalk.monitoring.testing.MutableClock;
 import io.opentelemetry.api.common.Attributes;
@@ -26,6 +30,8 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
@@ -594,6 +600,65 @@ class SystemMonitorTest {
     assertThat(longPoints("process.thread.count")).containsOnly(Map.entry(Attributes.empty(), 12L));
     assertThat(longPoints("process.open_file_descriptor.count"))
         .containsOnly(Map.entry(Attributes.empty(), 7L));
+    // No container limit binds: no container series.
+    assertThat(metrics).extracting(MetricData::getName).noneMatch(n -> n.startsWith("container."));
+  }
+
+  @Test
+  void containerLimits_exportedBesideTheHostFigures_andTheBuiltInChecksJudgeAgainstThem()
+      throws Exception {
+    probe.container =
+        Optional.of(
+            new SystemSnapshot.ContainerUsage(
+                OptionalDouble.of(1.5),
+                OptionalDouble.of(0.8),
+                Optional.of(new SystemSnapshot.MemoryUsage(4_000, 1_000))));
+    SystemMonitor monitor = monitor();
+
+    assertThat(doublePoints("container.cpu.limit"))
+        .containsOnly(Map.entry(Attributes.empty(), 1.5));
+    assertThat(doublePoints("container.cpu.utilization"))
+        .containsOnly(Map.entry(Attributes.empty(), 0.8));
+    assertThat(longPoints("container.memory.limit"))
+        .containsOnly(Map.entry(Attributes.empty(), 4_000L));
+    assertThat(longPoints("container.memory.usage"))
+        .containsOnly(Map.entry(Attributes.empty(), 3_000L));
+    assertThat(doublePoints("container.memory.utilization"))
+        .containsOnly(Map.entry(Attributes.empty(), 0.75));
+    // The host's own figures keep their names and values.
+    assertThat(doublePoints("system.cpu.utilization"))
+        .containsOnly(Map.entry(Attributes.empty(), 0.25));
+    assertThat(doublePoints("system.memory.utilization"))
+        .containsOnly(Map.entry(Attributes.empty(), 0.25));
+
+    assertThat(monitor.getLatestSnapshot().effectiveCpuUtilization()).hasValue(0.8);
+    CheckResult cpu = HostChecks.cpu(monitor, 75, 90).check();
+    assertThat(cpu.status()).isEqualTo(HealthStatus.DEGRADED);
+    assertThat(cpu.details()).containsEntry("value", 80.0);
+    CheckResult memory = HostChecks.memory(monitor, 75, 90).check();
+    assertThat(memory.status()).isEqualTo(HealthStatus.DEGRADED);
+    assertThat(memory.details()).containsEntry("value", 75.0);
+  }
+
+  @Test
+  void containerQuotaWhoseUseCannotBeRead_cpuIsTheHosts_memoryWithoutLimitIsTheHosts() {
+    probe.container =
+        Optional.of(
+            new SystemSnapshot.ContainerUsage(
+                OptionalDouble.of(1.5), OptionalDouble.empty(), Optional.empty()));
+    SystemMonitor monitor = monitor();
+
+    assertThat(monitor.getLatestSnapshot().effectiveCpuUtilization()).hasValue(0.25);
+    assertThat(monitor.getLatestSnapshot().effectiveMemory())
+        .hasValue(new SystemSnapshot.MemoryUsage(8_000, 6_000));
+    assertThat(collect())
+        .extracting(MetricData::getName)
+        .contains("container.cpu.limit")
+        .doesNotContain(
+            "container.cpu.utilization",
+            "container.memory.limit",
+            "container.memory.usage",
+            "container.memory.utilization");
   }
 
   @Test

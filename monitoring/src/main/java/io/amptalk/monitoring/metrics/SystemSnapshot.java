@@ -24,6 +24,9 @@ import java.util.OptionalLong;
  * @param processMemoryBytes this process's resident set size
  * @param processThreadCount this process's thread count
  * @param processOpenFileDescriptors this process's open file descriptors, where the OS reports it
+ * @param container the CPU quota and memory limit of the process's container (its cgroup), when one
+ *     binds; the built-in checks read {@link #effectiveCpuUtilization} and {@link
+ *     #effectiveMemory}, which prefer it to the host's figures
  */
 public record SystemSnapshot(
     Instant time,
@@ -34,7 +37,8 @@ public record SystemSnapshot(
     OptionalDouble processCpuUtilization,
     OptionalLong processMemoryBytes,
     OptionalLong processThreadCount,
-    OptionalLong processOpenFileDescriptors) {
+    OptionalLong processOpenFileDescriptors,
+    Optional<ContainerUsage> container) {
 
   /**
    * Copies the lists, so the snapshot stays immutable.
@@ -52,6 +56,50 @@ public record SystemSnapshot(
     Objects.requireNonNull(processMemoryBytes, "processMemoryBytes");
     Objects.requireNonNull(processThreadCount, "processThreadCount");
     Objects.requireNonNull(processOpenFileDescriptors, "processOpenFileDescriptors");
+    Objects.requireNonNull(container, "container");
+  }
+
+  /** A snapshot of a process under no container limit. */
+  public SystemSnapshot(
+      Instant time,
+      OptionalDouble cpuUtilization,
+      Optional<MemoryUsage> memory,
+      List<FileSystemUsage> fileSystems,
+      List<NetworkIo> networkInterfaces,
+      OptionalDouble processCpuUtilization,
+      OptionalLong processMemoryBytes,
+      OptionalLong processThreadCount,
+      OptionalLong processOpenFileDescriptors) {
+    this(
+        time,
+        cpuUtilization,
+        memory,
+        fileSystems,
+        networkInterfaces,
+        processCpuUtilization,
+        processMemoryBytes,
+        processThreadCount,
+        processOpenFileDescriptors,
+        Optional.empty());
+  }
+
+  /**
+   * The CPU this process can use that is busy, in [0, 1]: of the container's quota when one binds
+   * and its use could be read, else of the whole host.
+   */
+  public OptionalDouble effectiveCpuUtilization() {
+    return container
+        .map(ContainerUsage::cpuUtilization)
+        .filter(OptionalDouble::isPresent)
+        .orElse(cpuUtilization);
+  }
+
+  /**
+   * The memory this process can use: the container's (its limit as the total, the limit less its
+   * working set available) when a limit binds, else the host's physical memory.
+   */
+  public Optional<MemoryUsage> effectiveMemory() {
+    return container.flatMap(ContainerUsage::memory).or(() -> memory);
   }
 
   /** A snapshot with no figures at all, as before the first sample. */
@@ -65,7 +113,33 @@ public record SystemSnapshot(
         OptionalDouble.empty(),
         OptionalLong.empty(),
         OptionalLong.empty(),
-        OptionalLong.empty());
+        OptionalLong.empty(),
+        Optional.empty());
+  }
+
+  /**
+   * The limits of the process's control group (a container, a Kubernetes pod, a systemd unit) that
+   * bind: a CPU quota below the host's logical processors, a memory limit below its physical
+   * memory.
+   *
+   * @param cpuLimitCores the CPU quota in cores (quota over period: 1.5 for {@code --cpus=1.5})
+   * @param cpuUtilization the group's CPU time since the previous sample over what the quota
+   *     allowed, in [0, 1]; empty without a quota or when its use could not be read
+   * @param memory the memory limit as the total, the limit less the working set (usage less the
+   *     inactive file cache, as the kubelet counts it) as available; empty without a limit
+   */
+  public record ContainerUsage(
+      OptionalDouble cpuLimitCores, OptionalDouble cpuUtilization, Optional<MemoryUsage> memory) {
+    /**
+     * Checks the figures are given.
+     *
+     * @throws NullPointerException when a component is null (an absent figure is an empty optional)
+     */
+    public ContainerUsage {
+      Objects.requireNonNull(cpuLimitCores, "cpuLimitCores");
+      Objects.requireNonNull(cpuUtilization, "cpuUtilization");
+      Objects.requireNonNull(memory, "memory");
+    }
   }
 
   /**

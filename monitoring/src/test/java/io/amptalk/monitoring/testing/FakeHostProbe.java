@@ -1,10 +1,12 @@
 package io.amptalk.monitoring.testing;
 
 import io.amptalk.monitoring.internal.host.HostProbe;
+import io.amptalk.monitoring.metrics.SystemSnapshot.ContainerUsage;
 import io.amptalk.monitoring.metrics.SystemSnapshot.FileSystemUsage;
 import io.amptalk.monitoring.metrics.SystemSnapshot.MemoryUsage;
 import io.amptalk.monitoring.metrics.SystemSnapshot.NetworkIo;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -18,6 +20,7 @@ public final class FakeHostProbe implements HostProbe {
   public volatile Throwable failProcess;
   public volatile Throwable failHardware;
   public volatile double cpu = 0.25;
+  public volatile Optional<ContainerUsage> container = Optional.empty();
   public final AtomicInteger cpuCalls = new AtomicInteger();
 
   @Override
@@ -50,6 +53,11 @@ public final class FakeHostProbe implements HostProbe {
     throwIfSet(failProcess);
     return new ProcessFigures(
         OptionalDouble.of(0.125), OptionalLong.of(64_000), OptionalLong.of(12), OptionalLong.of(7));
+  }
+
+  @Override
+  public Optional<ContainerUsage> container() {
+    return container;
   }
 
   @Override

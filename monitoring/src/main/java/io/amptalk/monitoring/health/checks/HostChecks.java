@@ -34,7 +34,10 @@ import java.util.function.Supplier;
 public final class HostChecks {
   private HostChecks() {}
 
-  /** CPU utilization of the whole host, in percent, sampled by the check itself. */
+  /**
+   * CPU utilization, in percent, sampled by the check itself: of the container's CPU quota when one
+   * binds, else of the whole host.
+   */
   public static Check cpu(double warningThreshold, double criticalThreshold) {
     return new Utilization(
         "CPU usage",
@@ -42,27 +45,37 @@ public final class HostChecks {
         LocalReadings.cpuPercent());
   }
 
-  /** CPU utilization from the view's latest snapshot. */
+  /**
+   * CPU utilization from the view's latest snapshot: of the container's CPU quota when one binds
+   * ({@link io.amptalk.monitoring.metrics.SystemSnapshot#effectiveCpuUtilization}), else of the
+   * host.
+   */
   public static Check cpu(HostView host, double warningThreshold, double criticalThreshold) {
     Objects.requireNonNull(host, "monitor");
     return new Utilization(
         "CPU usage",
         Thresholds.percent(warningThreshold, criticalThreshold),
         () -> {
-          OptionalDouble fraction = host.getLatestSnapshot().cpuUtilization();
+          OptionalDouble fraction = host.getLatestSnapshot().effectiveCpuUtilization();
           return fraction.isPresent()
               ? OptionalDouble.of(fraction.getAsDouble() * 100)
               : OptionalDouble.empty();
         });
   }
 
-  /** Physical memory in use, in percent, read by the check itself. */
+  /**
+   * Memory in use, in percent, read by the check itself: of the container's memory limit when one
+   * binds, else the host's physical memory.
+   */
   public static Check memory(double warningThreshold, double criticalThreshold) {
     Thresholds thresholds = Thresholds.percent(warningThreshold, criticalThreshold);
     return new Utilization("Memory usage", thresholds, LocalReadings.memoryPercent());
   }
 
-  /** Physical memory in use, from the view's latest snapshot. */
+  /**
+   * Memory in use, from the view's latest snapshot: of the container's memory limit when one binds
+   * ({@link io.amptalk.monitoring.metrics.SystemSnapshot#effectiveMemory}), else the host's.
+   */
   public static Check memory(HostView host, double warningThreshold, double criticalThreshold) {
     Objects.requireNonNull(host, "monitor");
     return new Utilization(
@@ -70,7 +83,7 @@ public final class HostChecks {
         Thresholds.percent(warningThreshold, criticalThreshold),
         () ->
             host.getLatestSnapshot()
-                .memory()
+                .effectiveMemory()
                 .map(m -> OptionalDouble.of(m.utilization() * 100))
                 .orElse(OptionalDouble.empty()));
   }

@@ -76,7 +76,8 @@ final class CpuTicks {
     return sum;
   }
 
-  private static void pauseUntil(long nanos) {
+  /** Sleeps until {@code System.nanoTime()} reaches {@code nanos}; an interrupt ends it early. */
+  static void pauseUntil(long nanos) {
     long wait = nanos - System.nanoTime();
     if (wait <= 0) {
       return;

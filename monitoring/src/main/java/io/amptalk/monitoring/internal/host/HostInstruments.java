@@ -1,13 +1,16 @@
 package io.amptalk.monitoring.internal.host;
 
 import io.amptalk.monitoring.metrics.SystemSnapshot;
+import io.amptalk.monitoring.metrics.SystemSnapshot.ContainerUsage;
 import io.amptalk.monitoring.metrics.SystemSnapshot.FileSystemUsage;
+import io.amptalk.monitoring.metrics.SystemSnapshot.MemoryUsage;
 import io.amptalk.monitoring.metrics.SystemSnapshot.NetworkIo;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.metrics.Meter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
@@ -133,6 +136,7 @@ public final class HostInstruments {
             .setUnit("{file_descriptor}")
             .buildWithCallback(
                 m -> snapshot.get().processOpenFileDescriptors().ifPresent(m::record)));
+    registrations.addAll(registerContainer(meter, snapshot));
     registrations.add(
         meter
             .gaugeBuilder("app.health.status")
@@ -140,6 +144,54 @@ public final class HostInstruments {
             .ofLongs()
             .buildWithCallback(m -> m.record(healthy.getAsBoolean() ? 1 : 0)));
     return registrations;
+  }
+
+  /**
+   * The container's limits and their use, exported only while a limit binds: beside the host's
+   * figures, which keep their names and meaning.
+   */
+  private static List<AutoCloseable> registerContainer(
+      Meter meter, Supplier<SystemSnapshot> snapshot) {
+    Supplier<Optional<ContainerUsage>> container = () -> snapshot.get().container();
+    Supplier<Optional<MemoryUsage>> memory = () -> container.get().flatMap(ContainerUsage::memory);
+    return List.of(
+        meter
+            .gaugeBuilder("container.cpu.limit")
+            .setDescription("CPU quota of this process's container (cgroup), in cores.")
+            .setUnit("{cpu}")
+            .buildWithCallback(
+                m ->
+                    container
+                        .get()
+                        .map(ContainerUsage::cpuLimitCores)
+                        .ifPresent(cores -> cores.ifPresent(m::record))),
+        meter
+            .gaugeBuilder("container.cpu.utilization")
+            .setDescription("Fraction of the container's CPU quota used since the last sample.")
+            .setUnit("1")
+            .buildWithCallback(
+                m ->
+                    container
+                        .get()
+                        .map(ContainerUsage::cpuUtilization)
+                        .ifPresent(used -> used.ifPresent(m::record))),
+        meter
+            .gaugeBuilder("container.memory.limit")
+            .setDescription("Memory limit of this process's container (cgroup), in bytes.")
+            .setUnit("By")
+            .ofLongs()
+            .buildWithCallback(m -> memory.get().ifPresent(u -> m.record(u.totalBytes()))),
+        meter
+            .upDownCounterBuilder("container.memory.usage")
+            .setDescription(
+                "Working set of the container (usage less inactive file cache), in bytes.")
+            .setUnit("By")
+            .buildWithCallback(m -> memory.get().ifPresent(u -> m.record(u.usedBytes()))),
+        meter
+            .gaugeBuilder("container.memory.utilization")
+            .setDescription("Fraction of the container's memory limit in its working set.")
+            .setUnit("1")
+            .buildWithCallback(m -> memory.get().ifPresent(u -> m.record(u.utilization()))));
   }
 
   private static io.opentelemetry.api.common.AttributesBuilder fileSystem(FileSystemUsage fs) {

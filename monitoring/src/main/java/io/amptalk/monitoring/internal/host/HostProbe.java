@@ -1,9 +1,11 @@
 package io.amptalk.monitoring.internal.host;
 
+import io.amptalk.monitoring.metrics.SystemSnapshot.ContainerUsage;
 import io.amptalk.monitoring.metrics.SystemSnapshot.FileSystemUsage;
 import io.amptalk.monitoring.metrics.SystemSnapshot.MemoryUsage;
 import io.amptalk.monitoring.metrics.SystemSnapshot.NetworkIo;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
 
@@ -26,6 +28,11 @@ public interface HostProbe {
   public List<NetworkIo> networkInterfaces();
 
   public ProcessFigures process();
+
+  /** The limits of the process's container that bind, and their use; empty when none binds. */
+  public default Optional<ContainerUsage> container() {
+    return Optional.empty();
+  }
 
   /** Figures that do not change while the process runs. */
   public Hardware hardware();

@@ -76,7 +76,8 @@ public final class HostSampler implements AutoCloseable {
             process.cpuUtilization(),
             process.memoryBytes(),
             process.threadCount(),
-            process.openFileDescriptors());
+            process.openFileDescriptors(),
+            probe("container", probe::container, Optional.empty()));
     latest = snapshot;
     onSample.accept(snapshot);
     return snapshot;

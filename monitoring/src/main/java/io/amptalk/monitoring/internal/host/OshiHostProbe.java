@@ -1,5 +1,6 @@
 package io.amptalk.monitoring.internal.host;
 
+import io.amptalk.monitoring.metrics.SystemSnapshot.ContainerUsage;
 import io.amptalk.monitoring.metrics.SystemSnapshot.FileSystemUsage;
 import io.amptalk.monitoring.metrics.SystemSnapshot.MemoryUsage;
 import io.amptalk.monitoring.metrics.SystemSnapshot.NetworkIo;
@@ -10,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -65,6 +67,7 @@ public final class OshiHostProbe implements HostProbe {
   private final CentralProcessor processor;
   private final int pid;
   private final CpuTicks cpuTicks;
+  private final Optional<Cgroup> cgroup;
   private OSProcess previousProcess;
   private List<Mount> mounts;
   private byte[] mountTable;
@@ -82,6 +85,12 @@ public final class OshiHostProbe implements HostProbe {
     this.processor = hardware.getProcessor();
     this.pid = os.getProcessId();
     this.cpuTicks = new CpuTicks(processor);
+    this.cgroup =
+        Cgroup.detect(
+            Path.of("/"),
+            processor.getLogicalProcessorCount(),
+            hardware.getMemory().getTotal(),
+            System::nanoTime);
   }
 
   /**
@@ -91,6 +100,11 @@ public final class OshiHostProbe implements HostProbe {
   @Override
   public OptionalDouble cpuUtilization() {
     return cpuTicks.fraction();
+  }
+
+  @Override
+  public Optional<ContainerUsage> container() {
+    return cgroup.flatMap(Cgroup::read);
   }
 
   @Override

@@ -5,7 +5,9 @@ import com.sun.net.httpserver.HttpHandler;
 import io.amptalk.monitoring.alert.store.StoreStatus;
 import io.amptalk.monitoring.metrics.SystemInfo;
 import io.amptalk.monitoring.metrics.SystemSnapshot;
+import io.amptalk.monitoring.metrics.SystemSnapshot.ContainerUsage;
 import io.amptalk.monitoring.metrics.SystemSnapshot.FileSystemUsage;
+import io.amptalk.monitoring.metrics.SystemSnapshot.MemoryUsage;
 import io.amptalk.monitoring.metrics.SystemSnapshot.NetworkIo;
 import java.io.IOException;
 import java.io.InputStream;
@@ -206,6 +208,18 @@ public final class SystemHttpHandler {
     json.put("process_memory_bytes", value(s.processMemoryBytes()));
     json.put("process_threads", value(s.processThreadCount()));
     json.put("process_open_file_descriptors", value(s.processOpenFileDescriptors()));
+    json.put("container", s.container().map(SystemHttpHandler::container).orElse(null));
+    return json;
+  }
+
+  /** The container's binding limits and their use; null where a figure is unknown. */
+  private static Map<String, Object> container(ContainerUsage c) {
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("cpu_limit_cores", value(c.cpuLimitCores()));
+    json.put("cpu_utilization", value(c.cpuUtilization()));
+    json.put("memory_limit_bytes", c.memory().map(MemoryUsage::totalBytes).orElse(null));
+    json.put("memory_used_bytes", c.memory().map(MemoryUsage::usedBytes).orElse(null));
+    json.put("memory_utilization", c.memory().map(MemoryUsage::utilization).orElse(null));
     return json;
   }
 
