@@ -3,6 +3,10 @@ package io.amptalk.monitoring;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.amptalk.monitoring.testing.Promtool;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.metrics.LongCounter;
+import io.opentelemetry.api.metrics.Meter;
 import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -74,6 +78,59 @@ class MetricsPromtoolIT {
 
         assertThat(check(promtool, body)).as("promtool check metrics on %s", text).isEmpty();
       }
+    }
+  }
+
+  /** The README's example of instruments of your own on the monitor's meter, as /metrics has it. */
+  @Test
+  void ownInstrumentsOnGetMeter_appearWithPromtoolCleanNames() throws Exception {
+    String promtool = Promtool.path();
+    try (SystemMonitor monitor =
+        SystemMonitor.builder()
+            .prometheusHost("127.0.0.1")
+            .prometheusPort(0)
+            .enableJvmMetrics(false)
+            .collectInterval(Duration.ofHours(1))
+            .build()) {
+      java.util.Queue<String> queue = new java.util.concurrent.ConcurrentLinkedQueue<>();
+      queue.addAll(List.of("a", "b", "c"));
+
+      Meter meter = monitor.getMeter();
+      LongCounter transcriptions =
+          meter
+              .counterBuilder("app.transcriptions")
+              .setDescription("Transcriptions finished.")
+              .setUnit("{transcription}")
+              .build();
+      transcriptions.add(2, Attributes.of(AttributeKey.stringKey("model"), "large"));
+      meter
+          .gaugeBuilder("app.queue.depth")
+          .setDescription("Jobs waiting.")
+          .ofLongs()
+          .buildWithCallback(m -> m.record(queue.size()));
+
+      HttpResponse<byte[]> response =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(
+                          URI.create(
+                              "http://127.0.0.1:" + monitor.getPrometheusPort() + "/metrics"))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofByteArray());
+      String text = new String(response.body(), StandardCharsets.UTF_8);
+
+      assertThat(
+              text.lines().filter(l -> l.contains("app_transcriptions") || l.contains("app_queue")))
+          .containsExactly(
+              "# HELP app_queue_depth Jobs waiting.",
+              "# TYPE app_queue_depth gauge",
+              "app_queue_depth 3.0",
+              "# HELP app_transcriptions_total Transcriptions finished.",
+              "# TYPE app_transcriptions_total counter",
+              "app_transcriptions_total{model=\"large\"} 2.0");
+      assertThat(check(promtool, response.body()))
+          .as("promtool check metrics on %s", text)
+          .isEmpty();
     }
   }
 
