@@ -25,6 +25,12 @@ class AmptalkMonitoringAutoConfigurationTest {
           .withConfiguration(AutoConfigurations.of(AmptalkMonitoringAutoConfiguration.class))
           .withPropertyValues(LIGHT);
 
+  /** Without LIGHT's host and port, which a base path excludes. */
+  private final WebApplicationContextRunner basePathWeb =
+      new WebApplicationContextRunner()
+          .withConfiguration(AutoConfigurations.of(AmptalkMonitoringAutoConfiguration.class))
+          .withPropertyValues("amptalk.metrics.jvm=false");
+
   @Test
   void webApplication_getsTheThreeComponents_theirMonitoring_andTheFilter() {
     web.run(
@@ -95,9 +101,8 @@ class AmptalkMonitoringAutoConfigurationTest {
 
   @Test
   void basePath_servesOnTheApplicationsPort_andOpensNoPortOfTheMonitors() {
-    new WebApplicationContextRunner()
-        .withConfiguration(AutoConfigurations.of(AmptalkMonitoringAutoConfiguration.class))
-        .withPropertyValues("amptalk.metrics.jvm=false", "amptalk.http.base-path=/ops/monitor/")
+    basePathWeb
+        .withPropertyValues("amptalk.http.base-path=/ops/monitor/")
         .run(
             context -> {
               assertThat(context).hasBean(AmptalkMonitoringAutoConfiguration.SERVLET_BEAN);
@@ -129,9 +134,8 @@ class AmptalkMonitoringAutoConfigurationTest {
                         "amptalk.http.base-path ('/monitoring') serves on the application's port,"
                             + " where amptalk.http.host, amptalk.http.port (of the monitor's own"
                             + " port) would not apply: unset one or the other"));
-    new WebApplicationContextRunner()
-        .withConfiguration(AutoConfigurations.of(AmptalkMonitoringAutoConfiguration.class))
-        .withPropertyValues("amptalk.metrics.jvm=false", "amptalk.http.base-path=/")
+    basePathWeb
+        .withPropertyValues("amptalk.http.base-path=/")
         .run(
             context ->
                 assertThat(context)
