@@ -1,6 +1,7 @@
 package io.amptalk.monitoring;
 
 import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
 import io.amptalk.monitoring.alert.AlertSeverity;
 import io.amptalk.monitoring.alert.AlertSystem;
 import io.amptalk.monitoring.health.CheckOptions;
@@ -11,6 +12,7 @@ import io.amptalk.monitoring.health.HealthStatus;
 import io.amptalk.monitoring.internal.http.AlertHttpHandler;
 import io.amptalk.monitoring.internal.http.Exchanges;
 import io.amptalk.monitoring.internal.http.HealthHttpHandler;
+import io.amptalk.monitoring.internal.http.MountedEndpoints;
 import io.amptalk.monitoring.internal.http.SystemHttpHandler;
 import io.amptalk.monitoring.internal.util.FatalErrors;
 import java.io.IOException;
@@ -69,6 +71,16 @@ public final class Monitoring implements AutoCloseable {
   /** Ends the subscription to fatal errors; null until wired. */
   private volatile Runnable unsubscribe;
 
+  /** The paths, as the monitor's port serves them, for mounting on another server. */
+  private volatile MountedEndpoints mounted;
+
+  /** Whether the API token was given; without one, mounting the paths warns as the port does. */
+  private volatile boolean tokenGiven;
+
+  static {
+    MountedEndpoints.install(monitoring -> ((Monitoring) monitoring).mounted());
+  }
+
   /** The name under which a failed monitoring shows in its health report. */
   static final String FAILED_CHECK = "amptalk-monitoring";
 
@@ -117,8 +129,29 @@ public final class Monitoring implements AutoCloseable {
                 "Overall health is " + now.jsonName());
           }
         });
+    String token = builder.apiToken;
+    tokenGiven = token != null;
+    Map<String, HttpHandler> endpoints = new LinkedHashMap<>();
+    HttpHandler metrics = monitor.metricsEndpoint();
+    if (metrics != null) {
+      endpoints.put("/metrics", metrics);
+    }
+    endpoints.put(HealthHttpHandler.PATH, new HealthHttpHandler(this::healthReport, token));
+    endpoints.put("/alerts", new AlertHttpHandler(alerts, token));
+    endpoints.put(
+        SystemHttpHandler.API_PATH,
+        SystemHttpHandler.api(
+            () ->
+                new SystemHttpHandler.Status(
+                    monitor.getSystemInfo(),
+                    monitor.getLatestSnapshot(),
+                    monitor.isHealthy(),
+                    monitor.getHealthReason(),
+                    alerts.getStoreStatus()),
+            token));
+    endpoints.put("/", SystemHttpHandler.statusPage());
+    mounted = new MountedEndpoints(endpoints);
     if (serving) {
-      String token = builder.apiToken;
       if (token == null) {
         SECURITY_LOG.warn(
             "No API token: POST /alerts is refused, and GET /alerts, /api/system and the details"
@@ -126,22 +159,15 @@ public final class Monitoring implements AutoCloseable {
                 + " Monitoring.builder().apiToken(...), and see SECURITY.md",
             monitor.getPrometheusPort());
       }
-      monitor.registerHttpHandler(
-          HealthHttpHandler.PATH, new HealthHttpHandler(this::healthReport, token));
-      monitor.registerHttpHandler("/alerts", new AlertHttpHandler(alerts, token));
-      monitor.registerHttpHandler(
-          SystemHttpHandler.API_PATH,
-          SystemHttpHandler.api(
-              () ->
-                  new SystemHttpHandler.Status(
-                      monitor.getSystemInfo(),
-                      monitor.getLatestSnapshot(),
-                      monitor.isHealthy(),
-                      monitor.getHealthReason(),
-                      alerts.getStoreStatus()),
-              token));
-      monitor.unregisterHttpHandler("/");
-      monitor.registerHttpHandler("/", SystemHttpHandler.statusPage());
+      endpoints.forEach(
+          (path, handler) -> {
+            if ("/".equals(path)) {
+              monitor.unregisterHttpHandler("/"); // the "starting" answer until now
+              monitor.registerHttpHandler("/", handler);
+            } else if (!"/metrics".equals(path)) {
+              monitor.registerHttpHandler(path, handler); // /metrics is the monitor's own
+            }
+          });
     }
     // Last, so that a build failing before it leaves no subscription behind.
     unsubscribe = FatalErrors.subscribe(this::failed);
@@ -190,6 +216,17 @@ public final class Monitoring implements AutoCloseable {
             Optional.empty(),
             0));
     return new HealthReport(report.service(), Instant.now(), HealthStatus.UNHEALTHY, checks);
+  }
+
+  /** What {@code MonitoringHandler.of(this)} serves; warns, as the port does, without a token. */
+  private MountedEndpoints mounted() {
+    if (!tokenGiven) {
+      SECURITY_LOG.warn(
+          "No API token: POST /alerts is refused, and GET /alerts, /api/system and the details"
+              + " of /health are served to anyone who can reach the path the monitoring is mounted"
+              + " at. Set one with Monitoring.builder().apiToken(...), and see SECURITY.md");
+    }
+    return mounted;
   }
 
   private static void closeQuietly(AutoCloseable closeable) {

@@ -112,6 +112,10 @@ public final class SystemMonitor implements HostView, RequestView, AutoCloseable
   private final List<AutoCloseable> closeables = new ArrayList<>();
   private final MonitoringServer server;
   private final PrometheusRegistry registry = new PrometheusRegistry();
+
+  /** What serves {@code /metrics}, on our port or mounted elsewhere; null when not exposed. */
+  private final HttpHandler metricsEndpoint;
+
   private final SystemInfo staticInfo;
   private final Duration windowRetention;
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -132,7 +136,11 @@ public final class SystemMonitor implements HostView, RequestView, AutoCloseable
 
     // Bind the port first: when it is taken, nothing else has been started that must be undone.
     // Connections wait in the backlog until the end, when /metrics has everything to serve.
-    this.server = builder.enablePrometheus ? bindServer(builder, registry, rootHandler) : null;
+    this.metricsEndpoint = builder.enablePrometheus ? metricsEndpoint(registry) : null;
+    this.server =
+        builder.enablePrometheus && builder.servePort
+            ? bindServer(builder, metricsEndpoint, rootHandler)
+            : null;
     try {
       HostProbe probe = builder.hostProbe != null ? builder.hostProbe : new OshiHostProbe();
       this.staticInfo = SystemDescription.describe(builder.serviceName, probe, clock.instant());
@@ -160,28 +168,30 @@ public final class SystemMonitor implements HostView, RequestView, AutoCloseable
     }
   }
 
-  private static MonitoringServer bindServer(
-      Builder builder, PrometheusRegistry registry, HttpHandler rootHandler) {
+  /** {@code /metrics}: the exposition, for GET and HEAD; POST or FOO get a 405. */
+  private static HttpHandler metricsEndpoint(PrometheusRegistry registry) {
     MetricsHttpHandler metrics = new MetricsHttpHandler(registry);
+    return exchange -> {
+      if (!"/metrics".equals(exchange.getRequestURI().getPath())) {
+        // Mounted by prefix: /metricsX and /metrics/x are no exposition.
+        try (exchange) {
+          Exchanges.notFound(exchange);
+        }
+      } else if (Exchanges.allows(exchange, "GET", "HEAD")) {
+        metrics.handle(exchange);
+      }
+    };
+  }
+
+  private static MonitoringServer bindServer(
+      Builder builder, HttpHandler metricsEndpoint, HttpHandler rootHandler) {
     try {
       MonitoringServer.Builder server =
           MonitoringServer.builder()
               .host(builder.prometheusHost)
               .port(builder.prometheusPort)
               .allowedHosts(builder.allowedHosts)
-              // The exposition is for GET and HEAD; POST or FOO get a 405.
-              .handler(
-                  "/metrics",
-                  exchange -> {
-                    if (!"/metrics".equals(exchange.getRequestURI().getPath())) {
-                      // Mounted by prefix: /metricsX and /metrics/x are no exposition.
-                      try (exchange) {
-                        Exchanges.notFound(exchange);
-                      }
-                    } else if (Exchanges.allows(exchange, "GET", "HEAD")) {
-                      metrics.handle(exchange);
-                    }
-                  });
+              .handler("/metrics", metricsEndpoint);
       if (rootHandler != null) {
         server.handler("/", rootHandler);
       }
@@ -378,6 +388,14 @@ public final class SystemMonitor implements HostView, RequestView, AutoCloseable
     server.addHandler(path, handler);
   }
 
+  /**
+   * For the wiring ({@link Monitoring}): what serves {@code /metrics}, also where the monitor's
+   * paths are mounted on another server; null when {@code enablePrometheus} was false.
+   */
+  HttpHandler metricsEndpoint() {
+    return metricsEndpoint;
+  }
+
   /** Stops serving a path added with {@link #registerHttpHandler}; returns whether it was. */
   boolean unregisterHttpHandler(String path) {
     return server != null && server.removeHandler(path);
@@ -413,7 +431,10 @@ public final class SystemMonitor implements HostView, RequestView, AutoCloseable
     return serviceName;
   }
 
-  /** The port {@code /metrics} is served on (the bound one when 0 was asked), or -1 if disabled. */
+  /**
+   * The port {@code /metrics} is served on (the bound one when 0 was asked), or -1 when the monitor
+   * opens no port ({@code enablePrometheus} or {@code servePort} false).
+   */
   public int getPrometheusPort() {
     return server == null ? -1 : server.port();
   }
@@ -448,6 +469,7 @@ public final class SystemMonitor implements HostView, RequestView, AutoCloseable
     private String prometheusHost = "0.0.0.0";
     private int prometheusPort = 8000;
     private boolean enablePrometheus = true;
+    private boolean servePort = true;
     private boolean enableConsole;
     private String otlpEndpoint;
     private Duration metricsExportInterval = Duration.ofSeconds(60);
@@ -532,6 +554,20 @@ public final class SystemMonitor implements HostView, RequestView, AutoCloseable
     /** Whether to serve {@code /metrics}. Default true. */
     public Builder enablePrometheus(boolean enablePrometheus) {
       this.enablePrometheus = enablePrometheus;
+      return this;
+    }
+
+    /**
+     * Whether the monitor opens its own port ({@code prometheusHost}:{@code prometheusPort}) for
+     * {@code /metrics} and, with {@link Monitoring}, the other paths. Default true. False opens no
+     * port (and {@code prometheusHost}, {@code prometheusPort}, {@code allowedHosts} and {@code
+     * tls} do not apply): the paths are then served only where the application mounts them on its
+     * own server, with {@link io.amptalk.monitoring.instrument.MonitoringHandler} (or the Servlet
+     * module's {@code MonitoringServlet}). {@code /metrics} is collected as long as {@code
+     * enablePrometheus} is true.
+     */
+    public Builder servePort(boolean servePort) {
+      this.servePort = servePort;
       return this;
     }
 

@@ -3,13 +3,17 @@ package io.amptalk.monitoring;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.sun.net.httpserver.HttpServer;
 import io.amptalk.monitoring.alert.AlertSeverity;
 import io.amptalk.monitoring.health.CheckOptions;
 import io.amptalk.monitoring.health.CheckResult;
 import io.amptalk.monitoring.health.HealthCheck;
+import io.amptalk.monitoring.instrument.MonitoringHandler;
 import io.amptalk.monitoring.testing.ExternalProgram;
 import java.io.File;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -129,6 +133,33 @@ class StatusPageIT {
 
   private WebElement alert(String title) {
     return find("#alerts [data-alert-title=\"" + title + "\"]");
+  }
+
+  @Test
+  void page_mountedUnderABasePath_fetchesItsDataFromBelowIt() throws IOException {
+    HttpServer server =
+        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    server.createContext("/monitoring", MonitoringHandler.of(monitoring));
+    server.start();
+    try {
+      // The bare base redirects to /monitoring/, against which the page's links resolve.
+      driver.get("http://127.0.0.1:" + server.getAddress().getPort() + "/monitoring");
+
+      await()
+          .atMost(PAGE_TIMEOUT)
+          .ignoreExceptions()
+          .untilAsserted(
+              () -> {
+                assertThat(checkStatus("database")).isEqualTo("healthy");
+                assertThat(checkStatus("cache")).isEqualTo("healthy");
+                assertThat(find("#connection").getDomAttribute("data-state")).isEqualTo("live");
+                assertThat(find("#service").getText()).isEqualTo("checkout");
+              });
+      assertThat(driver.getCurrentUrl())
+          .isEqualTo("http://127.0.0.1:" + server.getAddress().getPort() + "/monitoring/");
+    } finally {
+      server.stop(0);
+    }
   }
 
   @Test

@@ -20,7 +20,9 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
@@ -61,6 +63,8 @@ import java.util.function.LongSupplier;
  *       with.
  *   <li><b>Dispatches</b>: only the original {@code REQUEST} dispatch is timed; forwards, includes,
  *       async and error dispatches happen within it.
+ *   <li><b>The monitor's own paths</b>: a request served by a {@link MonitoringServlet} is not
+ *       recorded (a scrape is not the application's traffic, as on the monitor's own port).
  * </ul>
  *
  * <p>The filter never fails a request itself, and records a synchronous request without allocating
@@ -84,6 +88,13 @@ public final class MonitoringFilter implements Filter {
   private final ConcurrentHashMap<String, String> routes = new ConcurrentHashMap<>();
   private volatile ServerRequests requests;
   private volatile String contextPath = "";
+
+  /**
+   * The names of the context's {@link MonitoringServlet}s: their requests (scrapes, probes, the
+   * status page) are the monitor's, not the application's, and are not recorded, as they are not on
+   * the monitor's own port.
+   */
+  private volatile Set<String> monitoringServlets = Set.of();
 
   /**
    * For {@code web.xml}: the filter takes its monitor from the {@value #MONITOR_ATTRIBUTE}
@@ -134,6 +145,7 @@ public final class MonitoringFilter implements Filter {
     ServletContext context = config.getServletContext();
     String path = context.getContextPath();
     contextPath = path == null ? "" : path;
+    monitoringServlets = monitoringServlets(context);
     if (requests == null) {
       Object monitor = context.getAttribute(MONITOR_ATTRIBUTE);
       if (!(monitor instanceof SystemMonitor)) {
@@ -154,7 +166,8 @@ public final class MonitoringFilter implements Filter {
     if (requests == null
         || !(req instanceof HttpServletRequest request)
         || !(res instanceof HttpServletResponse response)
-        || request.getDispatcherType() != DispatcherType.REQUEST) {
+        || request.getDispatcherType() != DispatcherType.REQUEST
+        || servesMonitoring(request)) {
       chain.doFilter(req, res);
       return;
     }
@@ -179,6 +192,41 @@ public final class MonitoringFilter implements Filter {
         finish(requests, response, route, method, secure, start, failure);
       }
     }
+  }
+
+  /** Whether a {@link MonitoringServlet} serves the request; checked only where there is one. */
+  private boolean servesMonitoring(HttpServletRequest request) {
+    Set<String> servlets = monitoringServlets;
+    if (servlets.isEmpty()) {
+      return false;
+    }
+    try {
+      HttpServletMapping mapping = request.getHttpServletMapping();
+      return mapping != null && servlets.contains(mapping.getServletName());
+    } catch (RuntimeException e) {
+      return false; // a request wrapper of the application's that fails here
+    }
+  }
+
+  /**
+   * The servlets registered as {@link MonitoringServlet}s. Read at the filter's start: a context
+   * takes no servlets once it is initialised.
+   */
+  private static Set<String> monitoringServlets(ServletContext context) {
+    Set<String> names = new HashSet<>();
+    try {
+      context
+          .getServletRegistrations()
+          .forEach(
+              (name, registration) -> {
+                if (MonitoringServlet.class.getName().equals(registration.getClassName())) {
+                  names.add(name);
+                }
+              });
+    } catch (RuntimeException e) {
+      return Set.of(); // a container that does not tell: every request is recorded
+    }
+    return Set.copyOf(names);
   }
 
   /** Whether the completion listener was added; false when the request is no longer async. */

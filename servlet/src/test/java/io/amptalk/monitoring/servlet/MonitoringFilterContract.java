@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.amptalk.monitoring.SystemMonitor;
+import io.amptalk.monitoring.servlet.ServletContainers.Container;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
@@ -53,11 +54,6 @@ abstract class MonitoringFilterContract {
   private static final String BUCKET = "http_server_request_duration_seconds_bucket";
   private static final String ACTIVE = "http_server_active_requests";
   private static final String ERRORS = "app_errors_total";
-
-  /** A container serving the application, on a random loopback port. */
-  interface Container extends AutoCloseable {
-    int port();
-  }
 
   /**
    * Starts the container with {@code servlets} (URL pattern to servlet, each async-capable) in the

@@ -5,7 +5,10 @@ import io.amptalk.monitoring.SystemMonitor;
 import io.amptalk.monitoring.alert.AlertSystem;
 import io.amptalk.monitoring.health.HealthCheck;
 import io.amptalk.monitoring.servlet.MonitoringFilter;
+import io.amptalk.monitoring.servlet.MonitoringServlet;
 import jakarta.servlet.DispatcherType;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Consumer;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -17,6 +20,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
@@ -27,9 +31,10 @@ import org.springframework.web.servlet.HandlerMapping;
  * Sets up amptalk-monitoring in a Spring Boot application: a {@link SystemMonitor}, a {@link
  * HealthCheck} and an {@link AlertSystem} as beans, configured from {@code amptalk.*} ({@link
  * AmptalkProperties}) and wired together as a {@link Monitoring} that serves {@code /metrics},
- * {@code /health}, {@code /alerts} and the status page on the monitor's own port; in a Servlet web
- * application, the {@link MonitoringFilter} recording every request under Spring MVC's matched
- * route pattern ({@link SpringMvcRouteResolver}).
+ * {@code /health}, {@code /alerts} and the status page on the monitor's own port, or with {@code
+ * amptalk.http.base-path} below that path of the application's port ({@link MonitoringServlet}); in
+ * a Servlet web application, the {@link MonitoringFilter} recording every request under Spring
+ * MVC's matched route pattern ({@link SpringMvcRouteResolver}).
  *
  * <p>Each bean backs off when the application defines its own of that type (or, for the filter, a
  * bean named {@value #FILTER_BEAN}); {@code amptalk.enabled=false} turns it all off.
@@ -40,6 +45,9 @@ import org.springframework.web.servlet.HandlerMapping;
 public class AmptalkMonitoringAutoConfiguration {
   /** The name of the filter's registration bean; define one of that name to replace it. */
   public static final String FILTER_BEAN = "amptalkMonitoringFilter";
+
+  /** The name of the servlet's registration bean (with {@code amptalk.http.base-path}). */
+  public static final String SERVLET_BEAN = "amptalkMonitoringServlet";
 
   /**
    * The monitor, from {@code amptalk.service.*}, {@code amptalk.http.*} and {@code
@@ -58,6 +66,10 @@ public class AmptalkMonitoringAutoConfiguration {
     set(service.getInstanceId(), builder::serviceInstanceId);
     AmptalkProperties.Http http = properties.getHttp();
     builder.enablePrometheus(http.isEnabled());
+    if (http.getBasePath() != null) {
+      urlPattern(http); // a bad base path fails here, before anything is built
+      builder.servePort(false);
+    }
     set(http.getHost(), builder::prometheusHost);
     set(http.getPort(), builder::prometheusPort);
     if (!http.getAllowedHosts().isEmpty()) {
@@ -150,6 +162,62 @@ public class AmptalkMonitoringAutoConfiguration {
       registration.setDispatcherTypes(DispatcherType.REQUEST);
       registration.addUrlPatterns("/*");
       return registration;
+    }
+  }
+
+  /**
+   * With {@code amptalk.http.base-path}: the monitor's paths below it, on the application's port,
+   * and no port of the monitor's own. The filter does not record these requests.
+   */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+  @ConditionalOnProperty(prefix = "amptalk.http", name = "base-path")
+  static class BasePathConfiguration {
+    @Bean(SERVLET_BEAN)
+    @ConditionalOnMissingBean(name = SERVLET_BEAN)
+    @ConditionalOnProperty(prefix = "amptalk.http", name = "enabled", matchIfMissing = true)
+    ServletRegistrationBean<MonitoringServlet> amptalkMonitoringServlet(
+        AmptalkProperties properties, Monitoring monitoring) {
+      ServletRegistrationBean<MonitoringServlet> registration =
+          new ServletRegistrationBean<>(
+              new MonitoringServlet(monitoring), urlPattern(properties.getHttp()));
+      registration.setName(MonitoringServlet.NAME);
+      registration.setLoadOnStartup(1);
+      return registration;
+    }
+  }
+
+  /**
+   * The servlet's URL pattern for {@code amptalk.http.base-path}.
+   *
+   * @throws IllegalArgumentException naming the property when the path is no base path, or when a
+   *     property of the monitor's own port is set beside it (it would not apply)
+   */
+  static String urlPattern(AmptalkProperties.Http http) {
+    String basePath = http.getBasePath();
+    List<String> ownPort = new ArrayList<>();
+    if (http.getHost() != null) {
+      ownPort.add("amptalk.http.host");
+    }
+    if (http.getPort() != null) {
+      ownPort.add("amptalk.http.port");
+    }
+    if (!http.getAllowedHosts().isEmpty()) {
+      ownPort.add("amptalk.http.allowed-hosts");
+    }
+    if (!ownPort.isEmpty()) {
+      throw new IllegalArgumentException(
+          "amptalk.http.base-path ('"
+              + basePath
+              + "') serves on the application's port, where "
+              + String.join(", ", ownPort)
+              + " (of the monitor's own port) would not apply: unset one or the other");
+    }
+    try {
+      return MonitoringServlet.urlPattern(basePath);
+    } catch (IllegalArgumentException e) {
+      // Not chained: the message is the whole story, and the root cause is what Spring shows.
+      throw new IllegalArgumentException("amptalk.http.base-path: " + e.getMessage());
     }
   }
 

@@ -82,10 +82,20 @@ public class AmptalkProperties {
     }
   }
 
-  /** The monitor's own port, serving /metrics, /health, /alerts, /api/system and the page. */
+  /**
+   * Where /metrics, /health, /alerts, /api/system and the status page are served: the monitor's own
+   * port (the default), or below base-path on the application's port.
+   */
   public static class Http {
-    /** Whether the monitor serves its port. */
+    /** Whether the paths are served at all (on the monitor's port, or below base-path). */
     private boolean enabled = true;
+
+    /**
+     * Serve the paths below this path of the application's own port (e.g. /monitoring: GET
+     * /monitoring/metrics) instead of opening the monitor's port; host, port and allowed-hosts then
+     * do not apply and must be unset. Default: none, the monitor's own port.
+     */
+    private String basePath;
 
     /** The address it binds; 127.0.0.1 serves this host only. Default: every interface. */
     private String host;
@@ -105,6 +115,14 @@ public class AmptalkProperties {
 
     public void setEnabled(boolean enabled) {
       this.enabled = enabled;
+    }
+
+    public String getBasePath() {
+      return basePath;
+    }
+
+    public void setBasePath(String basePath) {
+      this.basePath = basePath;
     }
 
     public String getHost() {

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+import org.springframework.boot.web.servlet.ServletRegistrationBean;
 
 /** The auto-configuration in real Spring contexts: what it makes, and when it backs off. */
 class AmptalkMonitoringAutoConfigurationTest {
@@ -23,6 +24,12 @@ class AmptalkMonitoringAutoConfigurationTest {
       new WebApplicationContextRunner()
           .withConfiguration(AutoConfigurations.of(AmptalkMonitoringAutoConfiguration.class))
           .withPropertyValues(LIGHT);
+
+  /** Without LIGHT's host and port, which a base path excludes. */
+  private final WebApplicationContextRunner basePathWeb =
+      new WebApplicationContextRunner()
+          .withConfiguration(AutoConfigurations.of(AmptalkMonitoringAutoConfiguration.class))
+          .withPropertyValues("amptalk.metrics.jvm=false");
 
   @Test
   void webApplication_getsTheThreeComponents_theirMonitoring_andTheFilter() {
@@ -90,6 +97,56 @@ class AmptalkMonitoringAutoConfigurationTest {
                     .rootCause()
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessage("apiToken must not be blank"));
+  }
+
+  @Test
+  void basePath_servesOnTheApplicationsPort_andOpensNoPortOfTheMonitors() {
+    basePathWeb
+        .withPropertyValues("amptalk.http.base-path=/ops/monitor/")
+        .run(
+            context -> {
+              assertThat(context).hasBean(AmptalkMonitoringAutoConfiguration.SERVLET_BEAN);
+              assertThat(
+                      context
+                          .getBean(
+                              AmptalkMonitoringAutoConfiguration.SERVLET_BEAN,
+                              ServletRegistrationBean.class)
+                          .getUrlMappings())
+                  .containsExactly("/ops/monitor/*");
+              assertThat(context.getBean(SystemMonitor.class).getPrometheusPort()).isEqualTo(-1);
+            });
+    web.run(
+        context ->
+            assertThat(context).doesNotHaveBean(AmptalkMonitoringAutoConfiguration.SERVLET_BEAN));
+  }
+
+  @Test
+  void basePath_besideAPropertyOfTheMonitorsPort_orNoPath_failsTheStartNamingThem() {
+    web.withPropertyValues("amptalk.http.base-path=/monitoring")
+        .run(
+            context ->
+                assertThat(context)
+                    .hasFailed()
+                    .getFailure()
+                    .rootCause()
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage(
+                        "amptalk.http.base-path ('/monitoring') serves on the application's port,"
+                            + " where amptalk.http.host, amptalk.http.port (of the monitor's own"
+                            + " port) would not apply: unset one or the other"));
+    basePathWeb
+        .withPropertyValues("amptalk.http.base-path=/")
+        .run(
+            context ->
+                assertThat(context)
+                    .hasFailed()
+                    .getFailure()
+                    .rootCause()
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage(
+                        "amptalk.http.base-path: basePath must be a path below the root such as"
+                            + " /monitoring (segments of letters, digits, '-', '_', '~' and '.'),"
+                            + " was '/'"));
   }
 
   @Test

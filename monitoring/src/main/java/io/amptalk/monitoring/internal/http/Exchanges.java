@@ -120,11 +120,15 @@ public final class Exchanges {
 
   /**
    * The one 404 of the monitor's port: {@code Not found: <path>} as plain text, with the headers
-   * every answer carries.
+   * every answer carries; mounted under a base path, the path the client asked for, base included.
    */
   public static void notFound(HttpExchange exchange) throws IOException {
     byte[] body =
-        ("Not found: " + exchange.getRequestURI().getPath() + "\n")
+        ("Not found: "
+                + (exchange instanceof MountedExchange mounted
+                    ? mounted.fullPath()
+                    : exchange.getRequestURI().getPath())
+                + "\n")
             .getBytes(java.nio.charset.StandardCharsets.UTF_8);
     send(exchange, 404, "text/plain; charset=utf-8", body);
   }
