@@ -9,7 +9,9 @@ import io.amptalk.monitoring.health.CheckOptions;
 import io.amptalk.monitoring.health.CheckResult;
 import io.amptalk.monitoring.health.HealthCheck;
 import io.amptalk.monitoring.instrument.MonitoringHandler;
+import io.amptalk.monitoring.metrics.SystemSnapshot;
 import io.amptalk.monitoring.testing.ExternalProgram;
+import io.amptalk.monitoring.testing.FakeHostProbe;
 import java.io.File;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -21,6 +23,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -133,6 +137,45 @@ class StatusPageIT {
 
   private WebElement alert(String title) {
     return find("#alerts [data-alert-title=\"" + title + "\"]");
+  }
+
+  @Test
+  void page_inAContainerWithLimits_showsCpuAndMemoryOfThem_andTheHostsBelow() throws IOException {
+    FakeHostProbe probe = new FakeHostProbe();
+    probe.container =
+        Optional.of(
+            new SystemSnapshot.ContainerUsage(
+                OptionalDouble.of(1.5),
+                OptionalDouble.of(0.5),
+                Optional.of(new SystemSnapshot.MemoryUsage(512L << 20, 128L << 20))));
+    try (Monitoring limited =
+        Monitoring.builder()
+            .systemMonitor(
+                SystemMonitor.builder()
+                    .prometheusHost("127.0.0.1")
+                    .prometheusPort(0)
+                    .enableJvmMetrics(false)
+                    .hostProbe(probe))
+            .build()) {
+      driver.get("http://127.0.0.1:" + limited.systemMonitor().getPrometheusPort() + "/");
+
+      await()
+          .atMost(PAGE_TIMEOUT)
+          .ignoreExceptions()
+          .untilAsserted(
+              () -> {
+                assertThat(shown("#metric-cpu .value")).isEqualTo("50 %");
+                assertThat(shown("#metric-cpu .sub")).isEqualTo("of a 1.5-CPU quota · host 25 %");
+                assertThat(shown("#metric-memory .value")).isEqualTo("75 %");
+                assertThat(shown("#metric-memory .sub"))
+                    .isEqualTo("384 MiB of a 512 MiB limit · host 25 %");
+              });
+    }
+  }
+
+  /** An element's text as read, a non-breaking space as a space. */
+  private String shown(String css) {
+    return find(css).getText().replace('\u00a0', ' ');
   }
 
   @Test
