@@ -35,42 +35,47 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(
     value = 2,
     jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
-@State(Scope.Thread)
 public class MonitoringFilterBenchmark {
-  private SystemMonitor monitor;
-  private MonitoringFilter filter;
-  private FilterHarness.Request request;
-  private FilterHarness.Response response;
-
-  /** The trivial application: answers 200. */
-  private final FilterChain chain = (req, res) -> ((HttpServletResponse) res).setStatus(200);
-
-  @Setup
-  public void setUp() {
-    monitor = SystemMonitor.builder().enablePrometheus(false).enableJvmMetrics(false).build();
-    filter = new MonitoringFilter(monitor);
-    request =
+  /** The request, the response and the trivial application, which answers 200. */
+  @State(Scope.Thread)
+  public static class Exchange {
+    final FilterHarness.Request request =
         new FilterHarness.Request("GET", new FilterHarness.PathMapping("/items/*", "42", "items"));
-    response = new FilterHarness.Response();
+    final FilterHarness.Response response = new FilterHarness.Response();
+    final FilterChain chain = (req, res) -> ((HttpServletResponse) res).setStatus(200);
   }
 
-  @TearDown
-  public void tearDown() {
-    // The filter must have recorded: a benchmark of a filter that silently skips would read zero.
-    long recorded = monitor.getRequestWindow(Duration.ofMinutes(1)).requests();
-    monitor.close();
-    if (recorded == 0) {
-      throw new IllegalStateException("MonitoringFilter recorded no request");
+  /** Our filter, as {@code new MonitoringFilter(monitor)} makes it for the root context. */
+  @State(Scope.Benchmark)
+  public static class Filtered {
+    SystemMonitor monitor;
+    MonitoringFilter filter;
+
+    @Setup
+    public void setUp() {
+      monitor = SystemMonitor.builder().enablePrometheus(false).enableJvmMetrics(false).build();
+      filter = new MonitoringFilter(monitor);
+    }
+
+    @TearDown
+    public void tearDown() {
+      // A filter that silently stopped recording would read as free: fail the trial instead.
+      long recorded = monitor.getRequestWindow(Duration.ofMinutes(1)).requests();
+      monitor.close();
+      if (recorded == 0) {
+        throw new IllegalStateException("MonitoringFilter recorded no request");
+      }
     }
   }
 
   @Benchmark
-  public void chainAlone() throws IOException, ServletException {
-    chain.doFilter(request, response);
+  public void chainAlone(Exchange exchange) throws IOException, ServletException {
+    exchange.chain.doFilter(exchange.request, exchange.response);
   }
 
   @Benchmark
-  public void monitoringFilter() throws IOException, ServletException {
-    filter.doFilter(request, response, chain);
+  public void monitoringFilter(Filtered filtered, Exchange exchange)
+      throws IOException, ServletException {
+    filtered.filter.doFilter(exchange.request, exchange.response, exchange.chain);
   }
 }
