@@ -7,8 +7,8 @@
 # InstrumentedEE10Handler, and OpenTelemetry's HTTP server Instrumenter (instrumentation-api) in a
 # Servlet filter with the SDK's meter provider (HttpOverheadServer says why each is what it is).
 #
-#   bench/http-overhead.sh [warm-up seconds, default 10] [measured seconds, default 20]
-#                          [rounds, default 1] [connections, default 16]
+#   bench/http-overhead.sh [warm-up seconds, default 10] [measured seconds, default 15]
+#                          [rounds, default 2] [connections, default 16]
 #
 # Each variant runs in a JVM of its own (JAVA_OPTS, default -Xms1g -Xmx1g), started fresh for each
 # measurement, so no variant inherits another's compiled code or heap: a warm-up run of wrk, then
@@ -24,8 +24,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 warmup=${1:-10}
-seconds=${2:-20}
-rounds=${3:-1}
+seconds=${2:-15}
+rounds=${3:-2}
 connections=${4:-16}
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
 jar=bench/target/benchmarks.jar
