@@ -44,7 +44,10 @@ declare -A label=(
 work=$(mktemp -d)
 server_pid=""
 cleanup() {
-  if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
+  if [ -n "$server_pid" ]; then
+    kill "$server_pid" 2>/dev/null || true
+    wait "$server_pid" 2>/dev/null || true
+  fi
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -75,7 +78,12 @@ measure() {
   wrk -t1 -c"$connections" -d"${seconds}s" --latency "$url" >"$work/$variant-$round.wrk"
   after=$(cpu_ticks "$server_pid")
   echo count >&"$to_server"
-  read -r -t 60 -u "$from_server" _ recorded
+  read -r -t 60 -u "$from_server" _ recorded || true
+  if ! [[ ${recorded:-} =~ ^-?[0-9]+$ ]]; then
+    echo "$variant did not answer its count:" >&2
+    cat "$work/$variant-$round.err" >&2
+    exit 1
+  fi
   exec {to_server}>&-
   wait "$server_pid" || true
   server_pid=""
