@@ -5,8 +5,8 @@
 #
 #   bench/run.sh [short|full] [--build] [--cpu] [--only GROUP,...] [JMH arguments...]
 #
-#   short (default)  a quick check, about 5 minutes: 1 fork, few iterations
-#   full             for publishing, about 26 minutes (35 with --cpu): 2 forks, longer warm-up
+#   short (default)  a quick check, about 7 minutes: 1 fork, few iterations
+#   full             for publishing, about 33 minutes (42 with --cpu): 2 forks, longer warm-up
 #   --build          rebuild bench/target/benchmarks.jar (it is built anyway when missing)
 #   --only           run some groups only, e.g. --only scrape,checks
 #   --cpu            also measure the CPU time of a scrape per library (ScrapeCpu: one JVM per
@@ -18,10 +18,12 @@
 #   scrape-http  ScrapeHttpBenchmark       1 (full: 1 and 2) one GET /metrics over loopback
 #   checks       ParallelChecksBenchmark   1                 runAllChecks() of 50 sleeping checks
 #   alert        AlertBenchmark            1                 AlertSystem.alert()
+#   filter       MonitoringFilterBenchmark 1                 the Servlet filter alone, B/op
 # then the load scripts, whose printed figures go into summary.md:
 #   health       health-load.sh    /health under wrk, next to a trivial JDK handler
 #   alerts-load  alerts-load.sh    alerts/s into history, alert() to webhook latency, a storm
 #   footprint    footprint.sh      the agent next to node_exporter, both scraped every second
+#   http-overhead http-overhead.sh request instrumentation on Jetty 12 under wrk, against peers
 # wrk and prometheus-node-exporter are installed from Debian's packages when missing (as root).
 # Every run has -prof gc. Other arguments go to JMH: an option replaces the preset's (-i 5, -f 2,
 # -t 4 for every group, -prof jfr in addition to gc), and a regular expression keeps only the
@@ -59,24 +61,26 @@ while [[ $# -gt 0 ]]; do
   shift
 done
 
-groups=(record scrape scrape-http checks alert)
-scripts=(health alerts-load footprint)
+groups=(record scrape scrape-http checks alert filter)
+scripts=(health alerts-load footprint http-overhead)
 declare -A class=(
   [record]=RecordRequestBenchmark [scrape]=ScrapeBenchmark [scrape-http]=ScrapeHttpBenchmark
-  [checks]=ParallelChecksBenchmark [alert]=AlertBenchmark)
+  [checks]=ParallelChecksBenchmark [alert]=AlertBenchmark [filter]=MonitoringFilterBenchmark)
 # Scrapes take several seconds of warm-up before their time settles (1 MB bodies, much garbage).
 if [[ $mode == short ]]; then
   declare -A preset=(
     [record]="-f 1 -wi 3 -w 1s -i 3 -r 1s" [scrape]="-f 1 -wi 6 -w 1s -i 3 -r 1s"
     [scrape-http]="-f 1 -wi 6 -w 1s -i 3 -r 1s" [checks]="-f 1 -wi 2 -i 5"
-    [alert]="-f 1 -wi 3 -w 1s -i 3 -r 1s")
-  declare -A thread_counts=([record]="1 2" [scrape]=1 [scrape-http]=1 [checks]=1 [alert]=1)
+    [alert]="-f 1 -wi 3 -w 1s -i 3 -r 1s" [filter]="-f 1 -wi 3 -w 1s -i 3 -r 1s")
+  declare -A thread_counts=([record]="1 2" [scrape]=1 [scrape-http]=1 [checks]=1 [alert]=1
+    [filter]=1)
 else
   declare -A preset=(
     [record]="-f 2 -wi 8 -w 1s -i 5 -r 1s" [scrape]="-f 2 -wi 10 -w 1s -i 5 -r 1s"
     [scrape-http]="-f 2 -wi 10 -w 1s -i 5 -r 1s" [checks]="-f 2 -wi 3 -i 10"
-    [alert]="-f 2 -wi 5 -w 1s -i 5 -r 1s")
-  declare -A thread_counts=([record]="1 2" [scrape]="1 2" [scrape-http]="1 2" [checks]=1 [alert]=1)
+    [alert]="-f 2 -wi 5 -w 1s -i 5 -r 1s" [filter]="-f 2 -wi 5 -w 1s -i 5 -r 1s")
+  declare -A thread_counts=([record]="1 2" [scrape]="1 2" [scrape-http]="1 2" [checks]=1 [alert]=1
+    [filter]=1)
 fi
 
 selected=()
@@ -168,6 +172,9 @@ for script in "${selected_scripts[@]}"; do
       [[ -f $root_dir/agent/target/amptalk-monitor.jar && $build == false ]] ||
         (cd "$root_dir" && mvn -B -q -pl agent -am package -DskipTests)
       args=$([[ $mode == short ]] && echo "1" || echo "3") ;;
+    http-overhead)
+      install_missing wrk wrk
+      args=$([[ $mode == short ]] && echo "5 10 1" || echo "10 20 2") ;;
   esac
   # shellcheck disable=SC2086
   file=$([[ $script == health ]] && echo health-load || echo "$script")

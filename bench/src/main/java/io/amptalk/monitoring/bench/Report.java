@@ -45,10 +45,14 @@ public final class Report {
             + ParallelChecksBenchmark.SLEEP_MILLIS
             + " ms each");
     TITLES.put("AlertBenchmark", "AlertSystem.alert()");
+    TITLES.put(
+        "MonitoringFilterBenchmark",
+        "The Servlet filter alone (MonitoringFilter.doFilter around a trivial chain)");
   }
 
   /** Classes that measure our code alone, with no peer: all their rows are ours. */
-  private static final Set<String> OWN = Set.of("ParallelChecksBenchmark", "AlertBenchmark");
+  private static final Set<String> OWN =
+      Set.of("ParallelChecksBenchmark", "AlertBenchmark", "MonitoringFilterBenchmark");
 
   private Report() {}
 
