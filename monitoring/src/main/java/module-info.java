@@ -12,7 +12,8 @@ module io.amptalk.monitoring {
   requires transitive io.opentelemetry.api;
   requires io.opentelemetry.context;
   requires io.opentelemetry.sdk.common;
-  requires io.opentelemetry.sdk.metrics;
+  // SdkMeterProviderBuilder is in the API (SystemMonitor.Builder.registerOn).
+  requires transitive io.opentelemetry.sdk.metrics;
   requires io.opentelemetry.exporter.prometheus;
   requires io.opentelemetry.exporter.otlp;
   requires io.opentelemetry.instrumentation.runtime_telemetry;

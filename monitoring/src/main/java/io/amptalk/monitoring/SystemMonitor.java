@@ -14,6 +14,7 @@ import io.amptalk.monitoring.internal.http.MonitoringServer;
 import io.amptalk.monitoring.internal.http.TlsKeystore;
 import io.amptalk.monitoring.internal.metrics.ApplicationMetrics;
 import io.amptalk.monitoring.internal.metrics.ErrorHistory;
+import io.amptalk.monitoring.internal.metrics.JoinedSdk;
 import io.amptalk.monitoring.internal.metrics.RequestWindows;
 import io.amptalk.monitoring.internal.metrics.SdkPipeline;
 import io.amptalk.monitoring.internal.metrics.ServerRequestRecorder;
@@ -26,12 +27,15 @@ import io.amptalk.monitoring.metrics.RequestWindow;
 import io.amptalk.monitoring.metrics.ServerRequests;
 import io.amptalk.monitoring.metrics.SystemInfo;
 import io.amptalk.monitoring.metrics.SystemSnapshot;
+import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.metrics.Meter;
+import io.opentelemetry.api.metrics.MeterProvider;
 import io.opentelemetry.exporter.prometheus.PrometheusMetricReader;
 import io.opentelemetry.instrumentation.runtimetelemetry.RuntimeTelemetry;
 import io.opentelemetry.sdk.metrics.SdkMeterProvider;
+import io.opentelemetry.sdk.metrics.SdkMeterProviderBuilder;
 import io.opentelemetry.sdk.metrics.export.MetricReader;
 import io.opentelemetry.sdk.resources.Resource;
 import io.prometheus.metrics.model.registry.MultiCollector;
@@ -108,7 +112,14 @@ public final class SystemMonitor implements HostView, RequestView, AutoCloseable
   private final ServerRequests serverRequests;
   private final RequestWindows windows;
   private final HostSampler sampler;
-  private final SdkMeterProvider meterProvider;
+  private final MeterProvider meterProvider;
+
+  /** The SDK the monitor started and shuts down; null when it joined the application's. */
+  private final SdkMeterProvider ownSdk;
+
+  /** What the monitor registered on the application's SDK; null with an SDK of its own. */
+  private final JoinedSdk joined;
+
   private final List<AutoCloseable> closeables = new ArrayList<>();
   private final MonitoringServer server;
   private final PrometheusRegistry registry = new PrometheusRegistry();
@@ -133,6 +144,7 @@ public final class SystemMonitor implements HostView, RequestView, AutoCloseable
     this.metrics =
         new ApplicationMetrics(builder.maxRoutes, builder.maxErrorTypes, clock, throttledLog);
     this.serverRequests = new ServerRequestRecorder(metrics, this::recordError);
+    builder.checkJoin();
 
     // Bind the port first: when it is taken, nothing else has been started that must be undone.
     // Connections wait in the backlog until the end, when /metrics has everything to serve.
@@ -150,11 +162,26 @@ public final class SystemMonitor implements HostView, RequestView, AutoCloseable
       this.sampler =
           new HostSampler(probe, clock, throttledLog, snapshot -> windows.tick(snapshot.time()));
       sampler.sample();
-      this.meterProvider = buildMeterProvider(builder, registry);
+      OpenTelemetry openTelemetry;
+      if (builder.openTelemetry == null) {
+        this.ownSdk = buildMeterProvider(builder, registry);
+        this.joined = null;
+        this.meterProvider = ownSdk;
+        openTelemetry = SdkPipeline.metricsOnly(ownSdk);
+      } else {
+        this.ownSdk = null;
+        this.joined = builder.joined;
+        if (builder.enablePrometheus) {
+          registry.register(prometheusCollector(joined.prometheus()));
+        }
+        joined.bind(metrics);
+        openTelemetry = builder.openTelemetry;
+        this.meterProvider = openTelemetry.getMeterProvider();
+      }
       Meter meter = meterProvider.get(SCOPE_NAME);
       closeables.addAll(HostInstruments.register(meter, sampler::latest, () -> health.healthy()));
       if (builder.enableJvmMetrics) {
-        closeables.add(RuntimeTelemetry.create(SdkPipeline.metricsOnly(meterProvider)));
+        closeables.add(RuntimeTelemetry.create(openTelemetry));
       }
       sampler.start(builder.collectInterval);
       if (server != null) {
@@ -459,7 +486,12 @@ public final class SystemMonitor implements HostView, RequestView, AutoCloseable
     if (server != null) {
       server.close();
     }
-    meterProvider.shutdown().join(5, TimeUnit.SECONDS);
+    if (ownSdk == null) {
+      // The application's SDK is the application's to shut down; its exports stop carrying ours.
+      joined.bind(null);
+    } else {
+      ownSdk.shutdown().join(5, TimeUnit.SECONDS);
+    }
   }
 
   /** Configures a {@link SystemMonitor}. Each option is checked when set. */
@@ -484,8 +516,90 @@ public final class SystemMonitor implements HostView, RequestView, AutoCloseable
     private SSLContext tls;
     private List<String> allowedHosts = List.of();
     private final List<MetricReader> extraReaders = new ArrayList<>();
+    private OpenTelemetry openTelemetry;
+    private JoinedSdk joined;
 
     private Builder() {}
+
+    /**
+     * Registers the monitor on the application's own OpenTelemetry SDK, before that SDK's meter
+     * provider is built, so that one SDK runs: {@code /metrics} reads it (the application's
+     * instruments included), and its exporters get the monitor's figures, the request histogram
+     * included. Then give the SDK built from {@code sdk} to {@link #openTelemetry}:
+     *
+     * <pre>{@code
+     * SystemMonitor.Builder monitoring = SystemMonitor.builder().serviceName("checkout");
+     * SdkMeterProvider meters =
+     *     monitoring.registerOn(SdkMeterProvider.builder().setResource(resource))
+     *         .registerMetricReader(PeriodicMetricReader.create(otlpExporter))
+     *         .build();
+     * OpenTelemetrySdk sdk = OpenTelemetrySdk.builder().setMeterProvider(meters).build();
+     * SystemMonitor monitor = monitoring.openTelemetry(sdk).build();
+     * }</pre>
+     *
+     * With OpenTelemetry's autoconfiguration: {@code
+     * AutoConfiguredOpenTelemetrySdk.builder().addMeterProviderCustomizer((b, config) ->
+     * monitoring.registerOn(b))}.
+     *
+     * @return {@code sdk}, to go on building it
+     * @throws IllegalStateException when this builder was registered on a builder already
+     */
+    public SdkMeterProviderBuilder registerOn(SdkMeterProviderBuilder sdk) {
+      Objects.requireNonNull(sdk, "sdk");
+      if (joined == null) {
+        joined = new JoinedSdk();
+      }
+      return joined.addTo(sdk);
+    }
+
+    /**
+     * Joins the application's OpenTelemetry instead of starting an SDK of its own: the monitor's
+     * instruments (host, process, JVM, health, alerts) are registered on its meter provider, the
+     * SDK's resource names the service on {@code /metrics}, its readers and exporters are the only
+     * ones, and closing the monitor leaves it running. Its meter provider must have been built from
+     * a builder given to {@link #registerOn} first; {@code otlpEndpoint} and {@code enableConsole}
+     * do not apply (add those exporters to the SDK). Default: the monitor starts its own SDK.
+     */
+    public Builder openTelemetry(OpenTelemetry openTelemetry) {
+      this.openTelemetry = Objects.requireNonNull(openTelemetry, "openTelemetry");
+      return this;
+    }
+
+    /** The join is whole: both halves given, the SDK built, nothing exported twice. */
+    private void checkJoin() {
+      if (openTelemetry == null) {
+        if (joined != null) {
+          throw new IllegalStateException(
+              "registerOn: give the OpenTelemetry built with that SdkMeterProviderBuilder to"
+                  + " openTelemetry(...), or the monitor starts an SDK of its own beside it");
+        }
+        return;
+      }
+      if (joined == null) {
+        throw new IllegalStateException(
+            "openTelemetry: call registerOn(...) on its SdkMeterProviderBuilder before building"
+                + " it, so that /metrics and its exporters get the monitor's figures");
+      }
+      if (!joined.registered()) {
+        throw new IllegalStateException(
+            "openTelemetry: the SdkMeterProviderBuilder given to registerOn(...) has not been"
+                + " built; build it into the OpenTelemetry given here");
+      }
+      if (otlpEndpoint != null) {
+        throw new IllegalStateException(
+            "otlpEndpoint: a monitor on the application's OpenTelemetry exports through that"
+                + " SDK; register the OTLP exporter on it instead");
+      }
+      if (enableConsole) {
+        throw new IllegalStateException(
+            "enableConsole: a monitor on the application's OpenTelemetry exports through that"
+                + " SDK; register a logging exporter on it instead");
+      }
+      if (!extraReaders.isEmpty()) {
+        throw new IllegalStateException(
+            "metricReader: register readers on the application's SDK instead");
+      }
+    }
 
     /** {@code service.name} of the resource; the Prometheus {@code job}. Default "amptalk". */
     public Builder serviceName(String serviceName) {

@@ -78,6 +78,16 @@ public final class SdkPipeline {
     };
   }
 
+  /**
+   * The SDK folds series past 2,000 per instrument into one overflow series; the health instruments
+   * have one per check and state, and a registry of 1,000 checks is real.
+   */
+  static SdkMeterProviderBuilder keepHealthSeries(SdkMeterProviderBuilder provider) {
+    return provider.registerView(
+        InstrumentSelector.builder().setName("health.check.*").build(),
+        View.builder().setCardinalityLimit(HEALTH_SERIES_LIMIT).build());
+  }
+
   public static SdkMeterProvider build(Settings settings, ApplicationMetrics metrics) {
     Resource resource = settings.resource();
     boolean producerHasRequests = !settings.extraReaders().isEmpty();
@@ -85,12 +95,8 @@ public final class SdkPipeline {
         SdkMeterProvider.builder()
             .setResource(resource)
             .setClock(new OtelClock(settings.clock()))
-            .registerMetricProducer(r -> metrics.produce(r, producerHasRequests))
-            // The SDK folds series past 2,000 per instrument into one overflow series; the health
-            // instruments have one per check and state, and a registry of 1,000 checks is real.
-            .registerView(
-                InstrumentSelector.builder().setName("health.check.*").build(),
-                View.builder().setCardinalityLimit(HEALTH_SERIES_LIMIT).build());
+            .registerMetricProducer(r -> metrics.produce(r, producerHasRequests));
+    keepHealthSeries(provider);
     if (settings.prometheus() != null) {
       provider.registerMetricReader(settings.prometheus());
     }
