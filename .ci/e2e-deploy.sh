@@ -78,6 +78,16 @@ rule_count=$(grep -cE '^[[:space:]]*-[[:space:]]*alert:' "$rules_yml")
 log "promtool check rules: $rules_yml is valid ($(sed -n 's/.*SUCCESS: \([0-9]*\) rules found.*/\1/p' "$work/tool.out") rules, $rule_count alerts)"
 run_tool "promtool test rules: the alert rules' unit tests failed" promtool test rules "$rules_test"
 log "promtool test rules: $rules_test passes ($(grep -c '^  - name:' "$rules_test") tests: each alert fires when it should, with its labels and annotations)"
+# The SLO rules: what slo-rules writes for the example configuration, as shipped, and their tests.
+slo_yml=deploy/prometheus/slo-rules.yml
+slo_test=deploy/prometheus/slo-rules.test.yml
+run_tool "slo-rules failed on monitor.example.yml" java -jar "$jar" slo-rules --config monitor.example.yml --output "$work/slo-rules.yml"
+cmp -s "$work/slo-rules.yml" "$slo_yml" || { diff -u "$slo_yml" "$work/slo-rules.yml" >&2 || true;
+  fail "$slo_yml is not what 'slo-rules --config monitor.example.yml' writes (above): write it again"; }
+run_tool "promtool check rules refused $slo_yml" promtool check rules "$slo_yml"
+log "slo-rules: $slo_yml is what monitor.example.yml's slos give, and valid ($(sed -n 's/.*SUCCESS: \([0-9]*\) rules found.*/\1/p' "$work/tool.out") rules)"
+run_tool "promtool test rules: the SLO rules' unit tests failed" promtool test rules "$slo_test"
+log "promtool test rules: $slo_test passes (quiet within budget; each burn-rate alert fires with its labels and annotations)"
 run_tool "amtool check-config refused $am_yml" amtool check-config "$am_yml"
 log "amtool check-config: $am_yml is valid"
 for route in severity=critical:oncall-webhook severity=warning:team-webhook severity=info:blackhole alertname=Other:team-webhook; do
@@ -167,9 +177,9 @@ done
 [ -n "$ready" ] || { dump; fail "Alertmanager not ready at $am after 20 s"; }
 log "Alertmanager runs $am_yml at $am"
 
-# prometheus.yml as shipped, but every 1 s and at the ports of this run; alert-rules.yml next to it.
+# prometheus.yml as shipped, but every 1 s and at the ports of this run; its rule files next to it.
 mkdir -p "$work/prom"
-cp "$rules_yml" "$work/prom/"
+cp "$rules_yml" "$slo_yml" "$work/prom/"
 sed -e "s#localhost:8000#127.0.0.1:$port#" -e "s#localhost:9093#127.0.0.1:$am_port#" \
   -e 's#\(scrape_interval:\).*#\1 1s#' -e 's#\(evaluation_interval:\).*#\1 1s#' \
   "$prom_yml" >"$work/prom/prometheus.yml"
@@ -228,6 +238,8 @@ metric_names() {
 # Metrics that appear only after their first event: an alert, a notification, a collection.
 event_only='alerts_raised_total|alert_notifications_total|jvm_gc_duration_seconds_(bucket|sum|count)'
 curl -fsS "$api/label/__name__/values" | jq -r '.data[]' >"$work/names.txt"
+# The SLO rules' own recorded series, which exist once the covered routes have traffic.
+sed -n 's/^ *- record: //p' "$slo_yml" | sort -u >>"$work/names.txt"
 : >"$work/used-names.txt"
 
 # check_expr WHAT EXPR: evaluates EXPR, fails on an error, prints a line; leaves the number of
@@ -256,7 +268,9 @@ for _ in $(seq 1 20); do
   sleep 0.5
 done
 loaded=$(echo "$rules" | jq length)
-[ "$loaded" = "$rule_count" ] || fail "Prometheus loaded $loaded alert rules, $rules_yml has $rule_count"
+slo_alerts=$(grep -cE '^[[:space:]]*-[[:space:]]*alert:' "$slo_yml")
+[ "$loaded" = "$((rule_count + slo_alerts))" ] \
+  || fail "Prometheus loaded $loaded alert rules, $rules_yml has $rule_count and $slo_yml $slo_alerts"
 for i in $(seq 0 $((loaded - 1))); do
   rule=$(echo "$rules" | jq -c ".[$i]")
   name=$(echo "$rule" | jq -r .name)

@@ -43,4 +43,5 @@ module io.amptalk.monitoring {
   exports io.amptalk.monitoring.alert;
   exports io.amptalk.monitoring.alert.notify;
   exports io.amptalk.monitoring.alert.store;
+  exports io.amptalk.monitoring.slo;
 }

@@ -40,6 +40,7 @@ import picocli.CommandLine.ParseResult;
       AgentCheck.class,
       AgentAlert.class,
       AgentValidate.class,
+      AgentSloRules.class,
       AgentDemo.class,
       CommandLine.HelpCommand.class
     },

@@ -10,6 +10,7 @@ import io.amptalk.monitoring.alert.notify.LoggingNotifier;
 import io.amptalk.monitoring.health.Check;
 import io.amptalk.monitoring.health.CheckOptions;
 import io.amptalk.monitoring.health.HealthCheck;
+import io.amptalk.monitoring.slo.ServiceLevelObjective;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -70,7 +71,8 @@ record AgentConfig(
     List<AlertNotifier> notifiers,
     List<SilenceSpec> silences,
     AlertSeverity degradedSeverity,
-    AlertSeverity unhealthySeverity) {
+    AlertSeverity unhealthySeverity,
+    List<ServiceLevelObjective> slos) {
 
   static final Duration CHECK_INTERVAL = Duration.ofSeconds(15);
 
@@ -191,6 +193,7 @@ record AgentConfig(
         root.get("notifiers")
             .map(NotifierBinding::read)
             .orElseGet(() -> List.of(new LoggingNotifier()));
+    List<ServiceLevelObjective> slos = SloBinding.read(root.section("slos"));
     root.end();
     return new AgentConfig(
         source,
@@ -209,7 +212,8 @@ record AgentConfig(
         notifiers,
         alerting.silences(),
         degraded,
-        unhealthy);
+        unhealthy,
+        slos);
   }
 
   /** Registers the checks with {@code health}, made from {@code monitor}. */

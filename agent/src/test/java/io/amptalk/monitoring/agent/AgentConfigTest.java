@@ -225,6 +225,14 @@ class AgentConfigTest {
             "metrics:\n  request_window_retention: PT9999999999999H\n",
             "test.yml:2: metrics.request_window_retention: requestWindowRetention must be at most P1D, was PT9999999999999H"),
         Arguments.of(
+            "slos:\n  x:\n    objective: 99\n    window: PT9999999999999H\n",
+            "test.yml:4: slos.x.window: window must be at most P365D, was PT9999999999999H"),
+        Arguments.of(
+            "slos:\n  x:\n    indicator: latency\n    threshold: PT9999999999999H\n    objective: 99\n",
+            "test.yml:4: slos.x.threshold: latency threshold must be one of the request histogram's"
+                + " bucket bounds [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1.0, 2.5,"
+                + " 5.0, 7.5, 10.0] (seconds), was PT9999999999999H"),
+        Arguments.of(
             "health:\n  interval: PT9999999999999H\n",
             "test.yml:2: health.interval: checkInterval must be at most P365D, was PT9999999999999H"),
         Arguments.of(
