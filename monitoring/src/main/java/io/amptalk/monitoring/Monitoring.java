@@ -297,7 +297,12 @@ public final class Monitoring implements AutoCloseable {
     private Function<SystemMonitor, HealthCheck> health =
         m -> HealthCheck.builder().serviceName(m.getServiceName()).meter(m.getMeter()).build();
     private Function<SystemMonitor, AlertSystem> alerts =
-        m -> AlertSystem.builder().serviceName(m.getServiceName()).meter(m.getMeter()).build();
+        m ->
+            AlertSystem.builder()
+                .serviceName(m.getServiceName())
+                .serviceInstanceId(m.getServiceInstanceId())
+                .meter(m.getMeter())
+                .build();
     private AlertSeverity degradedSeverity = AlertSeverity.WARNING;
     private AlertSeverity unhealthySeverity = AlertSeverity.CRITICAL;
     private String apiToken;

@@ -105,6 +105,7 @@ public final class SystemMonitor implements HostView, RequestView, AutoCloseable
   static final int MAX_DETAIL_KEY_LENGTH = ErrorHistory.MAX_KEY_LENGTH;
 
   private final String serviceName;
+  private final String serviceInstanceId;
   private final Clock clock;
   private final ThrottledLogger throttledLog;
   private final ApplicationMetrics metrics;
@@ -136,6 +137,7 @@ public final class SystemMonitor implements HostView, RequestView, AutoCloseable
 
   private SystemMonitor(Builder builder, HttpHandler rootHandler) {
     this.serviceName = builder.serviceName;
+    this.serviceInstanceId = builder.serviceInstanceId;
     this.clock = builder.clock;
     this.throttledLog = new ThrottledLogger(LOG, clock, Duration.ofMinutes(1));
     this.windowRetention = builder.requestWindowRetention;
@@ -456,6 +458,14 @@ public final class SystemMonitor implements HostView, RequestView, AutoCloseable
   /** The {@code service.name} this monitor was built with. */
   public String getServiceName() {
     return serviceName;
+  }
+
+  /**
+   * The {@code service.instance.id} this monitor was built with (or its random default): the {@code
+   * instance} label of the alerts {@code Monitoring} raises beside it.
+   */
+  public String getServiceInstanceId() {
+    return serviceInstanceId;
   }
 
   /**

@@ -253,6 +253,28 @@ class HttpAbuseIT {
     cases.put("{\"title\":\"t\",\"details\":[1]}", "details must be a JSON object, was an array");
     cases.put("{\"title\":\"  \"}", "title is required and must be a non-empty string");
     cases.put(
+        "{\"title\":\"t\",\"labels\":[1]}",
+        "labels must be a JSON object of strings, was an array");
+    cases.put(
+        "{\"title\":\"t\",\"labels\":{\"team\":1}}", "labels.team must be a string, was a number");
+    cases.put(
+        "{\"title\":\"t\",\"labels\":{\"9x\":\"a\"}}",
+        "label name '9x' must match [a-zA-Z_][a-zA-Z0-9_]*");
+    cases.put(
+        "{\"title\":\"t\",\"labels\":{\"__x\":\"a\"}}",
+        "label name '__x' is reserved (names starting with __ are)");
+    cases.put(
+        "{\"title\":\"t\",\"labels\":{\"severity\":\"low\"}}",
+        "label 'severity' is built in and cannot be set");
+    cases.put("{\"title\":\"t\",\"labels\":{\"team\":\"\"}}", "label 'team' has an empty value");
+    cases.put(
+        "{\"title\":\"t\",\"labels\":{"
+            + java.util.stream.IntStream.range(0, 33)
+                .mapToObj(i -> "\"l" + i + "\":\"v\"")
+                .collect(java.util.stream.Collectors.joining(","))
+            + "}}",
+        "labels has 33 entries, more than 32");
+    cases.put(
         "{\"title\":\"a\",\"title\":\"b\"}",
         "the body is not valid JSON: Duplicate field 'title' (line 1, column 21)");
     cases.put(
@@ -268,6 +290,30 @@ class HttpAbuseIT {
           .isEqualTo(c.getValue());
     }
     assertThat(monitoring.alertSystem().getHistory(10, null, null)).isEmpty();
+  }
+
+  @Test
+  void postWithLabels_is201_andTheAlertCarriesThemBesideTheBuiltInOnes() throws Exception {
+    Response response =
+        exchange(
+            post(
+                "/alerts",
+                "application/json",
+                "{\"title\":\"Disk full\",\"severity\":\"error\",\"source\":\"cron\","
+                    + "\"labels\":{\"team\":\"db\",\"mount\":\"/var\"}}"));
+
+    assertThat(response.status()).isEqualTo(201);
+    String instance = monitoring.alertSystem().getServiceInstanceId();
+    assertThat(JSON.readTree(response.body()).get("labels").toString())
+        .isEqualTo(
+            "{\"alertname\":\"Disk full\",\"instance\":\""
+                + instance
+                + "\",\"mount\":\"/var\",\"service\":\""
+                + monitoring.alertSystem().getServiceName()
+                + "\",\"severity\":\"error\",\"source\":\"cron\",\"team\":\"db\"}");
+    assertThat(monitoring.alertSystem().getHistory(10, null, null))
+        .singleElement()
+        .satisfies(a -> assertThat(a.labels()).containsEntry("team", "db").hasSize(7));
   }
 
   @Test

@@ -10,6 +10,8 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
@@ -73,6 +75,15 @@ final class AgentAlert implements Callable<Integer> {
       description = "What raised it (default: ${DEFAULT-VALUE}).")
   String source;
 
+  @Option(
+      names = "--label",
+      paramLabel = "<name=value>",
+      description =
+          "A label of the alert beside the built-in ones (alertname, service, instance, source,"
+              + " severity); repeatable. Names match [a-zA-Z_][a-zA-Z0-9_]* and do not start with"
+              + " __; at most 32, values of 1 to 1024 characters.")
+  List<String> labels = List.of();
+
   // Not the serving commands' mixin: what a configuration gives an alert is not what it gives a
   // run.
   @Option(
@@ -131,6 +142,10 @@ final class AgentAlert implements Callable<Integer> {
       AgentConfig config, String serviceName, SystemMonitor monitor, SqliteAlertStore store) {
     AlertSystem.Builder builder =
         AlertSystem.builder().serviceName(serviceName).defaultNotifiers(config.notifiers());
+    if (monitor != null) {
+      // The same instance on the metrics and the alerts, when the configuration names none.
+      builder.serviceInstanceId(monitor.getServiceInstanceId());
+    }
     config.alerting().forEach(step -> step.accept(builder));
     if (store != null) {
       builder.store(store);
@@ -157,6 +172,30 @@ final class AgentAlert implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    Map<String, String> given = new LinkedHashMap<>();
+    for (String label : labels) {
+      String problem = null;
+      int at = label.indexOf('=');
+      if (at <= 0) {
+        problem = "--label must be name=value, was '" + label + "'";
+      } else if (given.size() == Alert.MAX_LABELS) {
+        problem = "--label is given more than " + Alert.MAX_LABELS + " times";
+      } else if (given.containsKey(label.substring(0, at))) {
+        problem = "--label " + label.substring(0, at) + " is given twice";
+      } else {
+        try {
+          Alert.requireValidLabel(label.substring(0, at), label.substring(at + 1));
+        } catch (IllegalArgumentException e) {
+          problem = "--label " + e.getMessage();
+        }
+      }
+      if (problem != null) {
+        err.println("amptalk-monitor: " + problem);
+        err.flush();
+        return 2;
+      }
+      given.put(label.substring(0, at), label.substring(at + 1));
+    }
     AlertSystem alerts;
     SqliteAlertStore store = null;
     try {
@@ -179,7 +218,7 @@ final class AgentAlert implements Callable<Integer> {
     }
     Alert alert;
     try {
-      alert = alerts.alert(title, message, severity, source, Map.of());
+      alert = alerts.alert(title, message, severity, source, Map.of(), given);
     } finally {
       alerts.close(); // delivers what is queued, within the close timeout
     }

@@ -22,6 +22,7 @@ import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 
 /**
  * The agent's configuration, read from YAML (see {@code agent/monitor.example.yml}, which documents
@@ -130,10 +131,15 @@ record AgentConfig(
           service.get("name").get(),
           b -> b.serviceName(serviceName));
     }
+    // The instance of the metrics' resource, and the instance label of the alerts.
+    List<Consumer<AlertSystem.Builder>> instance = new ArrayList<>();
     service
         .get("instance_id")
         .ifPresent(
-            v -> step(monitor, SystemMonitor::builder, v, b -> b.serviceInstanceId(v.text())));
+            v -> {
+              step(monitor, SystemMonitor::builder, v, b -> b.serviceInstanceId(v.text()));
+              step(instance, AlertSystem::builder, v, b -> b.serviceInstanceId(v.text()));
+            });
     service.end();
 
     ConfigReader.Section http = root.section("http");
@@ -206,7 +212,7 @@ record AgentConfig(
         List.copyOf(monitor),
         List.copyOf(health),
         checks,
-        alerting.steps(),
+        Stream.concat(instance.stream(), alerting.steps().stream()).toList(),
         alerting.store(),
         alerting.historySize(),
         notifiers,

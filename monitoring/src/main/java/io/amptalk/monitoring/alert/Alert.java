@@ -1,5 +1,6 @@
 package io.amptalk.monitoring.alert;
 
+import io.amptalk.monitoring.internal.alert.AlertLabels;
 import io.amptalk.monitoring.internal.util.Details;
 import java.time.Instant;
 import java.util.List;
@@ -19,8 +20,12 @@ import java.util.Objects;
  * @param service the service it concerns
  * @param time when it was first raised
  * @param details context for machines; values are strings, numbers, booleans, lists or maps
+ * @param labels what identifies, routes and silences the alert, sorted by name: the built-in {@code
+ *     alertname} (the title), {@code service}, {@code source}, {@code severity} (its lowercase
+ *     name) and, when the alert system knows it, {@code instance}, then the caller's own (see
+ *     {@link AlertSystem#alert(String, String, AlertSeverity, String, Map, Map)} for the rules)
  * @param fingerprint identifies "the same alert" for deduplication and resolution: by default
- *     derived from service, source and title
+ *     derived from the labels but {@code severity} and {@code instance} ({@link #fingerprint(Map)})
  * @param state firing, or resolved
  * @param occurrences how many times it was raised (repeats within the dedup window count here)
  * @param lastSeen when it was last raised (or resolved)
@@ -36,6 +41,7 @@ public record Alert(
     String service,
     Instant time,
     Map<String, Object> details,
+    Map<String, String> labels,
     String fingerprint,
     State state,
     int occurrences,
@@ -53,10 +59,14 @@ public record Alert(
 
   /**
    * Copies {@code details} (bounded as {@link AlertSystem#alert} bounds them; null keys are left
-   * out, a null map is empty) and {@code notes}.
+   * out, a null map is empty), {@code labels} (sorted; a null map is empty; {@code alertname},
+   * {@code service}, {@code source} and {@code severity} are set from the fields, whatever the map
+   * says of them) and {@code notes}.
    *
-   * @throws NullPointerException when a component other than {@code details} is null, or {@code
-   *     notes} holds a null
+   * @throws NullPointerException when a component other than {@code details} or {@code labels} is
+   *     null, or {@code notes} holds a null
+   * @throws IllegalArgumentException when a label breaks the rules {@link AlertSystem#alert} keeps
+   *     them by (which drops such a label instead, with a note)
    */
   public Alert {
     Objects.requireNonNull(id, "id");
@@ -67,10 +77,67 @@ public record Alert(
     Objects.requireNonNull(service, "service");
     Objects.requireNonNull(time, "time");
     details = jsonMap(details);
+    labels = AlertLabels.of(labels, title, severity.jsonName(), source, service);
     Objects.requireNonNull(fingerprint, "fingerprint");
     Objects.requireNonNull(state, "state");
     Objects.requireNonNull(lastSeen, "lastSeen");
     notes = List.copyOf(notes);
+  }
+
+  /**
+   * An alert with only the built-in labels of its fields (no {@code instance}, none of the
+   * caller's): the constructor of the releases before labels, kept for the code that builds alerts
+   * itself (a notifier's tests).
+   */
+  public Alert(
+      String id,
+      String title,
+      String message,
+      AlertSeverity severity,
+      String source,
+      String service,
+      Instant time,
+      Map<String, Object> details,
+      String fingerprint,
+      State state,
+      int occurrences,
+      Instant lastSeen,
+      boolean silenced,
+      List<String> notes) {
+    this(
+        id,
+        title,
+        message,
+        severity,
+        source,
+        service,
+        time,
+        details,
+        Map.of(),
+        fingerprint,
+        state,
+        occurrences,
+        lastSeen,
+        silenced,
+        notes);
+  }
+
+  /** Labels of the caller's an alert keeps at most, beside the built-in ones. */
+  public static final int MAX_LABELS = AlertLabels.MAX_LABELS;
+
+  /**
+   * Checks a label of the caller's by the rules {@link AlertSystem#alert(String, String,
+   * AlertSeverity, String, Map, Map)} keeps them by, for code that takes labels from people (a
+   * command line) and would rather refuse than drop.
+   *
+   * @throws IllegalArgumentException naming the label and the rule it breaks, e.g. {@code label
+   *     name '9lives' must match [a-zA-Z_][a-zA-Z0-9_]*}
+   */
+  public static void requireValidLabel(String name, String value) {
+    String problem = AlertLabels.problem(name, value);
+    if (problem != null) {
+      throw new IllegalArgumentException(problem);
+    }
   }
 
   /** Whether {@link #state()} is {@code FIRING}. */
@@ -89,6 +156,7 @@ public record Alert(
         service,
         time,
         details,
+        labels,
         fingerprint,
         state,
         occurrences + 1,
@@ -108,6 +176,7 @@ public record Alert(
         service,
         time,
         details,
+        labels,
         fingerprint,
         State.RESOLVED,
         occurrences,
@@ -117,14 +186,47 @@ public record Alert(
   }
 
   /**
-   * The default fingerprint: the same service, source and title are the same alert. A 64-bit FNV-1a
-   * hash in hex: identity, not security, and cheap enough for the raising path.
+   * The default fingerprint without labels of the caller's: the same service, source and title are
+   * the same alert. {@code fingerprint(Map.of("service", service, "source", source, "alertname",
+   * title))}.
    */
   public static String fingerprint(String service, String source, String title) {
+    return fingerprint(service, source, title, Map.of());
+  }
+
+  /**
+   * The default fingerprint: a hash of the labels, as Alertmanager's is, but for {@code severity}
+   * (raised again at another severity, an alert is the same one, counted as a repeat) and {@code
+   * instance} (the fingerprint is an alert's identity within its alert system, where the instance
+   * is always the same; by default a new one at each start, it would give a condition that goes on
+   * a new identity after each restart). A 64-bit FNV-1a hash in hex: identity, not security, and
+   * cheap enough for the raising path. Over {@code service}, {@code source} and {@code alertname}
+   * first and then the other labels by name, so that an alert without labels of the caller's has
+   * the fingerprint of the releases before labels, and stored ones still match.
+   */
+  public static String fingerprint(Map<String, String> labels) {
+    return fingerprint(
+        labels.getOrDefault(AlertLabels.SERVICE, ""),
+        labels.getOrDefault(AlertLabels.SOURCE, ""),
+        labels.getOrDefault(AlertLabels.ALERTNAME, ""),
+        labels);
+  }
+
+  /** Over the three, then {@code labels} but the built-in ones, by name. */
+  static String fingerprint(
+      String service, String source, String title, Map<String, String> labels) {
     long hash = 0xcbf29ce484222325L;
     hash = mix(hash, service);
     hash = mix(hash, source);
     hash = mix(hash, title);
+    if (!labels.isEmpty()) {
+      for (Map.Entry<String, String> label : AlertLabels.inOrder(labels).entrySet()) {
+        if (!AlertLabels.BUILT_IN.contains(label.getKey())) {
+          hash = mix(hash, label.getKey());
+          hash = mix(hash, label.getValue());
+        }
+      }
+    }
     // Not String.format: it builds a Formatter per call, which dominated the cost of alert().
     String hex = Long.toHexString(hash);
     return "0000000000000000".substring(hex.length()) + hex;

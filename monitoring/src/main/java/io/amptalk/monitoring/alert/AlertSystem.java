@@ -8,6 +8,7 @@ import io.amptalk.monitoring.alert.store.InMemoryAlertStore;
 import io.amptalk.monitoring.alert.store.SqliteAlertStore;
 import io.amptalk.monitoring.alert.store.StoreStatus;
 import io.amptalk.monitoring.internal.alert.AlertFootprint;
+import io.amptalk.monitoring.internal.alert.AlertLabels;
 import io.amptalk.monitoring.internal.alert.Backoff;
 import io.amptalk.monitoring.internal.alert.BoundedMap;
 import io.amptalk.monitoring.internal.alert.BoundedMap.Reason;
@@ -74,6 +75,10 @@ public final class AlertSystem implements AutoCloseable {
   static final int MAX_MESSAGE_LENGTH = 8192;
 
   private final String serviceName;
+
+  /** The {@code instance} label of every alert: the service instance's id. */
+  private final Map<String, String> instance;
+
   private final Clock clock;
   private final Duration dedupWindow;
   private final Duration repeatInterval;
@@ -112,6 +117,7 @@ public final class AlertSystem implements AutoCloseable {
 
   private AlertSystem(Builder builder) {
     this.serviceName = builder.serviceName;
+    this.instance = Map.of(AlertLabels.INSTANCE, builder.serviceInstanceId);
     this.clock = builder.clock;
     this.dedupWindow = builder.dedupWindow;
     this.repeatInterval = builder.repeatInterval;
@@ -160,7 +166,9 @@ public final class AlertSystem implements AutoCloseable {
       }
     }
     for (AlertNotifier notifier : notifiers) {
-      queues.add(new NotifierQueue(notifier, settings, store, clock, this::outcome, serviceName));
+      queues.add(
+          new NotifierQueue(
+              notifier, settings, store, clock, this::outcome, serviceName, instance));
     }
     redeliverPending();
     this.scheduler =
@@ -239,8 +247,29 @@ public final class AlertSystem implements AutoCloseable {
    */
   public Alert alert(
       String title, String message, AlertSeverity severity, String source, Map<String, ?> details) {
+    return alert(title, message, severity, source, details, Map.of());
+  }
+
+  /**
+   * Raises an alert with labels of the caller's beside the built-in ones ({@code alertname}: the
+   * title, {@code service}, {@code instance}: {@link Builder#serviceInstanceId}, {@code source},
+   * {@code severity}), as {@link #alert(String, String, AlertSeverity, String, Map)} does
+   * otherwise. The labels take part in the fingerprint (so {@code disk} on {@code /} and on {@code
+   * /var} are two alerts) and are what silences match and what Alertmanager receives. A label is
+   * kept when its name matches {@code [a-zA-Z_][a-zA-Z0-9_]*}, does not start with {@code __}, is
+   * at most 128 characters long and is not a built-in one, and its value is a string of 1 to 1,024
+   * characters; at most 32 are kept (the first by name). Any other is dropped, and a note on the
+   * alert says which and why; this never throws.
+   */
+  public Alert alert(
+      String title,
+      String message,
+      AlertSeverity severity,
+      String source,
+      Map<String, ?> details,
+      Map<String, String> labels) {
     try {
-      return raise(title, message, severity, source, details);
+      return raise(title, message, severity, source, details, labels);
     } catch (RuntimeException e) {
       // Raised from error paths: the caller must not get a second failure from us.
       LOG.error("Raising alert '{}' failed", title, e);
@@ -249,7 +278,12 @@ public final class AlertSystem implements AutoCloseable {
   }
 
   private Alert raise(
-      String title, String message, AlertSeverity severity, String source, Map<String, ?> details) {
+      String title,
+      String message,
+      AlertSeverity severity,
+      String source,
+      Map<String, ?> details,
+      Map<String, String> labels) {
     Instant now = clock.instant();
     List<String> notes = new ArrayList<>(0);
     String cleanTitle = clean("title", title, "(untitled)", MAX_TITLE_LENGTH, notes);
@@ -259,7 +293,9 @@ public final class AlertSystem implements AutoCloseable {
       notes.add("severity was null; raised as WARNING");
       severity = AlertSeverity.WARNING;
     }
-    String fingerprint = Alert.fingerprint(serviceName, cleanSource, cleanTitle);
+    Map<String, String> given = AlertLabels.clean(labels, notes);
+    String fingerprint = Alert.fingerprint(serviceName, cleanSource, cleanTitle, given);
+    given.putAll(instance);
     if (metrics != null) {
       metrics.raised(severity, cleanSource);
     }
@@ -283,11 +319,12 @@ public final class AlertSystem implements AutoCloseable {
                 serviceName,
                 now,
                 Alert.jsonMap(details, notes),
+                given,
                 fingerprint,
                 Alert.State.FIRING,
                 1,
                 now,
-                silences.mutes(cleanTitle, severity, cleanSource, serviceName, now),
+                silences.mutes(cleanTitle, severity, cleanSource, serviceName, given, now),
                 notes);
         notify = true;
         firing.put(fingerprint, new Active(alert, now));
@@ -420,7 +457,28 @@ public final class AlertSystem implements AutoCloseable {
       String comment) {
     // At most a year, as every interval: the end must be a time, not an overflow.
     Options.requirePositive("duration", duration, Options.MAX_INTERVAL);
-    return silences.add(source, titlePattern, severities, clock.instant().plus(duration), comment);
+    return silences.add(
+        source, titlePattern, severities, List.of(), clock.instant().plus(duration), comment);
+  }
+
+  /**
+   * Mutes the alerts whose labels all of {@code matchers} match ({@code team=db}, {@code
+   * alertname=~Disk.*}, {@code instance!=a1}, {@code team!~ops|sre}; see {@link Silence.Matcher})
+   * for {@code duration}, as the other {@code addSilence} does. Returns the silence.
+   *
+   * @throws IllegalArgumentException when there are no matchers, a matcher is not one, its regular
+   *     expression is invalid (naming the matcher), or {@code duration} is not positive or is
+   *     longer than 365 days
+   */
+  public Silence addSilence(List<String> matchers, Duration duration, String comment) {
+    Objects.requireNonNull(matchers, "matchers");
+    if (matchers.isEmpty()) {
+      throw new IllegalArgumentException(
+          "a silence needs at least one label matcher; an empty list would mute every alert");
+    }
+    List<Silence.Matcher> parsed = matchers.stream().map(Silence.Matcher::parse).toList();
+    Options.requirePositive("duration", duration, Options.MAX_INTERVAL);
+    return silences.add(null, null, Set.of(), parsed, clock.instant().plus(duration), comment);
   }
 
   /** Ends a silence early; returns whether it existed. */
@@ -536,6 +594,11 @@ public final class AlertSystem implements AutoCloseable {
     return serviceName;
   }
 
+  /** The {@code instance} label of every alert raised here. */
+  public String getServiceInstanceId() {
+    return instance.get(AlertLabels.INSTANCE);
+  }
+
   /**
    * Stops taking alerts and gives the queues up to {@code closeTimeout} to deliver what is due;
    * what is left stays in the store (delivered after a restart with a durable store) and is logged
@@ -636,6 +699,7 @@ public final class AlertSystem implements AutoCloseable {
   /** Configures an {@link AlertSystem}; each option is checked when set. */
   public static final class Builder {
     private String serviceName = "amptalk";
+    private String serviceInstanceId = UUID.randomUUID().toString();
     private List<AlertNotifier> notifiers = List.of();
     private Clock clock = Clock.systemUTC();
     private int maxHistorySize = 1000;
@@ -664,6 +728,25 @@ public final class AlertSystem implements AutoCloseable {
      */
     public Builder serviceName(String serviceName) {
       this.serviceName = Options.requireNonBlank("serviceName", serviceName);
+      return this;
+    }
+
+    /**
+     * The {@code instance} label of every alert: which instance of the service raised it, as
+     * OpenTelemetry's {@code service.instance.id} (which {@code Monitoring} sets it to). Not part
+     * of the fingerprint. Default: a random UUID per alert system; must not be blank, at most 1,024
+     * characters.
+     */
+    public Builder serviceInstanceId(String serviceInstanceId) {
+      Options.requireNonBlank("serviceInstanceId", serviceInstanceId);
+      if (serviceInstanceId.length() > AlertLabels.MAX_VALUE_LENGTH) {
+        throw new IllegalArgumentException(
+            "serviceInstanceId must be at most "
+                + AlertLabels.MAX_VALUE_LENGTH
+                + " characters, was "
+                + serviceInstanceId.length());
+      }
+      this.serviceInstanceId = serviceInstanceId;
       return this;
     }
 

@@ -19,6 +19,7 @@ final class Silences {
       String source,
       String titlePattern,
       Set<AlertSeverity> severities,
+      List<Silence.Matcher> matchers,
       Instant until,
       String why) {
     Silence silence =
@@ -27,6 +28,7 @@ final class Silences {
             source,
             titlePattern == null ? null : Pattern.compile(titlePattern),
             severities == null ? Set.of() : severities,
+            matchers,
             until,
             why);
     silences.add(silence);
@@ -43,8 +45,14 @@ final class Silences {
     return List.copyOf(silences);
   }
 
-  /** Whether an alert of this title, severity and source raised at {@code now} is muted. */
-  boolean mutes(String title, AlertSeverity severity, String source, String service, Instant now) {
+  /** Whether an alert of these fields and labels raised at {@code now} is muted. */
+  boolean mutes(
+      String title,
+      AlertSeverity severity,
+      String source,
+      String service,
+      Map<String, String> labels,
+      Instant now) {
     if (silences.isEmpty()) {
       return false;
     }
@@ -58,6 +66,7 @@ final class Silences {
             service,
             now,
             Map.of(),
+            labels,
             "",
             Alert.State.FIRING,
             1,

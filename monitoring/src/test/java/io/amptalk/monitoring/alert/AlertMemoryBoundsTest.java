@@ -83,7 +83,9 @@ class AlertMemoryBoundsTest {
             + (40 + 32); // fingerprint
     long detailBytes = 64 + (48 + 46 + 50) + (48 + 42 + 16) + (48 + 48 + 64 + 32 + 42 + 16);
     assertThat(Details.estimatedBytes(alert.details())).isEqualTo(detailBytes);
-    assertThat(AlertFootprint.of(alert)).isEqualTo(128 + strings + detailBytes);
+    // The built-in labels: a map, an entry and a name each; their values are the fields' strings.
+    long labelBytes = 64 + 4 * 48 + (40 + 18) + (40 + 14) + (40 + 16) + (40 + 12);
+    assertThat(AlertFootprint.of(alert)).isEqualTo(128 + strings + detailBytes + labelBytes);
     Delivery delivery = new Delivery("key", "log", alert);
     assertThat(AlertFootprint.of(delivery))
         .isEqualTo(48 + (40 + 6) + (40 + 6) + AlertFootprint.of(alert));

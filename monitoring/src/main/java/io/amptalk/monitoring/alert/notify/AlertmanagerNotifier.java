@@ -4,6 +4,7 @@ import io.amptalk.monitoring.alert.Alert;
 import io.amptalk.monitoring.alert.AlertSeverity;
 import io.amptalk.monitoring.alert.DeliveryException;
 import io.amptalk.monitoring.internal.alert.AlertJson;
+import io.amptalk.monitoring.internal.alert.AlertLabels;
 import io.amptalk.monitoring.internal.util.Options;
 import java.net.URI;
 import java.time.Clock;
@@ -16,6 +17,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -33,8 +35,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * them:
  *
  * <pre>{@code
- * [{"labels": {"alertname": <title>, "severity": "warning", "source": <source>,
- *              "service": <service>, "fingerprint": <fingerprint>},
+ * [{"labels": {"alertname": <title>, "fingerprint": <fingerprint>, "instance": <instance>,
+ *              "service": <service>, "severity": "warning", "source": <source>,
+ *              ...the alert's other labels},
  *   "annotations": {"summary": <title>, "description": <message>,
  *                   "details": <the details as a JSON string, when there are any>},
  *   "startsAt": <time, ISO-8601>,
@@ -42,12 +45,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   "generatorURL": <when configured>}]
  * }</pre>
  *
- * <p>Alertmanager identifies an alert by its labels, so the resolution (the same labels with {@code
- * endsAt}) ends the alert it fired. It also forgets a firing alert that is not re-sent within its
- * {@code resolve_timeout} (5 min by default): the alert system re-sends firing alerts every {@link
- * #resendInterval()}, which must stay below that. Answers map to retries as for a {@link
- * WebhookNotifier}; a failure message quotes Alertmanager's reason ("alertmanager answered 400:
- * …").
+ * <p>The labels are the alert's ({@link Alert#labels()}), sorted by name, with its {@code
+ * fingerprint}. Alertmanager identifies an alert by its labels, so the resolution (the same labels
+ * with {@code endsAt}) ends the alert it fired. It also forgets a firing alert that is not re-sent
+ * within its {@code resolve_timeout} (5 min by default): the alert system re-sends firing alerts
+ * every {@link #resendInterval()}, which must stay below that. Answers map to retries as for a
+ * {@link WebhookNotifier}; a failure message quotes Alertmanager's reason ("alertmanager answered
+ * 400: …").
  */
 public final class AlertmanagerNotifier extends RoutedNotifier {
   static final String ALERTS_PATH = "/api/v2/alerts";
@@ -99,12 +103,9 @@ public final class AlertmanagerNotifier extends RoutedNotifier {
 
   /** The JSON array posted for {@code alert}; see the class comment. */
   static String payload(Alert alert, String generatorUrl) {
-    Map<String, String> labels = new LinkedHashMap<>();
-    labels.put("alertname", alert.title());
-    labels.put("severity", alert.severity().jsonName());
-    labels.put("source", alert.source());
-    labels.put("service", alert.service());
-    labels.put("fingerprint", alert.fingerprint());
+    // A caller cannot set a label named fingerprint, so this adds one and replaces none.
+    Map<String, String> labels = new TreeMap<>(alert.labels());
+    labels.put(AlertLabels.FINGERPRINT, alert.fingerprint());
     Map<String, String> annotations = new LinkedHashMap<>();
     annotations.put("summary", alert.title());
     annotations.put("description", alert.message());

@@ -155,8 +155,8 @@ final class SqliteRecovery {
   }
 
   /**
-   * Whether {@code file} is a SQLite file of this store's schema, by its header (which SQLite keeps
-   * on page 1 at a fixed offset): only such a file is moved aside.
+   * Whether {@code file} is a SQLite file of this store's schema or of one it migrates from, by its
+   * header (which SQLite keeps on page 1 at a fixed offset): only such a file is moved aside.
    */
   private static boolean isThisStoresFile(Path file) throws IOException {
     byte[] header = new byte[100];
@@ -174,7 +174,7 @@ final class SqliteRecovery {
             | ((header[61] & 0xff) << 16)
             | ((header[62] & 0xff) << 8)
             | (header[63] & 0xff);
-    return userVersion == SqliteSchema.SCHEMA_VERSION;
+    return userVersion >= 1 && userVersion <= SqliteSchema.SCHEMA_VERSION;
   }
 
   private static StoreStatus moveAside(Path file, String problem, Clock clock) throws IOException {

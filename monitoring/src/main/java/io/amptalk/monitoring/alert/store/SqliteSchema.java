@@ -13,14 +13,37 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The file of a {@link SqliteAlertStore}: its tables, its schema version ({@code PRAGMA
- * user_version}) and how a connection to it is set up. A file of another version is refused, one of
- * version 0 (new or empty) gets the tables.
+ * user_version}) and how a connection to it is set up. A file of version 0 (new or empty) gets the
+ * tables, one of an older version is migrated, one of a newer version is refused.
  */
 final class SqliteSchema {
   private static final Logger LOG = LoggerFactory.getLogger(SqliteAlertStore.class);
 
-  /** {@code PRAGMA user_version} of the schema below; a migration bumps it. */
-  static final int SCHEMA_VERSION = 1;
+  /**
+   * {@code PRAGMA user_version} of the schema below; a migration bumps it. 1: the tables; 2: every
+   * alert's JSON has its labels.
+   */
+  static final int SCHEMA_VERSION = 2;
+
+  /**
+   * Version 1 to 2: the alerts written before there were labels get their built-in ones in their
+   * JSON (the reader would give them these anyway; stored, they are there for SQL over the file
+   * too). No {@code instance}: which one raised them was not recorded.
+   */
+  private static final String[] TO_VERSION_2 = {
+    labelled("history"), labelled("outbox"), labelled("dead_letters"), "PRAGMA user_version = 2"
+  };
+
+  private static String labelled(String table) {
+    return "UPDATE "
+        + table
+        + " SET json = json_set(json, '$.labels', json_object("
+        + "'alertname', json_extract(json, '$.title'),"
+        + " 'service', json_extract(json, '$.service'),"
+        + " 'severity', json_extract(json, '$.severity'),"
+        + " 'source', json_extract(json, '$.source')))"
+        + " WHERE json_type(json, '$.labels') IS NULL";
+  }
 
   private static final String[] SCHEMA = {
     // seq is the insertion order: newest first, and the bound forgets the lowest. A replace keeps
@@ -38,6 +61,8 @@ final class SqliteSchema {
     "CREATE INDEX dead_letters_time ON dead_letters (time_ns, key)",
     "PRAGMA user_version = " + SCHEMA_VERSION
   };
+
+  // A new version appends its steps to TO_VERSION_<n> and runs them in order from the file's.
 
   private SqliteSchema() {}
 
@@ -94,7 +119,7 @@ final class SqliteSchema {
       connection.setAutoCommit(false);
       return;
     }
-    if (version != 0) {
+    if (version > SCHEMA_VERSION || version < 0) {
       throw new SQLException(
           "schema version "
               + version
@@ -104,7 +129,8 @@ final class SqliteSchema {
     }
     connection.setAutoCommit(false);
     try (Statement statement = connection.createStatement()) {
-      for (String sql : SCHEMA) {
+      // One transaction: a migration that fails leaves the file as it was.
+      for (String sql : version == 0 ? SCHEMA : TO_VERSION_2) {
         statement.execute(sql);
       }
       connection.commit();

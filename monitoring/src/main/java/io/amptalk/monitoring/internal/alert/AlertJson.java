@@ -27,9 +27,9 @@ public final class AlertJson {
   private AlertJson() {}
 
   /**
-   * {@code {"id", "title", "message", "severity", "source", "service", "time", "details",
+   * {@code {"id", "title", "message", "severity", "source", "service", "time", "details", "labels",
    * "fingerprint", "state", "occurrences", "last_seen", "silenced", "notes"}}, severity and state
-   * lowercase, times ISO-8601 UTC.
+   * lowercase, times ISO-8601 UTC, labels an object of strings sorted by name.
    */
   public static Map<String, Object> toMap(Alert alert) {
     Map<String, Object> json = new LinkedHashMap<>();
@@ -41,6 +41,7 @@ public final class AlertJson {
     json.put("service", alert.service());
     json.put("time", alert.time().toString());
     json.put("details", alert.details());
+    json.put("labels", alert.labels());
     json.put("fingerprint", alert.fingerprint());
     json.put("state", alert.state().name().toLowerCase(Locale.ROOT));
     json.put("occurrences", alert.occurrences());
@@ -53,11 +54,14 @@ public final class AlertJson {
   /**
    * Reads what {@link #toJson} writes back into the same alert. Details come back as JSON reads
    * them: whole numbers as {@code Integer} (or {@code Long} past its range), other numbers as
-   * {@code Double}, objects in their order. Absent or null details and notes read as empty.
+   * {@code Double}, objects in their order. Absent or null details, labels and notes read as empty
+   * (the alert still gets its built-in labels: JSON written before there were labels reads as an
+   * alert with only those).
    *
    * @throws IllegalArgumentException if it is not JSON of that shape: {@code "not JSON: ..."},
    *     {@code "not a JSON object"}, {@code "field 'title' is missing"}, {@code "notes must be an
-   *     array"}, or a severity or state it does not know
+   *     array"}, {@code "labels must be an object of strings"}, a label the rules refuse, or a
+   *     severity or state it does not know
    * @throws java.time.format.DateTimeParseException if a time is not ISO-8601
    */
   public static Alert fromJson(String json) {
@@ -79,6 +83,19 @@ public final class AlertJson {
       }
       notesNode.forEach(note -> notes.add(note.asText()));
     }
+    Map<String, String> labels = new LinkedHashMap<>();
+    JsonNode labelsNode = node.get("labels");
+    if (labelsNode != null && !labelsNode.isNull()) {
+      if (!labelsNode.isObject()) {
+        throw new IllegalArgumentException("labels must be an object of strings");
+      }
+      for (Map.Entry<String, JsonNode> label : labelsNode.properties()) {
+        if (!label.getValue().isTextual()) {
+          throw new IllegalArgumentException("labels must be an object of strings");
+        }
+        labels.put(label.getKey(), label.getValue().asText());
+      }
+    }
     return new Alert(
         text(node, "id"),
         text(node, "title"),
@@ -88,6 +105,7 @@ public final class AlertJson {
         text(node, "service"),
         Instant.parse(text(node, "time")),
         details == null || details.isNull() ? Map.of() : MAPPER.convertValue(details, JSON_OBJECT),
+        labels,
         text(node, "fingerprint"),
         Alert.State.valueOf(text(node, "state").toUpperCase(Locale.ROOT)),
         field(node, "occurrences").asInt(),

@@ -99,6 +99,9 @@ public final class NotifierQueue {
   private final OutcomeListener listener;
   private final String serviceName;
 
+  /** The labels of the summaries beyond the built-in ones of their fields: the instance. */
+  private final Map<String, String> labels;
+
   /**
    * New deliveries from any thread. Lock-free, and the worker is woken only when it sleeps, so
    * raising an alert during a storm costs the caller a CAS rather than a futex wake per alert.
@@ -137,7 +140,8 @@ public final class NotifierQueue {
       AlertStore store,
       Clock clock,
       OutcomeListener listener,
-      String serviceName) {
+      String serviceName,
+      Map<String, String> labels) {
     this.notifier = notifier;
     this.name = notifier.name();
     this.settings = settings;
@@ -145,6 +149,7 @@ public final class NotifierQueue {
     this.clock = clock;
     this.listener = listener;
     this.serviceName = serviceName;
+    this.labels = Map.copyOf(labels);
     this.bucket =
         settings.rateLimit() > 0
             ? new TokenBucket(settings.rateLimit(), settings.ratePer(), clock)
@@ -403,6 +408,7 @@ public final class NotifierQueue {
             serviceName,
             now,
             details,
+            labels,
             Alert.fingerprint(serviceName, AlertSystem.SELF_SOURCE, "rate limit " + name),
             Alert.State.FIRING,
             1,

@@ -13,6 +13,7 @@ import io.amptalk.monitoring.alert.AlertQuery;
 import io.amptalk.monitoring.alert.AlertSeverity;
 import io.amptalk.monitoring.alert.AlertSystem;
 import io.amptalk.monitoring.internal.alert.AlertJson;
+import io.amptalk.monitoring.internal.alert.AlertLabels;
 import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -26,9 +27,9 @@ import java.util.regex.Pattern;
 /**
  * {@code GET /alerts}: history as JSON, filtered by {@code limit}, {@code min_severity}, {@code
  * source} and {@code since}; {@code POST /alerts}: raise an alert from outside, with a JSON body
- * {@code {"title", "message", "severity", "source", "details"}}. When a token is set, both require
- * {@code Authorization: Bearer <token>}; without one, POST is refused (403), since anyone could
- * raise alerts.
+ * {@code {"title", "message", "severity", "source", "details", "labels"}}. When a token is set,
+ * both require {@code Authorization: Bearer <token>}; without one, POST is refused (403), since
+ * anyone could raise alerts.
  */
 public final class AlertHttpHandler implements HttpHandler {
   static final String PATH = "/alerts";
@@ -182,11 +183,51 @@ public final class AlertHttpHandler implements HttpHandler {
         details == null || details.isNull()
             ? Map.of()
             : AlertJson.MAPPER.convertValue(details, Map.class);
+    Map<String, String> labels = new LinkedHashMap<>();
+    String refused = labels(object.get("labels"), labels);
+    if (refused != null) {
+      send(exchange, 400, error(refused));
+      return;
+    }
     String source = text(object, "source");
     Alert alert =
         system.alert(
-            title, text(object, "message"), severity, source == null ? "http" : source, detailMap);
+            title,
+            text(object, "message"),
+            severity,
+            source == null ? "http" : source,
+            detailMap,
+            labels);
     send(exchange, 201, AlertJson.toJson(alert));
+  }
+
+  /**
+   * Reads {@code "labels"} into {@code into}; returns why they are refused (naming the label), or
+   * null. Unlike {@code alert()}, which drops a bad label with a note, a request is refused whole:
+   * its sender is there to be told.
+   */
+  private static String labels(JsonNode node, Map<String, String> into) {
+    if (node == null || node.isNull()) {
+      return null;
+    }
+    if (!node.isObject()) {
+      return "labels must be a JSON object of strings, was " + kind(node);
+    }
+    if (node.size() > AlertLabels.MAX_LABELS) {
+      return "labels has " + node.size() + " entries, more than " + AlertLabels.MAX_LABELS;
+    }
+    for (Map.Entry<String, JsonNode> label : node.properties()) {
+      JsonNode value = label.getValue();
+      if (!value.isTextual()) {
+        return "labels." + label.getKey() + " must be a string, was " + kind(value);
+      }
+      String problem = AlertLabels.problem(label.getKey(), value.asText());
+      if (problem != null) {
+        return problem;
+      }
+      into.put(label.getKey(), value.asText());
+    }
+    return null;
   }
 
   /** One JSON value and nothing after it (Jackson alone would ignore trailing content). */

@@ -113,9 +113,10 @@ class AlertmanagerNotifierIT {
     assertThat(request.headers().get("User-Agent")).containsExactly("amptalk-monitoring");
     assertThat(request.body())
         .isEqualTo(
-            "[{\"labels\":{\"alertname\":\"Database Connection Failed\",\"severity\":\"error\","
-                + "\"source\":\"database\",\"service\":\"amptalk\","
-                + "\"fingerprint\":\"a1b2c3d4e5f60718\"},"
+            // The alert's labels, sorted by name, with its fingerprint.
+            "[{\"labels\":{\"alertname\":\"Database Connection Failed\","
+                + "\"fingerprint\":\"a1b2c3d4e5f60718\",\"service\":\"amptalk\","
+                + "\"severity\":\"error\",\"source\":\"database\"},"
                 + "\"annotations\":{\"summary\":\"Database Connection Failed\","
                 + "\"description\":\"Failed to connect to the database\","
                 + "\"details\":\"{\\\"database\\\":\\\"main\\\"}\"},"
@@ -132,14 +133,47 @@ class AlertmanagerNotifierIT {
   }
 
   @Test
+  void send_alertWithLabels_sendsThemAll_sortedByName() throws Exception {
+    Alert alert =
+        new Alert(
+            "0b6f0c52-0000-4000-8000-000000000003",
+            "Disk full",
+            "/var is 99% full",
+            AlertSeverity.CRITICAL,
+            "disk",
+            "checkout",
+            START,
+            Map.of(),
+            Map.of("team", "db", "mount", "/var", "instance", "i-7"),
+            "00000000000000ff",
+            Alert.State.FIRING,
+            1,
+            START,
+            false,
+            List.of());
+
+    AlertmanagerNotifier.builder().url(base()).build().send(alert);
+
+    assertThat(receivedOne().body())
+        .isEqualTo(
+            "[{\"labels\":{\"alertname\":\"Disk full\",\"fingerprint\":\"00000000000000ff\","
+                + "\"instance\":\"i-7\",\"mount\":\"/var\",\"service\":\"checkout\","
+                + "\"severity\":\"critical\",\"source\":\"disk\",\"team\":\"db\"},"
+                + "\"annotations\":{\"summary\":\"Disk full\","
+                + "\"description\":\"/var is 99% full\"},"
+                + "\"startsAt\":\"2026-01-01T00:00:00Z\"}]");
+  }
+
+  @Test
   void send_resolvedAlert_addsEndsAtAtTheResolution() throws Exception {
     AlertmanagerNotifier.builder().url(base()).build().send(alert(Alert.State.RESOLVED, DETAILS));
 
     assertThat(receivedOne().body())
         .isEqualTo(
-            "[{\"labels\":{\"alertname\":\"Database Connection Failed\",\"severity\":\"error\","
-                + "\"source\":\"database\",\"service\":\"amptalk\","
-                + "\"fingerprint\":\"a1b2c3d4e5f60718\"},"
+            // The alert's labels, sorted by name, with its fingerprint.
+            "[{\"labels\":{\"alertname\":\"Database Connection Failed\","
+                + "\"fingerprint\":\"a1b2c3d4e5f60718\",\"service\":\"amptalk\","
+                + "\"severity\":\"error\",\"source\":\"database\"},"
                 + "\"annotations\":{\"summary\":\"Database Connection Failed\","
                 + "\"description\":\"Failed to connect to the database\","
                 + "\"details\":\"{\\\"database\\\":\\\"main\\\"}\"},"
@@ -156,9 +190,10 @@ class AlertmanagerNotifierIT {
 
     assertThat(receivedOne().body())
         .isEqualTo(
-            "[{\"labels\":{\"alertname\":\"Database Connection Failed\",\"severity\":\"error\","
-                + "\"source\":\"database\",\"service\":\"amptalk\","
-                + "\"fingerprint\":\"a1b2c3d4e5f60718\"},"
+            // The alert's labels, sorted by name, with its fingerprint.
+            "[{\"labels\":{\"alertname\":\"Database Connection Failed\","
+                + "\"fingerprint\":\"a1b2c3d4e5f60718\",\"service\":\"amptalk\","
+                + "\"severity\":\"error\",\"source\":\"database\"},"
                 + "\"annotations\":{\"summary\":\"Database Connection Failed\","
                 + "\"description\":\"Failed to connect to the database\"},"
                 + "\"startsAt\":\"2026-01-01T00:00:00Z\","

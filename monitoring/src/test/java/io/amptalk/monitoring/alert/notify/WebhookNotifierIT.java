@@ -164,6 +164,8 @@ class WebhookNotifierIT {
                 + "\"source\":\"system_monitor\",\"service\":\"amptalk\","
                 + "\"time\":\"2026-01-01T00:00:00Z\","
                 + "\"details\":{\"cpu_usage\":83.5,\"host\":\"web-1\"},"
+                + "\"labels\":{\"alertname\":\"High CPU Usage\",\"service\":\"amptalk\","
+                + "\"severity\":\"warning\",\"source\":\"system_monitor\"},"
                 + "\"fingerprint\":\"5f1e2d3c4b5a6978\",\"state\":\"firing\",\"occurrences\":1,"
                 + "\"last_seen\":\"2026-01-01T00:00:00Z\",\"silenced\":false,\"notes\":[]}");
     JsonNode json = AlertJson.MAPPER.readTree(request.body());

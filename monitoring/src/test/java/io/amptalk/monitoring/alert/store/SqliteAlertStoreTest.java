@@ -186,6 +186,47 @@ class SqliteAlertStoreTest extends AlertStoreContract {
       assertThat(keys(store.pending()))
           .containsExactly("old/webhook/resolved/2", Delivery.of("webhook", alert("new")).key());
       assertThat(store.failures()).isZero();
+      assertThat(old.labels())
+          .containsExactly(
+              Map.entry("alertname", "t"),
+              Map.entry("service", "svc"),
+              Map.entry("severity", "error"),
+              Map.entry("source", "src"));
+    }
+    // Migrated to version 2: the old rows hold their built-in labels, the new ones theirs.
+    try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file);
+        Statement statement = connection.createStatement()) {
+      assertThat(query(statement, "PRAGMA user_version")).isEqualTo("2");
+      String labels =
+          "{\"alertname\":\"t\",\"service\":\"svc\",\"severity\":\"error\",\"source\":\"src\"}";
+      for (String table : List.of("history", "outbox", "dead_letters")) {
+        assertThat(
+                query(
+                    statement,
+                    "SELECT json_extract(json, '$.labels') FROM "
+                        + table
+                        + " WHERE json_extract(json, '$.id') = 'old'"))
+            .as(table)
+            .isEqualTo(labels);
+      }
+      assertThat(
+              query(
+                  statement,
+                  "SELECT json_extract(json, '$.labels.alertname') FROM history"
+                      + " WHERE id = 'new'"))
+          .isEqualTo(alert("new").title());
+    }
+  }
+
+  @Test
+  void open_aFileOfSchemaVersion2_isNotMigratedAgain() throws SQLException {
+    Path file = dir.resolve("v2.db");
+    try (SqliteAlertStore store = SqliteAlertStore.open(file, 10)) {
+      store.save(alert("a"));
+    }
+    try (SqliteAlertStore store = SqliteAlertStore.open(file, 10)) {
+      assertThat(store.history(all())).containsExactly(alert("a"));
+      assertThat(store.failures()).isZero();
     }
   }
 
@@ -198,7 +239,7 @@ class SqliteAlertStoreTest extends AlertStoreContract {
       try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file);
           Statement statement = connection.createStatement()) {
         assertThat(query(statement, "PRAGMA journal_mode")).isEqualTo("wal");
-        assertThat(query(statement, "PRAGMA user_version")).isEqualTo("1");
+        assertThat(query(statement, "PRAGMA user_version")).isEqualTo("2");
         assertThat(query(statement, "SELECT count(*) FROM history")).isEqualTo("1");
       }
     }
@@ -252,7 +293,7 @@ class SqliteAlertStoreTest extends AlertStoreContract {
     Path file = dir.resolve("newer.db");
     try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file);
         Statement statement = connection.createStatement()) {
-      statement.execute("PRAGMA user_version = 2");
+      statement.execute("PRAGMA user_version = 3");
     }
 
     assertThatThrownBy(() -> SqliteAlertStore.open(file, 10))
@@ -260,7 +301,7 @@ class SqliteAlertStoreTest extends AlertStoreContract {
         .hasMessage(
             "cannot open alert store "
                 + file
-                + ": schema version 2 is not the version 1 this library reads"
+                + ": schema version 3 is not the version 2 this library reads"
                 + " (written by a newer one?)");
   }
 

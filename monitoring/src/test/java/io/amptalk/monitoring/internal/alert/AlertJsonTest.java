@@ -28,9 +28,15 @@ class AlertJsonTest {
   private static final String SIMPLE_JSON =
       "{\"id\":\"id-1\",\"title\":\"High CPU\",\"message\":\"cpu at 95%\",\"severity\":\"warning\","
           + "\"source\":\"system_monitor\",\"service\":\"svc\",\"time\":\"2026-03-01T12:00:00Z\","
-          + "\"details\":{\"cpu\":95.5},\"fingerprint\":\"fp\",\"state\":\"firing\","
+          + "\"details\":{\"cpu\":95.5},\"labels\":{\"alertname\":\"High CPU\","
+          + "\"service\":\"svc\",\"severity\":\"warning\",\"source\":\"system_monitor\"},"
+          + "\"fingerprint\":\"fp\",\"state\":\"firing\","
           + "\"occurrences\":1,\"last_seen\":\"2026-03-01T12:00:00Z\",\"silenced\":false,"
           + "\"notes\":[]}";
+
+  /** As written before alerts had labels. */
+  private static final String UNLABELLED_JSON =
+      SIMPLE_JSON.replaceFirst("\"labels\":\\{[^}]*\\},", "");
 
   private static Alert simpleAlert() {
     return new Alert(
@@ -68,6 +74,53 @@ class AlertJsonTest {
     assertThatThrownBy(() -> AlertJson.fromJson("{"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("not JSON: ");
+  }
+
+  @Test
+  void fromJson_writtenBeforeLabels_readsWithTheBuiltInOnes() {
+    assertThat(UNLABELLED_JSON).doesNotContain("labels");
+
+    Alert alert = AlertJson.fromJson(UNLABELLED_JSON);
+
+    assertThat(alert).isEqualTo(simpleAlert());
+    assertThat(alert.labels())
+        .containsExactly(
+            Map.entry("alertname", "High CPU"),
+            Map.entry("service", "svc"),
+            Map.entry("severity", "warning"),
+            Map.entry("source", "system_monitor"));
+  }
+
+  @Test
+  void roundTrip_keepsTheCallersLabelsAndTheInstance_sorted() {
+    Alert labelled =
+        new Alert(
+            "id-2",
+            "Disk",
+            "m",
+            AlertSeverity.ERROR,
+            "disk",
+            "svc",
+            Instant.parse("2026-03-01T12:00:00Z"),
+            Map.of(),
+            Map.of("mount", "/var", "instance", "i-1", "team", "db"),
+            "fp",
+            Alert.State.FIRING,
+            1,
+            Instant.parse("2026-03-01T12:00:00Z"),
+            false,
+            List.of());
+
+    String json = AlertJson.toJson(labelled);
+
+    assertThat(json)
+        .contains(
+            "\"labels\":{\"alertname\":\"Disk\",\"instance\":\"i-1\",\"mount\":\"/var\","
+                + "\"service\":\"svc\",\"severity\":\"error\",\"source\":\"disk\",\"team\":\"db\"}");
+    assertThat(AlertJson.fromJson(json)).isEqualTo(labelled);
+    assertThatThrownBy(() -> AlertJson.fromJson(json.replace("\"team\":\"db\"", "\"team\":1")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("labels must be an object of strings");
   }
 
   @Test
