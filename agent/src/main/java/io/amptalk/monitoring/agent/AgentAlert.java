@@ -77,9 +77,10 @@ final class AgentAlert implements Callable<Integer> {
 
   @Option(
       names = "--label",
-      paramLabel = "<name=value>",
+      // Short: a wider option column made the help break the paths in its other descriptions.
+      paramLabel = "<k=v>",
       description =
-          "A label of the alert beside the built-in ones (alertname, service, instance, source,"
+          "A label name=value of the alert beside the built-in ones (alertname, service, instance, source,"
               + " severity); repeatable. Names match [a-zA-Z_][a-zA-Z0-9_]* and do not start with"
               + " __; at most 32, values of 1 to 1024 characters.")
   List<String> labels = List.of();
