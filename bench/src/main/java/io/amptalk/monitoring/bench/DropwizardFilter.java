@@ -91,11 +91,6 @@ final class DropwizardFilter implements Filter {
     otherRequests = registry.timer(name(prefix, "other-requests"));
   }
 
-  /** The requests completed, as the {@code requests} timer counted them. */
-  long recorded() {
-    return requests.getCount();
-  }
-
   @Override
   public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain)
       throws IOException, ServletException {

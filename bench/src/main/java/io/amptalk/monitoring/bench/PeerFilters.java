@@ -165,10 +165,14 @@ final class PeerFilters {
    */
   static RecordingFilter dropwizard() {
     MetricRegistry registry = new MetricRegistry();
-    DropwizardFilter filter = new DropwizardFilter(registry, name(ServletHandler.class));
+    // The handler's prefix when inserted in a context: the class of the handler it wraps.
+    String prefix = name(ServletHandler.class);
     // A MetricRegistry holds no thread or resource to close.
     return new RecordingFilter(
-        "Dropwizard's handler as a filter", filter, filter::recorded, () -> {});
+        "Dropwizard's handler as a filter",
+        new DropwizardFilter(registry, prefix),
+        () -> registry.timer(name(prefix, "requests")).getCount(),
+        () -> {});
   }
 
   /** The SDK's meter provider, no tracing: every variant here records metrics only. */
