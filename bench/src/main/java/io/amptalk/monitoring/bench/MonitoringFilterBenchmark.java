@@ -132,26 +132,23 @@ public class MonitoringFilterBenchmark {
   }
 
   @Benchmark
-  public void monitoringFilter(Filtered filtered, Exchange exchange)
-      throws IOException, ServletException {
+  public void amptalk(Filtered filtered, Exchange exchange) throws IOException, ServletException {
     filtered.filter.doFilter(exchange.request, exchange.response, exchange.chain);
   }
 
   @Benchmark
-  public void micrometerFilter(Micrometer peer, Exchange exchange)
+  public void micrometer(Micrometer peer, Exchange exchange) throws IOException, ServletException {
+    peer.recording.filter().doFilter(exchange.request, exchange.response, exchange.chain);
+  }
+
+  @Benchmark
+  public void openTelemetry(OpenTelemetry peer, Exchange exchange)
       throws IOException, ServletException {
     peer.recording.filter().doFilter(exchange.request, exchange.response, exchange.chain);
   }
 
   @Benchmark
-  public void openTelemetryFilter(OpenTelemetry peer, Exchange exchange)
-      throws IOException, ServletException {
-    peer.recording.filter().doFilter(exchange.request, exchange.response, exchange.chain);
-  }
-
-  @Benchmark
-  public void dropwizardFilter(Dropwizard peer, Exchange exchange)
-      throws IOException, ServletException {
+  public void dropwizard(Dropwizard peer, Exchange exchange) throws IOException, ServletException {
     peer.recording.filter().doFilter(exchange.request, exchange.response, exchange.chain);
   }
 }
