@@ -18,7 +18,7 @@
 #   scrape-http  ScrapeHttpBenchmark       1 (full: 1 and 2) one GET /metrics over loopback
 #   checks       ParallelChecksBenchmark   1                 runAllChecks() of 50 sleeping checks
 #   alert        AlertBenchmark            1                 AlertSystem.alert()
-#   filter       MonitoringFilterBenchmark 1                 the Servlet filter alone, B/op
+#   filter       MonitoringFilterBenchmark 1                 the Servlet filters alone, ours and peers
 # then the load scripts, whose printed figures go into summary.md:
 #   health       health-load.sh    /health under wrk, next to a trivial JDK handler
 #   alerts-load  alerts-load.sh    alerts/s into history, alert() to webhook latency, a storm
