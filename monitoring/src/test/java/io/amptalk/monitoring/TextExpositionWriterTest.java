@@ -4,10 +4,16 @@ import static io.amptalk.monitoring.internal.exposition.ClientJavaOracle.assertS
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.amptalk.monitoring.internal.exposition.ClientJavaOracle;
+import io.amptalk.monitoring.internal.exposition.OpenMetricsTextWriter;
 import io.amptalk.monitoring.internal.exposition.PrometheusTextWriter;
 import io.amptalk.monitoring.internal.exposition.PromtoolCleanCollector;
+import io.amptalk.monitoring.internal.metrics.RequestMetrics;
 import io.amptalk.monitoring.testing.FakeHostProbe;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Scope;
 import io.opentelemetry.exporter.prometheus.PrometheusMetricReader;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.samplers.Sampler;
 import io.prometheus.metrics.config.EscapingScheme;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.ClassicHistogramBuckets;
@@ -287,9 +293,17 @@ public class TextExpositionWriterTest {
             .metricReader(reader)
             .build()) {
       String[] methods = {"GET", "POST", "PUT", "DELETE", "PATCH"};
-      for (int i = 0; i < 200; i++) {
-        String route = i % 20 == 0 ? HOSTILE_VALUES.get(i / 20 % HOSTILE_VALUES.size()) : "/r/" + i;
-        monitor.recordRequest(route, methods[i % methods.length], 200 + i % 5 * 100, i * 7.3);
+      try (SdkTracerProvider tracing =
+          SdkTracerProvider.builder().setSampler(Sampler.alwaysOn()).build()) {
+        for (int i = 0; i < 200; i++) {
+          String route =
+              i % 20 == 0 ? HOSTILE_VALUES.get(i / 20 % HOSTILE_VALUES.size()) : "/r/" + i;
+          // Every third under a sampled span: those buckets carry exemplars.
+          Span span = i % 3 == 0 ? tracing.get("test").spanBuilder(route).startSpan() : null;
+          try (Scope ignored = span == null ? Scope.noop() : span.makeCurrent()) {
+            monitor.recordRequest(route, methods[i % methods.length], 200 + i % 5 * 100, i * 7.3);
+          }
+        }
       }
       monitor.recordRequest("/bad", "GET", 200, Double.NaN);
       monitor.recordError("database \"main\"\n", Map.of("k", "v"));
@@ -306,8 +320,80 @@ public class TextExpositionWriterTest {
           .contains("http_server_request_duration_seconds_bucket{", "app_errors_total{")
           .contains("jvm_memory_used_bytes{", "target_info{");
       assertThat(body.length()).isGreaterThan(64 * 1024);
+      String openMetrics =
+          new String(
+              ClientJavaOracle.render(
+                  new OpenMetricsTextWriter(false, false), snapshots, EscapingScheme.DEFAULT),
+              StandardCharsets.UTF_8);
+      // 67 under a span, of which 13 had the status 600 and were dropped; each in its own cell.
+      assertThat(openMetrics.lines().filter(l -> l.contains(" # {span_id=\"")).count())
+          .isEqualTo(54);
+      assertThat(body).doesNotContain("trace_id");
       assertSameBytes(snapshots);
     }
+  }
+
+  /**
+   * The request histogram straight from our cells, as {@code /metrics} writes it, with exemplars
+   * from a real tracer's spans: OpenMetrics writes them on the bucket lines, the text format does
+   * not, both exactly as client_java.
+   */
+  @Test
+  public void write_requestHistogramWithExemplars_sameBytesAsClientJava_onlyOpenMetricsHasThem() {
+    long[] now = {T0 * 1_000_000L};
+    RequestMetrics requests = new RequestMetrics(10, () -> now[0], () -> {});
+    Span span;
+    try (SdkTracerProvider tracing =
+        SdkTracerProvider.builder().setSampler(Sampler.alwaysOn()).build()) {
+      span = tracing.get("test").spanBuilder("GET /users/{id}").startSpan();
+      try (Scope ignored = span.makeCurrent()) {
+        requests.record("/users/{id}", "GET", 200, 30);
+        now[0] += 1_000_000_000L;
+        requests.recordNanos("/users/{id}", "GET", 200, 2_000_000_000L);
+      }
+      requests.record("/users/{id}", "GET", 200, 300); // no span: no exemplar on its bucket
+      span.end();
+    }
+    MetricSnapshots snapshots = MetricSnapshots.of(requests.prometheusSnapshot());
+    assertSameBytes(snapshots);
+
+    String ids =
+        "span_id=\""
+            + span.getSpanContext().getSpanId()
+            + "\",trace_id=\""
+            + span.getSpanContext().getTraceId()
+            + "\"";
+    String series =
+        "http_server_request_duration_seconds_bucket{http_request_method=\"GET\","
+            + "http_response_status_code=\"200\",http_route=\"/users/{id}\",le=";
+    String openMetrics =
+        new String(
+            ClientJavaOracle.render(
+                new OpenMetricsTextWriter(false, false), snapshots, EscapingScheme.DEFAULT),
+            StandardCharsets.UTF_8);
+    assertThat(openMetrics.lines().filter(l -> l.startsWith(series)))
+        .containsExactly(
+            series + "\"0.005\"} 0",
+            series + "\"0.01\"} 0",
+            series + "\"0.025\"} 0",
+            series + "\"0.05\"} 1 # {" + ids + "} 0.03 1700000000.123",
+            series + "\"0.075\"} 1",
+            series + "\"0.1\"} 1",
+            series + "\"0.25\"} 1",
+            series + "\"0.5\"} 2",
+            series + "\"0.75\"} 2",
+            series + "\"1.0\"} 2",
+            series + "\"2.5\"} 3 # {" + ids + "} 2.0 1700000001.123",
+            series + "\"5.0\"} 3",
+            series + "\"7.5\"} 3",
+            series + "\"10.0\"} 3",
+            series + "\"+Inf\"} 3");
+    String text =
+        new String(
+            ClientJavaOracle.render(
+                new PrometheusTextWriter(false, false), snapshots, EscapingScheme.DEFAULT),
+            StandardCharsets.UTF_8);
+    assertThat(text).contains(series + "\"0.05\"} 1\n").doesNotContain("trace_id", " # {");
   }
 
   // ---------------------------------------------------------------- fixtures

@@ -13,6 +13,10 @@ import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.metrics.DoubleHistogram;
 import io.opentelemetry.api.metrics.LongCounter;
 import io.opentelemetry.api.metrics.Meter;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.TraceFlags;
+import io.opentelemetry.api.trace.TraceState;
 import io.opentelemetry.exporter.prometheus.PrometheusMetricReader;
 import io.opentelemetry.sdk.metrics.SdkMeterProvider;
 import io.prometheus.metrics.core.metrics.Histogram;
@@ -24,6 +28,7 @@ import java.util.concurrent.atomic.LongAdder;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
@@ -43,7 +48,9 @@ import org.openjdk.jmh.infra.ThreadParams;
  * label combinations), each with a duration of 1 to 2000 ms. The "prebuilt"/"pre-registered"
  * variants look their instruments up by the combination's array index, which no real caller gets
  * for free; the "per call" variants start from what a caller has (two strings, an int and a
- * double), as {@code recordRequest} does. Run it with {@code bench/run.sh}.
+ * double), as {@code recordRequest} does. {@code amptalkSampledSpan} records the same with a
+ * sampled span current on the thread, so that every bucket keeps exemplars. Run it with {@code
+ * bench/run.sh}.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -179,6 +186,44 @@ public class RecordRequestBenchmark {
 
   @Benchmark
   public void amptalk(Amptalk metrics, Cursor cursor) {
+    int k = cursor.next();
+    metrics.monitor.recordRequest(ROUTE[k], METHOD[k], STATUS[k], MILLIS[k]);
+  }
+
+  /**
+   * A sampled span current on the benchmark thread for each iteration, as tracing instrumentation
+   * leaves one around a request. An API span wrapping a sampled context: for the recording path it
+   * is what an SDK span is ({@code Span.current()} and its context read the same way), without the
+   * SDK's tracer in this module.
+   */
+  @State(Scope.Thread)
+  public static class SampledSpan {
+    io.opentelemetry.context.Scope scope; // JMH's Scope is the annotation's
+
+    @Setup(Level.Iteration)
+    public void makeCurrent() {
+      scope =
+          Span.wrap(
+                  SpanContext.create(
+                      "4bf92f3577b34da6a3ce929d0e0e4736",
+                      "00f067aa0ba902b7",
+                      TraceFlags.getSampled(),
+                      TraceState.getDefault()))
+              .makeCurrent();
+    }
+
+    @TearDown(Level.Iteration)
+    public void close() {
+      // Thread-scoped helpers run on the benchmark's thread: the span must still be current there.
+      if (!Span.current().getSpanContext().isSampled()) {
+        throw new IllegalStateException("the sampled span was not current on the benchmark thread");
+      }
+      scope.close();
+    }
+  }
+
+  @Benchmark
+  public void amptalkSampledSpan(Amptalk metrics, Cursor cursor, SampledSpan span) {
     int k = cursor.next();
     metrics.monitor.recordRequest(ROUTE[k], METHOD[k], STATUS[k], MILLIS[k]);
   }

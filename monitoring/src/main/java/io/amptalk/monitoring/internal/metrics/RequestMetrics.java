@@ -3,8 +3,12 @@ package io.amptalk.monitoring.internal.metrics;
 import io.amptalk.monitoring.internal.exposition.PromtoolCleanCollector;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.sdk.metrics.data.DoubleExemplarData;
 import io.opentelemetry.sdk.metrics.data.HistogramPointData;
 import io.prometheus.metrics.model.snapshots.ClassicHistogramBuckets;
+import io.prometheus.metrics.model.snapshots.Exemplar;
 import io.prometheus.metrics.model.snapshots.Exemplars;
 import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
 import io.prometheus.metrics.model.snapshots.HistogramSnapshot.HistogramDataPointSnapshot;
@@ -39,6 +43,15 @@ import java.util.stream.DoubleStream;
  * PromtoolCleanCollector}), which skips the exporter's conversion of hundreds of series to
  * Prometheus labels and buckets on every scrape. Both give the same series.
  *
+ * <p>Exemplars: when the recording thread has a current OpenTelemetry span that is valid and
+ * sampled, the observation's bucket keeps it as an exemplar (trace and span id, the value, the
+ * monitor's clock's time), as client_java's histograms do: at most one per bucket, replaced by a
+ * newer sampled observation only once it is {@link #EXEMPLAR_MIN_AGE_NANOS} old, so a busy bucket
+ * does not churn, and no longer shown once it is {@link #EXEMPLAR_MAX_AGE_NANOS} old, so an idle
+ * one does not point at a trace long gone. Without a current span the cost is a thread-local read
+ * and no allocation; with one, a clock read, and an exemplar (two objects) at most once per bucket
+ * per minimum age.
+ *
  * <p>Over 400 lines as one concept on purpose: the cell layout, the lock-free recording path and
  * the two ways the cells are read (SDK points, Prometheus snapshot) must change together.
  */
@@ -59,6 +72,12 @@ public final class RequestMetrics {
           .build();
 
   private static final long NANOS_PER_MILLI = 1_000_000L;
+
+  /** A bucket's exemplar is replaced by a newer one only once it is this old: 7 s. */
+  public static final long EXEMPLAR_MIN_AGE_NANOS = 7_000_000_000L;
+
+  /** A bucket's exemplar is no longer exposed (nor exported) once it is this old: 70 s. */
+  public static final long EXEMPLAR_MAX_AGE_NANOS = 70_000_000_000L;
 
   public static final AttributeKey<String> HTTP_ROUTE = AttributeKey.stringKey("http.route");
   public static final AttributeKey<String> HTTP_REQUEST_METHOD =
@@ -129,7 +148,11 @@ public final class RequestMetrics {
 
   /** Records one request; the caller has checked {@link #isValidDuration} and the status. */
   public void record(String route, String method, int statusCode, double durationMs) {
-    route(route).cell(methodIndex(method), statusCode - MIN_STATUS).record(durationMs);
+    Cell cell = route(route).cell(methodIndex(method), statusCode - MIN_STATUS);
+    double seconds = durationMs / 1000.0;
+    int bucket = bucketIndex(seconds);
+    cell.add(bucket, (long) Math.min(durationMs * 1e6, MAX_NANOS));
+    offerExemplar(cell, bucket, seconds);
   }
 
   /**
@@ -137,9 +160,24 @@ public final class RequestMetrics {
    * checked the status. A negative duration (a ticker that went backwards) counts as 0.
    */
   public void recordNanos(String route, String method, int statusCode, long durationNanos) {
-    route(route)
-        .cell(methodIndex(method), statusCode - MIN_STATUS)
-        .recordNanos(Math.max(0, durationNanos));
+    Cell cell = route(route).cell(methodIndex(method), statusCode - MIN_STATUS);
+    long nanos = Math.max(0, durationNanos);
+    double seconds = nanos / 1e9;
+    int bucket = bucketIndex(seconds);
+    cell.add(bucket, Math.min(nanos, (long) MAX_NANOS));
+    offerExemplar(cell, bucket, seconds);
+  }
+
+  /**
+   * Keeps the current span as the bucket's exemplar, when there is one that is sampled. Without a
+   * span, {@code Span.current()} is a thread-local read that returns the invalid span, whose
+   * context is not sampled: no clock read, no allocation.
+   */
+  private void offerExemplar(Cell cell, int bucket, double seconds) {
+    SpanContext span = Span.current().getSpanContext();
+    if (span.isSampled() && span.isValid()) {
+      cell.offerExemplar(bucket, seconds, span, epochNanos.getAsLong());
+    }
   }
 
   private Route route(String route) {
@@ -253,15 +291,16 @@ public final class RequestMetrics {
 
   /**
    * The same series as {@link #points()}, as the Prometheus snapshot the OpenTelemetry exporter
-   * would have converted them to (labels, buckets, sum, created timestamp; no exemplars, as the
-   * cells keep none), built from the cells directly.
+   * would have converted them to (labels, buckets, sum, created timestamp, exemplars with {@code
+   * trace_id} and {@code span_id}), built from the cells directly.
    */
   public HistogramSnapshot prometheusSnapshot() {
+    long now = epochNanos.getAsLong();
     List<HistogramDataPointSnapshot> points = new ArrayList<>();
     for (Route route : routes.values()) {
-      route.forEachCell((status, cell) -> points.add(cell.prometheusPoint()));
+      route.forEachCell((status, cell) -> points.add(cell.prometheusPoint(now)));
     }
-    otherRoute.forEachCell((status, cell) -> points.add(cell.prometheusPoint()));
+    otherRoute.forEachCell((status, cell) -> points.add(cell.prometheusPoint(now)));
     return new HistogramSnapshot(PROMETHEUS_METADATA, points);
   }
 
@@ -381,6 +420,24 @@ public final class RequestMetrics {
   private static final VarHandle COUNTS = MethodHandles.arrayElementVarHandle(long[].class);
   private static final int SUM = BOUNDS.length + 1;
 
+  private static final VarHandle SAMPLES = MethodHandles.arrayElementVarHandle(Sample[].class);
+  private static final VarHandle CELL_SAMPLES;
+
+  static {
+    try {
+      CELL_SAMPLES = MethodHandles.lookup().findVarHandle(Cell.class, "samples", Sample[].class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  /** A bucket's exemplar: the observation in seconds, when (the monitor's clock), and its span. */
+  private record Sample(double seconds, long epochNanos, SpanContext span) {
+    boolean shown(long now) {
+      return now - epochNanos < EXEMPLAR_MAX_AGE_NANOS;
+    }
+  }
+
   private static final class Cell {
     final Attributes attributes;
     final io.prometheus.metrics.model.snapshots.Labels prometheusLabels;
@@ -388,6 +445,12 @@ public final class RequestMetrics {
 
     /** Buckets, then the sum in whole nanoseconds, updated with atomic adds. */
     final long[] counts = new long[BOUNDS.length + 2];
+
+    /**
+     * Each bucket's exemplar, or null; the array itself is created on the first sampled span, so a
+     * cell that never sees one costs a null reference.
+     */
+    volatile Sample[] samples; // read and set through CELL_SAMPLES
 
     Cell(
         Attributes attributes,
@@ -398,15 +461,7 @@ public final class RequestMetrics {
       this.startEpochNanos = startEpochNanos;
     }
 
-    void record(double durationMs) {
-      add(bucketIndex(durationMs / 1000.0), (long) Math.min(durationMs * 1e6, MAX_NANOS));
-    }
-
-    void recordNanos(long durationNanos) {
-      add(bucketIndex(durationNanos / 1e9), Math.min(durationNanos, (long) MAX_NANOS));
-    }
-
-    private void add(int bucket, long nanos) {
+    void add(int bucket, long nanos) {
       COUNTS.getAndAdd(counts, bucket, 1L);
       long before = (long) COUNTS.getAndAdd(counts, SUM, nanos);
       if (before > Long.MAX_VALUE - nanos) {
@@ -419,6 +474,77 @@ public final class RequestMetrics {
 
     long bucket(int i) {
       return (long) COUNTS.getVolatile(counts, i);
+    }
+
+    /**
+     * The bucket's exemplar becomes this span unless it holds one younger than the minimum age. Of
+     * two threads replacing the same one at once, one wins and the other's is dropped: one per
+     * bucket, never a lock. A clock that went back makes the kept one count as old.
+     */
+    void offerExemplar(int bucket, double seconds, SpanContext span, long now) {
+      Sample[] kept = (Sample[]) CELL_SAMPLES.getAcquire(this);
+      if (kept == null) {
+        CELL_SAMPLES.compareAndSet(this, null, new Sample[BOUNDS.length + 1]);
+        kept = (Sample[]) CELL_SAMPLES.getAcquire(this);
+      }
+      Sample old = (Sample) SAMPLES.getAcquire(kept, bucket);
+      if (old != null) {
+        long age = now - old.epochNanos();
+        if (age >= 0 && age < EXEMPLAR_MIN_AGE_NANOS) {
+          return;
+        }
+      }
+      SAMPLES.compareAndSet(kept, bucket, old, new Sample(seconds, now, span));
+    }
+
+    /** The exemplars still shown at {@code now}, bucket by bucket; empty without a span. */
+    private List<Sample> shownSamples(long now) {
+      Sample[] kept = (Sample[]) CELL_SAMPLES.getAcquire(this);
+      if (kept == null) {
+        return List.of();
+      }
+      List<Sample> shown = new ArrayList<>(2);
+      for (int i = 0; i < kept.length; i++) {
+        Sample sample = (Sample) SAMPLES.getAcquire(kept, i);
+        if (sample != null && sample.shown(now)) {
+          shown.add(sample);
+        }
+      }
+      return shown;
+    }
+
+    /** As OpenTelemetry exemplars: the span's context, no attributes beyond the point's. */
+    private List<DoubleExemplarData> exemplarData(long now) {
+      List<Sample> shown = shownSamples(now);
+      if (shown.isEmpty()) {
+        return List.of();
+      }
+      List<DoubleExemplarData> data = new ArrayList<>(shown.size());
+      for (Sample sample : shown) {
+        data.add(
+            DoubleExemplarData.create(
+                Attributes.empty(), sample.epochNanos(), sample.span(), sample.seconds()));
+      }
+      return List.copyOf(data);
+    }
+
+    /** As client_java's exemplars: {@code span_id} and {@code trace_id} labels, a timestamp. */
+    private Exemplars exemplars(long now) {
+      List<Sample> shown = shownSamples(now);
+      if (shown.isEmpty()) {
+        return Exemplars.EMPTY;
+      }
+      List<Exemplar> exemplars = new ArrayList<>(shown.size());
+      for (Sample sample : shown) {
+        exemplars.add(
+            Exemplar.builder()
+                .value(sample.seconds())
+                .traceId(sample.span().getTraceId())
+                .spanId(sample.span().getSpanId())
+                .timestampMillis(sample.epochNanos() / NANOS_PER_MILLI)
+                .build());
+      }
+      return Exemplars.of(exemplars);
     }
 
     long sumNanos() {
@@ -437,21 +563,19 @@ public final class RequestMetrics {
       // The sum is read after the buckets; a record racing with this read may be in one and not
       // the other, which the exposition formats tolerate (the count stays exact).
       double seconds = total == 0 ? 0 : sumNanos() / 1e9;
+      List<Long> countList = Collections.unmodifiableList(Arrays.asList(counts));
+      List<DoubleExemplarData> exemplars = exemplarData(now);
+      if (!exemplars.isEmpty()) {
+        // The SDK's public factory takes no exemplars.
+        return new ProducedHistogramPoint(
+            startEpochNanos, now, attributes, seconds, total, BOUNDARIES, countList, exemplars);
+      }
       return HistogramPointData.create(
-          startEpochNanos,
-          now,
-          attributes,
-          seconds,
-          false,
-          0,
-          false,
-          0,
-          BOUNDARIES,
-          Collections.unmodifiableList(Arrays.asList(counts)));
+          startEpochNanos, now, attributes, seconds, false, 0, false, 0, BOUNDARIES, countList);
     }
 
     /** {@link #point} as the exporter converts it, without boxing a count. */
-    HistogramDataPointSnapshot prometheusPoint() {
+    HistogramDataPointSnapshot prometheusPoint(long now) {
       long[] counts = new long[BOUNDS.length + 1];
       long total = 0;
       for (int i = 0; i < counts.length; i++) {
@@ -464,7 +588,7 @@ public final class RequestMetrics {
           ClassicHistogramBuckets.of(UPPER_BOUNDS, counts),
           seconds,
           prometheusLabels,
-          Exemplars.EMPTY,
+          exemplars(now),
           startEpochNanos / NANOS_PER_MILLI);
     }
   }

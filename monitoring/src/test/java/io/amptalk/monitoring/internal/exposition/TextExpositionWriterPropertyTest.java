@@ -1,6 +1,15 @@
 package io.amptalk.monitoring.internal.exposition;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.amptalk.monitoring.TextExpositionWriterTest;
+import io.amptalk.monitoring.internal.metrics.RequestMetrics;
+import io.amptalk.monitoring.testing.Hostile;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Scope;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.samplers.Sampler;
+import io.prometheus.metrics.config.EscapingScheme;
 import io.prometheus.metrics.model.snapshots.ClassicHistogramBuckets;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot;
@@ -27,10 +36,13 @@ import io.prometheus.metrics.model.snapshots.SummarySnapshot.SummaryDataPointSna
 import io.prometheus.metrics.model.snapshots.Unit;
 import io.prometheus.metrics.model.snapshots.UnknownSnapshot;
 import io.prometheus.metrics.model.snapshots.UnknownSnapshot.UnknownDataPointSnapshot;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Supplier;
 import net.jqwik.api.Arbitraries;
@@ -39,6 +51,8 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.Tuple;
+import net.jqwik.api.Tuple.Tuple3;
 
 /**
  * Our text writers against client_java's on generated snapshots: any metric types, names (legacy,
@@ -52,6 +66,70 @@ class TextExpositionWriterPropertyTest {
   @Property(tries = 300)
   void write_anySnapshots_sameBytesAsClientJava(@ForAll("bodies") MetricSnapshots snapshots) {
     ClientJavaOracle.assertSameBytes(snapshots);
+  }
+
+  /**
+   * The request histogram straight from our cells, any routes and durations recorded under a
+   * sampled span or not: the same bytes as client_java, and in OpenMetrics one exemplar for each
+   * bucket that a sampled request fell into (its value within the bucket's bounds, or the writer
+   * would not find it).
+   */
+  @Property(tries = 100)
+  void write_requestHistogramWithExemplars_sameBytesAsClientJava(
+      @ForAll("requests") List<Tuple3<String, Double, Boolean>> requests) {
+    RequestMetrics metrics = new RequestMetrics(8, () -> 1_700_000_000_000_000_000L, () -> {});
+    Set<List<Object>> sampledBuckets = new HashSet<>();
+    try (SdkTracerProvider tracing =
+        SdkTracerProvider.builder().setSampler(Sampler.alwaysOn()).build()) {
+      Tracer tracer = tracing.get("test");
+      for (Tuple3<String, Double, Boolean> request : requests) {
+        if (request.get3()) {
+          try (Scope ignored = tracer.spanBuilder("request").startSpan().makeCurrent()) {
+            metrics.record(request.get1(), "GET", 200, request.get2());
+          }
+        } else {
+          metrics.record(request.get1(), "GET", 200, request.get2());
+        }
+      }
+    }
+    MetricSnapshots snapshots = MetricSnapshots.of(metrics.prometheusSnapshot());
+    ClientJavaOracle.assertSameBytes(snapshots);
+
+    for (HistogramDataPointSnapshot point : metrics.prometheusSnapshot().getDataPoints()) {
+      for (int i = 0; i < point.getExemplars().size(); i++) {
+        sampledBuckets.add(
+            List.of(
+                point.getLabels(),
+                RequestMetrics.bucketIndex(point.getExemplars().get(i).getValue())));
+      }
+    }
+    long exemplarLines =
+        Arrays.stream(
+                new String(
+                        ClientJavaOracle.render(
+                            new OpenMetricsTextWriter(false, false),
+                            snapshots,
+                            EscapingScheme.DEFAULT),
+                        StandardCharsets.UTF_8)
+                    // Lines end in \n only: a label value may hold a raw \r, which lines() splits
+                    // at.
+                    .split("\n", -1))
+            .filter(l -> l.contains("_bucket{") && l.contains(" # {span_id=\""))
+            .count();
+    assertThat(exemplarLines).isEqualTo(sampledBuckets.size());
+    assertThat(sampledBuckets.isEmpty()).isEqualTo(requests.stream().noneMatch(Tuple3::get3));
+  }
+
+  @Provide
+  Arbitrary<List<Tuple3<String, Double, Boolean>>> requests() {
+    return Combinators.combine(
+            Arbitraries.oneOf(Arbitraries.of("/a", "/b/{id}"), Hostile.strings()),
+            Hostile.doubles().filter(RequestMetrics::isValidDuration),
+            Arbitraries.of(true, false))
+        .as(Tuple::of)
+        .list()
+        .ofMinSize(1)
+        .ofMaxSize(40);
   }
 
   @Provide

@@ -2,10 +2,34 @@ package io.amptalk.monitoring.internal.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Scope;
+import io.opentelemetry.sdk.metrics.data.DoubleExemplarData;
+import io.opentelemetry.sdk.metrics.data.HistogramPointData;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.samplers.Sampler;
+import io.prometheus.metrics.model.snapshots.Exemplar;
+import io.prometheus.metrics.model.snapshots.Exemplars;
 import io.prometheus.metrics.model.snapshots.HistogramSnapshot.HistogramDataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.Labels;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class RequestMetricsTest {
+  private static final long T0 = 1_700_000_000_123_000_000L;
+
+  private final SdkTracerProvider tracing =
+      SdkTracerProvider.builder().setSampler(Sampler.alwaysOn()).build();
+  private final Tracer tracer = tracing.get("test");
+  private final AtomicLong now = new AtomicLong(T0);
+
+  @AfterEach
+  void closeTracing() {
+    tracing.close();
+  }
 
   @Test
   void bucketIndex_boundariesAreInclusiveUpperBounds() {
@@ -58,5 +82,134 @@ class RequestMetricsTest {
     assertThat(point.getClassicBuckets().getCount(7)).isEqualTo(1);
     assertThat(point.getCount()).isEqualTo(3);
     assertThat(point.getSum()).isEqualTo(0.305);
+  }
+
+  @Test
+  void record_sampledSpanCurrent_itsBucketKeepsTraceAndSpanIdValueAndClockTime() {
+    RequestMetrics metrics = new RequestMetrics(10, now::get, () -> {});
+    Span span = recordUnderSpan(metrics, 30); // 0.03 s: the le=0.05 bucket
+    metrics.record("/a", "GET", 200, 300); // no span: its bucket keeps none
+
+    HistogramDataPointSnapshot point = onlyPoint(metrics);
+    Exemplars exemplars = point.getExemplars();
+    assertThat(exemplars.size()).isEqualTo(1);
+    Exemplar exemplar = exemplars.get(0);
+    assertThat((Object) exemplar.getLabels())
+        .isEqualTo(
+            Labels.of(
+                "trace_id",
+                span.getSpanContext().getTraceId(),
+                "span_id",
+                span.getSpanContext().getSpanId()));
+    assertThat(exemplar.getValue()).isEqualTo(0.03);
+    assertThat(exemplar.getTimestampMillis()).isEqualTo(1_700_000_000_123L);
+    assertThat(exemplars.get(0.025, 0.05)).isSameAs(exemplar);
+
+    HistogramPointData otel = onlyOtelPoint(metrics);
+    assertThat(otel.getExemplars()).hasSize(1);
+    DoubleExemplarData data = otel.getExemplars().get(0);
+    assertThat(data.getSpanContext()).isEqualTo(span.getSpanContext());
+    assertThat(data.getValue()).isEqualTo(0.03);
+    assertThat(data.getEpochNanos()).isEqualTo(T0);
+    assertThat(data.getFilteredAttributes().isEmpty()).isTrue();
+    assertThat(otel.getCounts())
+        .containsExactly(0L, 0L, 0L, 1L, 0L, 0L, 0L, 1L, 0L, 0L, 0L, 0L, 0L, 0L, 0L);
+    assertThat(otel.getCount()).isEqualTo(2);
+    assertThat(otel.getSum()).isEqualTo(0.33);
+  }
+
+  @Test
+  void recordNanos_sampledSpanCurrent_itsBucketKeepsTheSpan() {
+    RequestMetrics metrics = new RequestMetrics(10, now::get, () -> {});
+    Span span = tracer.spanBuilder("POST /b").startSpan();
+    try (Scope ignored = span.makeCurrent()) {
+      metrics.recordNanos("/b", "POST", 201, 2_000_000_000L); // 2 s: the le=2.5 bucket
+    } finally {
+      span.end();
+    }
+
+    Exemplar exemplar = onlyPoint(metrics).getExemplars().get(1.0, 2.5);
+    assertThat(exemplar).isNotNull();
+    assertThat(exemplar.getValue()).isEqualTo(2.0);
+    assertThat(exemplar.getLabels().get("trace_id")).isEqualTo(span.getSpanContext().getTraceId());
+    assertThat(onlyOtelPoint(metrics).getExemplars().get(0).getSpanContext())
+        .isEqualTo(span.getSpanContext());
+  }
+
+  @Test
+  void record_noSpanOrUnsampledSpan_keepsNoExemplar() {
+    RequestMetrics metrics = new RequestMetrics(10, now::get, () -> {});
+    metrics.record("/a", "GET", 200, 30);
+    try (SdkTracerProvider off =
+        SdkTracerProvider.builder().setSampler(Sampler.alwaysOff()).build()) {
+      Span unsampled = off.get("test").spanBuilder("GET /a").startSpan();
+      assertThat(unsampled.getSpanContext().isValid()).isTrue();
+      try (Scope ignored = unsampled.makeCurrent()) {
+        metrics.record("/a", "GET", 200, 30);
+        metrics.recordNanos("/a", "GET", 200, 30_000_000L);
+      }
+    }
+
+    assertThat(onlyPoint(metrics).getExemplars()).isSameAs(Exemplars.EMPTY);
+    HistogramPointData otel = onlyOtelPoint(metrics);
+    assertThat(otel.getExemplars()).isEmpty();
+    assertThat(otel.getCount()).isEqualTo(3);
+  }
+
+  @Test
+  void offerExemplar_replacedOnlyOnceOlderThanMinAge_hiddenOnceMaxAge_perBucket() {
+    RequestMetrics metrics = new RequestMetrics(10, now::get, () -> {});
+    Span first = recordUnderSpan(metrics, 30);
+    now.addAndGet(RequestMetrics.EXEMPLAR_MIN_AGE_NANOS - 1);
+    recordUnderSpan(metrics, 40); // same bucket, too soon: the first stays
+    Span otherBucket = recordUnderSpan(metrics, 300); // another bucket: kept beside it
+    assertThat(traceIdIn(metrics, 0.025, 0.05)).isEqualTo(first.getSpanContext().getTraceId());
+    assertThat(traceIdIn(metrics, 0.25, 0.5)).isEqualTo(otherBucket.getSpanContext().getTraceId());
+
+    now.addAndGet(1); // the first is now exactly the minimum age old
+    Span second = recordUnderSpan(metrics, 40);
+    assertThat(traceIdIn(metrics, 0.025, 0.05)).isEqualTo(second.getSpanContext().getTraceId());
+    assertThat(onlyPoint(metrics).getExemplars().get(0.025, 0.05).getValue()).isEqualTo(0.04);
+
+    // The second was kept at T0 + 7 s, the other bucket's at T0 + 7 s - 1 ns.
+    now.set(T0 + RequestMetrics.EXEMPLAR_MIN_AGE_NANOS + RequestMetrics.EXEMPLAR_MAX_AGE_NANOS - 1);
+    assertThat(onlyPoint(metrics).getExemplars().size()).isEqualTo(1);
+    assertThat(traceIdIn(metrics, 0.025, 0.05)).isEqualTo(second.getSpanContext().getTraceId());
+    assertThat(onlyOtelPoint(metrics).getExemplars()).hasSize(1);
+    now.addAndGet(1);
+    assertThat(onlyPoint(metrics).getExemplars()).isSameAs(Exemplars.EMPTY);
+    assertThat(onlyOtelPoint(metrics).getExemplars()).isEmpty();
+
+    // A clock that went back: the kept one counts as old and is replaced.
+    now.set(T0);
+    Span third = recordUnderSpan(metrics, 40);
+    assertThat(traceIdIn(metrics, 0.025, 0.05)).isEqualTo(third.getSpanContext().getTraceId());
+  }
+
+  private Span recordUnderSpan(RequestMetrics metrics, double millis) {
+    Span span = tracer.spanBuilder("GET /a").startSpan();
+    try (Scope ignored = span.makeCurrent()) {
+      metrics.record("/a", "GET", 200, millis);
+    } finally {
+      span.end();
+    }
+    return span;
+  }
+
+  private static String traceIdIn(RequestMetrics metrics, double lower, double upper) {
+    Exemplar exemplar = onlyPoint(metrics).getExemplars().get(lower, upper);
+    return exemplar == null ? null : exemplar.getLabels().get("trace_id");
+  }
+
+  private static HistogramDataPointSnapshot onlyPoint(RequestMetrics metrics) {
+    List<HistogramDataPointSnapshot> points = metrics.prometheusSnapshot().getDataPoints();
+    assertThat(points).hasSize(1);
+    return points.get(0);
+  }
+
+  private static HistogramPointData onlyOtelPoint(RequestMetrics metrics) {
+    List<HistogramPointData> points = metrics.points();
+    assertThat(points).hasSize(1);
+    return points.get(0);
   }
 }
