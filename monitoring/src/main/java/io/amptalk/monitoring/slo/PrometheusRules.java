@@ -116,11 +116,7 @@ public final class PrometheusRules {
           .append(", more than ")
           .append(decimal(alert.factor()))
           .append(" times the error budget of ")
-          .append(
-              BigDecimal.valueOf(100)
-                  .subtract(BigDecimal.valueOf(objective.objective()))
-                  .stripTrailingZeros()
-                  .toPlainString())
+          .append(decimal(BigDecimal.valueOf(objective.errorBudget()).movePointRight(2)))
           .append(" % of requests failed the objective (")
           .append(decimal(objective.objective()))
           .append(" % over ")
@@ -201,6 +197,10 @@ public final class PrometheusRules {
 
   /** 14.4, 6, 0.001: no exponent, no trailing zeros. */
   private static String decimal(double value) {
-    return BigDecimal.valueOf(value).stripTrailingZeros().toPlainString();
+    return decimal(BigDecimal.valueOf(value));
+  }
+
+  private static String decimal(BigDecimal value) {
+    return value.stripTrailingZeros().toPlainString();
   }
 }

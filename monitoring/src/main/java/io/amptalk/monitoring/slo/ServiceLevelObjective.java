@@ -139,8 +139,7 @@ public final class ServiceLevelObjective {
     private Indicator indicator = new Availability(Set.of());
     private List<String> routes = List.of();
     private String routePattern;
-    private Double objectiveSet;
-    private double objective;
+    private Double objective; // required: null until set
     private Duration window = Duration.ofDays(30);
     private List<BurnRateAlert> alerts = BurnRateAlert.WORKBOOK;
 
@@ -234,7 +233,6 @@ public final class ServiceLevelObjective {
         throw new IllegalArgumentException(
             "objective must be a percentage above 0 and below 100, was " + percent);
       }
-      this.objectiveSet = percent;
       this.objective = percent;
       return this;
     }
@@ -260,7 +258,7 @@ public final class ServiceLevelObjective {
      *     alert window
      */
     public ServiceLevelObjective build() {
-      if (objectiveSet == null) {
+      if (objective == null) {
         throw new IllegalStateException("objective is required for '" + name + "'");
       }
       Duration longest =
