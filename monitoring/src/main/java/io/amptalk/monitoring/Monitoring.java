@@ -14,12 +14,17 @@ import io.amptalk.monitoring.internal.http.Exchanges;
 import io.amptalk.monitoring.internal.http.HealthHttpHandler;
 import io.amptalk.monitoring.internal.http.MountedEndpoints;
 import io.amptalk.monitoring.internal.http.SystemHttpHandler;
+import io.amptalk.monitoring.internal.slo.SloJson;
 import io.amptalk.monitoring.internal.util.FatalErrors;
+import io.amptalk.monitoring.slo.ServiceLevelObjective;
+import io.amptalk.monitoring.slo.SloStatus;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -63,6 +68,10 @@ public final class Monitoring implements AutoCloseable {
   private final HealthCheck health;
   private final AlertSystem alerts;
   private final HealthListener healthAlerts;
+
+  /** The objectives' evaluation; null without objectives. */
+  private final ServiceLevels serviceLevels;
+
   private final Consumer<? super VirtualMachineError> onFatalError;
 
   /** Set once a fatal error reached one of the library's threads; null while none has. */
@@ -90,6 +99,7 @@ public final class Monitoring implements AutoCloseable {
     boolean serving = monitor.getPrometheusPort() >= 0;
     HealthCheck builtHealth = null;
     AlertSystem builtAlerts = null;
+    ServiceLevels builtLevels = null;
     try {
       if (serving && !startingMounted) {
         // A monitor built before it was given to us has served since its build, 404 on every
@@ -104,9 +114,13 @@ public final class Monitoring implements AutoCloseable {
       this.alerts = Objects.requireNonNull(builtAlerts, "the alertSystem factory returned null");
       this.healthAlerts =
           new HealthAlerts(alerts, builder.degradedSeverity, builder.unhealthySeverity);
+      builtLevels =
+          builder.slos.isEmpty() ? null : new ServiceLevels(builder.slos, monitor, alerts);
+      this.serviceLevels = builtLevels;
       wire(builder, serving);
     } catch (RuntimeException | Error e) {
       // Nothing half-started: what was built is closed, the port released.
+      closeQuietly(builtLevels);
       closeQuietly(builtHealth);
       closeQuietly(builtAlerts);
       closeQuietly(monitor);
@@ -149,6 +163,9 @@ public final class Monitoring implements AutoCloseable {
                     monitor.getHealthReason(),
                     alerts.getStoreStatus()),
             token));
+    endpoints.put(
+        SloJson.PATH,
+        SystemHttpHandler.json(SloJson.PATH, () -> SloJson.document(sloStatus()), token));
     endpoints.put("/", SystemHttpHandler.statusPage());
     mounted = new MountedEndpoints(endpoints);
     if (serving) {
@@ -270,8 +287,17 @@ public final class Monitoring implements AutoCloseable {
   }
 
   /**
-   * Closes the health checks, then the alert system (delivering what it can), then the monitor. One
-   * that throws is logged and the next still closed, so the port is always released.
+   * Where each service level objective stands ({@link Builder#slos}), as of its last evaluation
+   * (every 10 seconds); empty without objectives.
+   */
+  public List<SloStatus> sloStatus() {
+    return serviceLevels == null ? List.of() : serviceLevels.status();
+  }
+
+  /**
+   * Closes the objectives' evaluation (saving their counts), the health checks, then the alert
+   * system (delivering what it can), then the monitor. One that throws is logged and the next still
+   * closed, so the port is always released.
    */
   @Override
   public void close() {
@@ -284,6 +310,7 @@ public final class Monitoring implements AutoCloseable {
     } catch (RuntimeException e) {
       LOG.warn("Removing the alerts' health listener failed", e);
     }
+    closeQuietly(serviceLevels);
     closeQuietly(health);
     closeQuietly(alerts);
     closeQuietly(monitor);
@@ -307,8 +334,32 @@ public final class Monitoring implements AutoCloseable {
     private AlertSeverity unhealthySeverity = AlertSeverity.CRITICAL;
     private String apiToken;
     private Consumer<? super VirtualMachineError> onFatalError;
+    private List<ServiceLevelObjective> slos = List.of();
 
     private Builder() {}
+
+    /**
+     * Service level objectives on the requests the monitor records, evaluated in the service every
+     * 10 seconds: their burn-rate alerts are raised and resolved through the alert system (source
+     * {@code slo}, labels {@code slo} and {@code window}), their error budget and burn rates
+     * exported as {@code slo_error_budget_remaining} and {@code slo_burn_rate} and served at {@code
+     * /api/slo}, their counts kept in the alert system's store so that a restart keeps the budget.
+     * Default: none.
+     *
+     * @throws IllegalArgumentException when two objectives have one name
+     */
+    public Builder slos(List<ServiceLevelObjective> slos) {
+      Objects.requireNonNull(slos, "slos");
+      Set<String> names = new HashSet<>();
+      for (ServiceLevelObjective slo : slos) {
+        Objects.requireNonNull(slo, "slos must not hold null");
+        if (!names.add(slo.name())) {
+          throw new IllegalArgumentException("slos: two objectives are named '" + slo.name() + "'");
+        }
+      }
+      this.slos = List.copyOf(slos);
+      return this;
+    }
 
     /**
      * What to do when a {@link VirtualMachineError} (an {@code OutOfMemoryError}, say) reaches one

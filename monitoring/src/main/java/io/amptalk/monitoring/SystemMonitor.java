@@ -15,6 +15,7 @@ import io.amptalk.monitoring.internal.http.TlsKeystore;
 import io.amptalk.monitoring.internal.metrics.ApplicationMetrics;
 import io.amptalk.monitoring.internal.metrics.ErrorHistory;
 import io.amptalk.monitoring.internal.metrics.JoinedSdk;
+import io.amptalk.monitoring.internal.metrics.RequestMetrics;
 import io.amptalk.monitoring.internal.metrics.RequestWindows;
 import io.amptalk.monitoring.internal.metrics.SdkPipeline;
 import io.amptalk.monitoring.internal.metrics.ServerRequestRecorder;
@@ -395,6 +396,11 @@ public final class SystemMonitor implements HostView, RequestView, AutoCloseable
               + window);
     }
     return windows.window(window, clock.instant());
+  }
+
+  /** Visits each request series with its cumulative bucket counts, for the objectives. */
+  void forEachRequestSeries(RequestMetrics.SeriesVisitor visitor) {
+    metrics.forEachRequestSeries(visitor);
   }
 
   /** The meter this monitor's own instruments use; add yours beside them. */

@@ -9,6 +9,7 @@ import io.amptalk.monitoring.alert.store.SqliteAlertStore;
 import io.amptalk.monitoring.alert.store.StoreStatus;
 import io.amptalk.monitoring.internal.alert.AlertFootprint;
 import io.amptalk.monitoring.internal.alert.AlertLabels;
+import io.amptalk.monitoring.internal.alert.AlertSystemStore;
 import io.amptalk.monitoring.internal.alert.Backoff;
 import io.amptalk.monitoring.internal.alert.BoundedMap;
 import io.amptalk.monitoring.internal.alert.BoundedMap.Reason;
@@ -114,6 +115,10 @@ public final class AlertSystem implements AutoCloseable {
 
   /** An {@link Active} and its instant, beside its alert's footprint. */
   private static final long ACTIVE = 48;
+
+  static {
+    AlertSystemStore.install(system -> system.store);
+  }
 
   private AlertSystem(Builder builder) {
     this.serviceName = builder.serviceName;

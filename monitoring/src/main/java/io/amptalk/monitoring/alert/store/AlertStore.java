@@ -5,6 +5,7 @@ import io.amptalk.monitoring.alert.AlertQuery;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Where an alert system keeps its history and its outbox of notifications not yet delivered. The
@@ -50,6 +51,21 @@ public interface AlertStore extends AutoCloseable {
   default StoreStatus status() {
     return StoreStatus.OK;
   }
+
+  /**
+   * The value kept under {@code key} by {@link #saveState}, for a part of the monitoring that keeps
+   * a little state across restarts (the service level objectives keep their counts under {@code
+   * slo/<name>}); empty when none is kept, always for a store that keeps nothing across restarts.
+   */
+  default Optional<byte[]> state(String key) {
+    return Optional.empty();
+  }
+
+  /**
+   * Keeps {@code value} under {@code key}, replacing what was; a store that keeps nothing across
+   * restarts (the default) drops it.
+   */
+  default void saveState(String key, byte[] value) {}
 
   /**
    * One notification of one alert to one notifier.

@@ -15,6 +15,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -279,6 +280,19 @@ public final class SqliteAlertStore implements AlertStore {
   @Override
   public List<DeadLetter> deadLetters() {
     return inTransaction("deadLetters", rows::deadLetters);
+  }
+
+  @Override
+  public Optional<byte[]> state(String key) {
+    Objects.requireNonNull(key, "key");
+    return Optional.ofNullable(inTransaction("state", () -> rows.state(key)));
+  }
+
+  @Override
+  public void saveState(String key, byte[] value) {
+    Objects.requireNonNull(key, "key");
+    Objects.requireNonNull(value, "value");
+    update("saveState", () -> rows.saveState(key, value, clock.instant()));
   }
 
   /** Closes the file; later calls do nothing. Operations after it throw. */

@@ -114,6 +114,29 @@ final class SqliteRows {
     }
   }
 
+  /** The value kept under {@code key}, or null. */
+  byte[] state(String key) throws SQLException {
+    try (PreparedStatement select =
+        connection.prepareStatement("SELECT value FROM state WHERE key = ?")) {
+      select.setString(1, key);
+      try (ResultSet result = select.executeQuery()) {
+        return result.next() ? result.getBytes(1) : null;
+      }
+    }
+  }
+
+  /** Keeps {@code value} under {@code key}, replacing what was. */
+  void saveState(String key, byte[] value, Instant when) throws SQLException {
+    try (PreparedStatement upsert =
+        connection.prepareStatement(
+            "INSERT OR REPLACE INTO state (key, time_ns, value) VALUES (?, ?, ?)")) {
+      upsert.setString(1, key);
+      upsert.setLong(2, epochNanos(when));
+      upsert.setBytes(3, value);
+      upsert.executeUpdate();
+    }
+  }
+
   void clearHistory() throws SQLException {
     try (Statement statement = connection.createStatement()) {
       statement.executeUpdate("DELETE FROM history");

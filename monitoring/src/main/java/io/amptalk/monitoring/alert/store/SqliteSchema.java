@@ -21,9 +21,10 @@ final class SqliteSchema {
 
   /**
    * {@code PRAGMA user_version} of the schema below; a migration bumps it. 1: the tables; 2: every
-   * alert's JSON has its labels.
+   * alert's JSON has its labels; 3: the {@code state} table of what other parts keep (the service
+   * level objectives' counts).
    */
-  static final int SCHEMA_VERSION = 2;
+  static final int SCHEMA_VERSION = 3;
 
   /**
    * Version 1 to 2: the alerts written before there were labels get their built-in ones in their
@@ -33,6 +34,15 @@ final class SqliteSchema {
   private static final String[] TO_VERSION_2 = {
     labelled("history"), labelled("outbox"), labelled("dead_letters"), "PRAGMA user_version = 2"
   };
+
+  private static final String STATE =
+      "CREATE TABLE state (key TEXT PRIMARY KEY, time_ns INTEGER NOT NULL, value BLOB NOT NULL)";
+
+  /** Version 2 to 3: the state table. */
+  private static final String[] TO_VERSION_3 = {STATE, "PRAGMA user_version = 3"};
+
+  /** The steps from version n - 1 to n, at index n; each ends setting its version. */
+  private static final String[][] STEPS = {null, null, TO_VERSION_2, TO_VERSION_3};
 
   private static String labelled(String table) {
     return "UPDATE "
@@ -59,10 +69,11 @@ final class SqliteSchema {
     "CREATE TABLE dead_letters (key TEXT PRIMARY KEY, notifier TEXT NOT NULL,"
         + " json TEXT NOT NULL, error TEXT NOT NULL, time_ns INTEGER NOT NULL)",
     "CREATE INDEX dead_letters_time ON dead_letters (time_ns, key)",
+    STATE,
     "PRAGMA user_version = " + SCHEMA_VERSION
   };
 
-  // A new version appends its steps to TO_VERSION_<n> and runs them in order from the file's.
+  // A new version adds its table to SCHEMA, and its steps as TO_VERSION_<n> to STEPS.
 
   private SqliteSchema() {}
 
@@ -130,8 +141,16 @@ final class SqliteSchema {
     connection.setAutoCommit(false);
     try (Statement statement = connection.createStatement()) {
       // One transaction: a migration that fails leaves the file as it was.
-      for (String sql : version == 0 ? SCHEMA : TO_VERSION_2) {
-        statement.execute(sql);
+      if (version == 0) {
+        for (String sql : SCHEMA) {
+          statement.execute(sql);
+        }
+      } else {
+        for (int next = version + 1; next <= SCHEMA_VERSION; next++) {
+          for (String sql : STEPS[next]) {
+            statement.execute(sql);
+          }
+        }
       }
       connection.commit();
     } catch (SQLException e) {

@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
@@ -181,6 +182,30 @@ public final class GuardedStore implements AlertStore {
       List<DeadLetter> ordered = new ArrayList<>(merged.values());
       ordered.sort(Comparator.comparing(DeadLetter::time).thenComparing(d -> d.delivery().key()));
       return List.copyOf(ordered);
+    }
+  }
+
+  /** The value kept under {@code key}; empty, and counted, when the store fails to read it. */
+  @Override
+  public Optional<byte[]> state(String key) {
+    try {
+      return store.state(key);
+    } catch (RuntimeException e) {
+      failed("state", e);
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * Keeps {@code value}; a failure is counted and the value not kept in memory: its owner saves it
+   * again, whole, at its next save.
+   */
+  @Override
+  public void saveState(String key, byte[] value) {
+    try {
+      store.saveState(key, value);
+    } catch (RuntimeException e) {
+      failed("saveState", e);
     }
   }
 

@@ -46,13 +46,34 @@ public final class SystemHttpHandler {
    * <token>} (401 otherwise), since the host's description helps an attacker choose an exploit.
    */
   public static HttpHandler api(Supplier<Status> status, String token) {
+    return json(
+        API_PATH,
+        () -> {
+          Status now = status.get();
+          Map<String, Object> json = new LinkedHashMap<>();
+          json.put("system", info(now.info()));
+          json.put("snapshot", snapshot(now.snapshot()));
+          json.put("healthy", now.healthy());
+          json.put("health_reason", now.healthReason());
+          json.put("store", store(now.store()));
+          return json;
+        },
+        token);
+  }
+
+  /**
+   * A GET (and HEAD) endpoint at exactly {@code path} answering the document {@code body} gives, as
+   * JSON; with a token, only for requests bearing {@code Authorization: Bearer <token>} (401
+   * otherwise).
+   */
+  public static HttpHandler json(String path, Supplier<Map<String, Object>> body, String token) {
     byte[] expected = token == null ? null : Exchanges.bearer(token);
     return exchange -> {
       if (!Exchanges.allows(exchange, "GET", "HEAD")) {
         return;
       }
       try (exchange) {
-        if (!API_PATH.equals(exchange.getRequestURI().getPath())) {
+        if (!path.equals(exchange.getRequestURI().getPath())) {
           Exchanges.notFound(exchange);
           return;
         }
@@ -60,14 +81,7 @@ public final class SystemHttpHandler {
           Exchanges.sendUnauthorized(exchange);
           return;
         }
-        Status now = status.get();
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("system", info(now.info()));
-        json.put("snapshot", snapshot(now.snapshot()));
-        json.put("healthy", now.healthy());
-        json.put("health_reason", now.healthReason());
-        json.put("store", store(now.store()));
-        Exchanges.send(exchange, 200, "application/json", JSON.writeValueAsBytes(json));
+        Exchanges.send(exchange, 200, "application/json", JSON.writeValueAsBytes(body.get()));
       }
     };
   }

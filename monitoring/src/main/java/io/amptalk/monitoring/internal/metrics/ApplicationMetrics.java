@@ -132,6 +132,11 @@ public final class ApplicationMetrics {
         reason, "Dropped an observation (" + detail + "); counted in monitoring.dropped", value);
   }
 
+  /** Visits each request series with its cumulative bucket counts. */
+  public void forEachRequestSeries(RequestMetrics.SeriesVisitor visitor) {
+    requests.forEachSeries(visitor);
+  }
+
   /** The cumulative request totals the request windows are cut from. */
   public RequestMetrics.Totals requestTotals() {
     return requests.totals();

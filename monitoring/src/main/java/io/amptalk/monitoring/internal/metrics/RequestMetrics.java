@@ -278,6 +278,25 @@ public final class RequestMetrics {
     return new Totals(buckets, serverErrors[0]);
   }
 
+  /** Receives one series: its route, its status and its count per bucket (not cumulative). */
+  @FunctionalInterface
+  public interface SeriesVisitor {
+    void visit(String route, int status, long[] buckets);
+  }
+
+  /**
+   * Visits every (route, method, status) series with its bucket counts, cumulative since the cell
+   * was created, read into one array reused from series to series: the objectives fold them at
+   * their own pace, without a point per series.
+   */
+  public void forEachSeries(SeriesVisitor visitor) {
+    long[] buckets = new long[BOUNDS.length + 1];
+    for (Route route : routes.values()) {
+      route.visitSeries(visitor, buckets);
+    }
+    otherRoute.visitSeries(visitor, buckets);
+  }
+
   /** One point per (route, method, status) seen so far, cumulative since the cell was created. */
   public List<HistogramPointData> points() {
     long now = epochNanos.getAsLong();
@@ -380,6 +399,16 @@ public final class RequestMetrics {
                 serverErrors[0] += n;
               }
             }
+          });
+    }
+
+    void visitSeries(SeriesVisitor visitor, long[] buckets) {
+      forEachCell(
+          (status, cell) -> {
+            for (int b = 0; b < buckets.length; b++) {
+              buckets[b] = cell.bucket(b);
+            }
+            visitor.visit(name, status, buckets);
           });
     }
 

@@ -193,10 +193,11 @@ class SqliteAlertStoreTest extends AlertStoreContract {
               Map.entry("severity", "error"),
               Map.entry("source", "src"));
     }
-    // Migrated to version 2: the old rows hold their built-in labels, the new ones theirs.
+    // Migrated to version 2, then 3: the old rows hold their built-in labels, the new ones theirs.
     try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file);
         Statement statement = connection.createStatement()) {
-      assertThat(query(statement, "PRAGMA user_version")).isEqualTo("2");
+      assertThat(query(statement, "PRAGMA user_version")).isEqualTo("3");
+      assertThat(query(statement, "SELECT count(*) FROM state")).isEqualTo("0");
       String labels =
           "{\"alertname\":\"t\",\"service\":\"svc\",\"severity\":\"error\",\"source\":\"src\"}";
       for (String table : List.of("history", "outbox", "dead_letters")) {
@@ -231,6 +232,43 @@ class SqliteAlertStoreTest extends AlertStoreContract {
   }
 
   @Test
+  void open_aFileOfSchemaVersion2_getsTheStateTable_andKeepsItsAlerts() throws SQLException {
+    Path file = dir.resolve("v2-to-3.db");
+    try (SqliteAlertStore store = SqliteAlertStore.open(file, 10)) {
+      store.save(alert("a"));
+    }
+    try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file);
+        Statement statement = connection.createStatement()) {
+      statement.execute("DROP TABLE state");
+      statement.execute("PRAGMA user_version = 2");
+    }
+    try (SqliteAlertStore store = SqliteAlertStore.open(file, 10)) {
+      assertThat(store.history(all())).containsExactly(alert("a"));
+      store.saveState("slo/checkout", new byte[] {1, 2, 3});
+      assertThat(store.state("slo/checkout"))
+          .hasValueSatisfying(v -> assertThat(v).containsExactly(1, 2, 3));
+      assertThat(store.failures()).isZero();
+    }
+  }
+
+  @Test
+  void state_keptAcrossAReopen_replacedBySaving_emptyForAnUnknownKey() {
+    Path file = dir.resolve("state.db");
+    try (SqliteAlertStore store = SqliteAlertStore.open(file, 10)) {
+      assertThat(store.state("slo/checkout")).isEmpty();
+      store.saveState("slo/checkout", new byte[] {1});
+      store.saveState("slo/checkout", new byte[] {4, 5});
+      store.saveState("slo/search", new byte[0]);
+    }
+    try (SqliteAlertStore store = SqliteAlertStore.open(file, 10)) {
+      assertThat(store.state("slo/checkout"))
+          .hasValueSatisfying(v -> assertThat(v).containsExactly(4, 5));
+      assertThat(store.state("slo/search")).hasValueSatisfying(v -> assertThat(v).isEmpty());
+      assertThat(store.state("slo/other")).isEmpty();
+    }
+  }
+
+  @Test
   void open_setsWalModeAndSchemaVersion() throws SQLException {
     Path file = dir.resolve("wal.db");
     try (SqliteAlertStore store = SqliteAlertStore.open(file, 10)) {
@@ -239,7 +277,7 @@ class SqliteAlertStoreTest extends AlertStoreContract {
       try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file);
           Statement statement = connection.createStatement()) {
         assertThat(query(statement, "PRAGMA journal_mode")).isEqualTo("wal");
-        assertThat(query(statement, "PRAGMA user_version")).isEqualTo("2");
+        assertThat(query(statement, "PRAGMA user_version")).isEqualTo("3");
         assertThat(query(statement, "SELECT count(*) FROM history")).isEqualTo("1");
       }
     }
@@ -293,7 +331,7 @@ class SqliteAlertStoreTest extends AlertStoreContract {
     Path file = dir.resolve("newer.db");
     try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file);
         Statement statement = connection.createStatement()) {
-      statement.execute("PRAGMA user_version = 3");
+      statement.execute("PRAGMA user_version = 4");
     }
 
     assertThatThrownBy(() -> SqliteAlertStore.open(file, 10))
@@ -301,7 +339,7 @@ class SqliteAlertStoreTest extends AlertStoreContract {
         .hasMessage(
             "cannot open alert store "
                 + file
-                + ": schema version 3 is not the version 2 this library reads"
+                + ": schema version 4 is not the version 3 this library reads"
                 + " (written by a newer one?)");
   }
 
