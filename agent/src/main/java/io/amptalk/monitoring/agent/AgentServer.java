@@ -100,7 +100,8 @@ final class AgentServer {
                       AgentAlert.alertSystem(config, monitor.getServiceName(), monitor, store))
               .onFatalError(AgentServer::halt)
               .degradedSeverity(config.degradedSeverity())
-              .unhealthySeverity(config.unhealthySeverity());
+              .unhealthySeverity(config.unhealthySeverity())
+              .slos(config.slos());
       String token = options.apiToken() != null ? options.apiToken() : config.apiToken();
       if (token != null) {
         builder.apiToken(token);

@@ -611,6 +611,67 @@ class AgentIT {
     }
   }
 
+  /** {@code /api/slo}'s first objective. */
+  private JsonNode slo(int port) throws Exception {
+    return new ObjectMapper().readTree(get(port, "/api/slo").body()).get("slos").get(0);
+  }
+
+  /**
+   * The objectives evaluated in the agent: the demo's 5 % of errors burn a 99.9 % budget fast, so
+   * the page over 1 hour fires with its labels; the counts are saved at stop and reloaded, so a
+   * restarted agent (without traffic) starts from them, and a second restart from the same.
+   */
+  @Test
+  void slos_demoTrafficFiresThePage_countsSurviveRestarts() throws Exception {
+    Path config = dir.resolve("monitor.yml");
+    Files.writeString(config, "slos:\n  api:\n    objective: 99.9\n    route_pattern: '/api/.*'\n");
+    Path data = dir.resolve("data");
+    String[] args = {
+      "--config",
+      config.toString(),
+      "--data-dir",
+      data.toString(),
+      "--host",
+      "127.0.0.1",
+      "--port",
+      "0"
+    };
+    List<String> demo = new ArrayList<>(List.of("demo"));
+    demo.addAll(List.of(args));
+    Child first = start(demo.toArray(String[]::new));
+    int port = awaitPort(first);
+    await()
+        .atMost(Duration.ofSeconds(40))
+        .until(() -> slo(port).get("total_requests").asLong() >= 40);
+    JsonNode before = slo(port);
+    assertThat(before.get("name").asText()).isEqualTo("api");
+    assertThat(before.get("window").asText()).isEqualTo("30d");
+    await()
+        .atMost(Duration.ofSeconds(40))
+        .until(() -> get(port, "/alerts?source=slo").body().contains("\"window\":\"1h\""));
+    assertThat(get(port, "/metrics").body())
+        .contains(
+            "slo_error_budget_remaining{slo=\"api\"}", "slo_burn_rate{slo=\"api\",window=\"5m\"}");
+    stopWithSigterm(first, port);
+
+    Child second = start(args);
+    int secondPort = awaitPort(second);
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> slo(secondPort).get("total_requests").asLong() > 0);
+    long kept = slo(secondPort).get("total_requests").asLong();
+    assertThat(kept).isGreaterThanOrEqualTo(before.get("total_requests").asLong());
+    stopWithSigterm(second, secondPort);
+
+    Child third = start(args);
+    int thirdPort = awaitPort(third);
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> slo(thirdPort).get("total_requests").asLong() > 0);
+    assertThat(slo(thirdPort).get("total_requests").asLong()).isEqualTo(kept);
+    stopWithSigterm(third, thirdPort);
+  }
+
   private static int freePort() throws IOException {
     try (ServerSocket socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
       return socket.getLocalPort();
