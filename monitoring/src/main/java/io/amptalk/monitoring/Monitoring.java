@@ -117,6 +117,9 @@ public final class Monitoring implements AutoCloseable {
       builtLevels =
           builder.slos.isEmpty() ? null : new ServiceLevels(builder.slos, monitor, alerts);
       this.serviceLevels = builtLevels;
+      if (builtLevels != null) {
+        builtLevels.registerCheck(health);
+      }
       wire(builder, serving);
     } catch (RuntimeException | Error e) {
       // Nothing half-started: what was built is closed, the port released.

@@ -2,10 +2,14 @@ package io.amptalk.monitoring;
 
 import io.amptalk.monitoring.alert.AlertSystem;
 import io.amptalk.monitoring.alert.store.AlertStore;
+import io.amptalk.monitoring.health.CheckOptions;
+import io.amptalk.monitoring.health.CheckResult;
+import io.amptalk.monitoring.health.HealthCheck;
 import io.amptalk.monitoring.internal.alert.AlertSystemStore;
 import io.amptalk.monitoring.internal.slo.SloEvaluator;
 import io.amptalk.monitoring.internal.util.DaemonThreads;
 import io.amptalk.monitoring.internal.util.FatalErrors;
+import io.amptalk.monitoring.slo.BurnRateAlert;
 import io.amptalk.monitoring.slo.ServiceLevelObjective;
 import io.amptalk.monitoring.slo.SloStatus;
 import io.opentelemetry.api.common.AttributeKey;
@@ -15,6 +19,7 @@ import io.opentelemetry.api.metrics.ObservableDoubleGauge;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
@@ -91,6 +96,44 @@ final class ServiceLevels implements AutoCloseable {
 
   List<SloStatus> status() {
     return evaluator.status();
+  }
+
+  /** The check's name in the health report. */
+  static final String CHECK = "slo";
+
+  /**
+   * Registers the {@code slo} check: degraded while a burn-rate alert fires, healthy otherwise,
+   * with each objective's budget and burn rates in its details. Not critical and in no group: a
+   * burning budget is for people to act on, and taking the instance out of its load balancer or
+   * restarting it would only burn the budget faster; the burn-rate alerts already notify, so the
+   * health alerts do not repeat them.
+   */
+  void registerCheck(HealthCheck health) {
+    health.registerCheck(
+        CHECK,
+        this::check,
+        "The service level objectives' error budgets and burn rates",
+        CheckOptions.builder().critical(false).interval(INTERVAL).build());
+  }
+
+  private CheckResult check() {
+    Map<String, Object> details = new LinkedHashMap<>();
+    List<String> burning = new ArrayList<>();
+    for (SloStatus status : evaluator.status()) {
+      Map<String, Object> slo = new LinkedHashMap<>();
+      slo.put("error_budget_remaining", status.errorBudgetRemaining());
+      slo.put("burn_rates", status.burnRates());
+      slo.put(
+          "firing",
+          status.firing().stream().map(a -> BurnRateAlert.shortForm(a.longWindow())).toList());
+      details.put(status.name(), slo);
+      if (!status.firing().isEmpty()) {
+        burning.add(status.name());
+      }
+    }
+    return burning.isEmpty()
+        ? CheckResult.healthy("No error budget burning fast", details)
+        : CheckResult.degraded("Error budget burning: " + String.join(", ", burning), details);
   }
 
   private void evaluateSafely() {

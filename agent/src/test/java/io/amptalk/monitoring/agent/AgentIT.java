@@ -652,6 +652,23 @@ class AgentIT {
     assertThat(get(port, "/metrics").body())
         .contains(
             "slo_error_budget_remaining{slo=\"api\"}", "slo_burn_rate{slo=\"api\",window=\"5m\"}");
+    // In /health, degraded while it burns, but not critical: the overall status is not touched.
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                "degraded"
+                    .equals(
+                        new ObjectMapper()
+                            .readTree(get(port, "/health").body())
+                            .path("checks")
+                            .path("slo")
+                            .path("status")
+                            .asText()));
+    JsonNode check =
+        new ObjectMapper().readTree(get(port, "/health").body()).get("checks").get("slo");
+    assertThat(check.get("message").asText()).isEqualTo("Error budget burning: api");
+    assertThat(check.get("details").get("api").get("firing").toString()).contains("\"1h\"");
     stopWithSigterm(first, port);
 
     Child second = start(args);
