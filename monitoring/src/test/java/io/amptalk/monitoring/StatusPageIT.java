@@ -10,6 +10,7 @@ import io.amptalk.monitoring.health.CheckResult;
 import io.amptalk.monitoring.health.HealthCheck;
 import io.amptalk.monitoring.instrument.MonitoringHandler;
 import io.amptalk.monitoring.metrics.SystemSnapshot;
+import io.amptalk.monitoring.slo.ServiceLevelObjective;
 import io.amptalk.monitoring.testing.ExternalProgram;
 import io.amptalk.monitoring.testing.FakeHostProbe;
 import java.io.File;
@@ -171,6 +172,66 @@ class StatusPageIT {
                     .isEqualTo("384 MiB of a 512 MiB limit · host 25 %");
               });
     }
+  }
+
+  @Test
+  void page_withObjectives_showsEachBudgetItsBurnRatesAndWhichAlertsBurn() throws IOException {
+    try (Monitoring withSlos =
+        Monitoring.builder()
+            .systemMonitor(
+                SystemMonitor.builder()
+                    .prometheusHost("127.0.0.1")
+                    .prometheusPort(0)
+                    .enableJvmMetrics(false))
+            .slos(
+                List.of(
+                    ServiceLevelObjective.builder("api").objective(99).build(),
+                    ServiceLevelObjective.builder("payments")
+                        .routes(List.of("/pay"))
+                        .objective(99)
+                        .build()))
+            .build()) {
+      SystemMonitor monitor = withSlos.systemMonitor();
+      // api, all routes: 7 of 1,100 bad (0.64 %); payments: 5 of 100 (5 %); each budget is 1 %.
+      for (int i = 0; i < 1_000; i++) {
+        monitor.recordRequest("/users", "GET", i < 2 ? 503 : 200, 12);
+      }
+      for (int i = 0; i < 100; i++) {
+        monitor.recordRequest("/pay", "POST", i < 5 ? 500 : 200, 40);
+      }
+      driver.get("http://127.0.0.1:" + monitor.getPrometheusPort() + "/");
+
+      // Evaluated every 10 s, shown within a refresh after.
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .ignoreExceptions()
+          .untilAsserted(
+              () -> {
+                assertThat(shown("[data-slo=\"payments\"] .budget"))
+                    .isEqualTo("\u2212400.0 % left");
+                assertThat(shown("[data-slo=\"api\"] .budget")).isEqualTo("36.4 % left");
+              });
+      assertThat(find("#slo-section").isDisplayed()).isTrue();
+      assertThat(shown("[data-slo=\"api\"] .objective")).isEqualTo("99 % over 30d");
+      assertThat(shown("[data-slo=\"api\"] .firing")).isEmpty();
+      assertThat(shown("[data-slo=\"api\"] [data-window=\"1h\"] dd")).isEqualTo("0.64×");
+      assertThat(shown("[data-slo=\"payments\"] .firing"))
+          .isEqualTo("burning: warning 1d, warning 3d");
+      assertThat(shown("[data-slo=\"payments\"] [data-window=\"5m\"] dd")).isEqualTo("5.00×");
+      assertThat(find("[data-slo=\"payments\"] .bar span").getDomAttribute("class"))
+          .isEqualTo("high");
+    }
+  }
+
+  @Test
+  void page_withoutObjectives_hidesTheirSection() {
+    driver.get(baseUrl() + "/");
+
+    await()
+        .atMost(PAGE_TIMEOUT)
+        .ignoreExceptions()
+        .untilAsserted(() -> assertThat(checkStatus("database")).isEqualTo("healthy"));
+    assertThat(find("#slo-section").isDisplayed()).isFalse();
   }
 
   /** An element's text as read, a non-breaking space as a space. */
