@@ -18,6 +18,7 @@
 #   scrape-http  ScrapeHttpBenchmark       1 (full: 1 and 2) one GET /metrics over loopback
 #   checks       ParallelChecksBenchmark   1                 runAllChecks() of 50 sleeping checks
 #   alert        AlertBenchmark            1                 AlertSystem.alert()
+#   slo          SloBenchmark              1                 one evaluation of 1 and 4 objectives
 #   filter       MonitoringFilterBenchmark 1                 the Servlet filters alone, ours and peers
 # then the load scripts, whose printed figures go into summary.md:
 #   health       health-load.sh    /health under wrk, next to a trivial JDK handler
@@ -61,26 +62,29 @@ while [[ $# -gt 0 ]]; do
   shift
 done
 
-groups=(record scrape scrape-http checks alert filter)
+groups=(record scrape scrape-http checks alert slo filter)
 scripts=(health alerts-load footprint http-overhead)
 declare -A class=(
   [record]=RecordRequestBenchmark [scrape]=ScrapeBenchmark [scrape-http]=ScrapeHttpBenchmark
-  [checks]=ParallelChecksBenchmark [alert]=AlertBenchmark [filter]=MonitoringFilterBenchmark)
+  [checks]=ParallelChecksBenchmark [alert]=AlertBenchmark [slo]=SloBenchmark
+  [filter]=MonitoringFilterBenchmark)
 # Scrapes take several seconds of warm-up before their time settles (1 MB bodies, much garbage).
 if [[ $mode == short ]]; then
   declare -A preset=(
     [record]="-f 1 -wi 3 -w 1s -i 3 -r 1s" [scrape]="-f 1 -wi 6 -w 1s -i 3 -r 1s"
     [scrape-http]="-f 1 -wi 6 -w 1s -i 3 -r 1s" [checks]="-f 1 -wi 2 -i 5"
-    [alert]="-f 1 -wi 3 -w 1s -i 3 -r 1s" [filter]="-f 1 -wi 3 -w 1s -i 3 -r 1s")
+    [alert]="-f 1 -wi 3 -w 1s -i 3 -r 1s" [slo]="-f 1 -wi 3 -w 1s -i 3 -r 1s"
+    [filter]="-f 1 -wi 3 -w 1s -i 3 -r 1s")
   declare -A thread_counts=([record]="1 2" [scrape]=1 [scrape-http]=1 [checks]=1 [alert]=1
-    [filter]=1)
+    [slo]=1 [filter]=1)
 else
   declare -A preset=(
     [record]="-f 2 -wi 8 -w 1s -i 5 -r 1s" [scrape]="-f 2 -wi 10 -w 1s -i 5 -r 1s"
     [scrape-http]="-f 2 -wi 10 -w 1s -i 5 -r 1s" [checks]="-f 2 -wi 3 -i 10"
-    [alert]="-f 2 -wi 5 -w 1s -i 5 -r 1s" [filter]="-f 2 -wi 5 -w 1s -i 5 -r 1s")
+    [alert]="-f 2 -wi 5 -w 1s -i 5 -r 1s" [slo]="-f 2 -wi 5 -w 1s -i 5 -r 1s"
+    [filter]="-f 2 -wi 5 -w 1s -i 5 -r 1s")
   declare -A thread_counts=([record]="1 2" [scrape]="1 2" [scrape-http]="1 2" [checks]=1 [alert]=1
-    [filter]=1)
+    [slo]=1 [filter]=1)
 fi
 
 selected=()

@@ -1,7 +1,9 @@
 package io.amptalk.monitoring.bench;
 
 import com.codahale.metrics.MetricRegistry;
+import io.amptalk.monitoring.Monitoring;
 import io.amptalk.monitoring.SystemMonitor;
+import io.amptalk.monitoring.slo.ServiceLevelObjective;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.config.MeterFilter;
@@ -32,6 +34,7 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -186,6 +189,60 @@ public class RecordRequestBenchmark {
 
   @Benchmark
   public void amptalk(Amptalk metrics, Cursor cursor) {
+    int k = cursor.next();
+    metrics.monitor.recordRequest(ROUTE[k], METHOD[k], STATUS[k], MILLIS[k]);
+  }
+
+  /**
+   * The same monitor inside a {@link Monitoring}, without and with four service level objectives:
+   * they read the request cells when they are evaluated (every 10 s, on their own thread), so
+   * recording must cost the same either way. Both run the wiring's background work (its checks, its
+   * alert system), which the bare {@link #amptalk} does not.
+   */
+  @State(Scope.Benchmark)
+  public static class InMonitoring {
+    @Param({"0", "4"})
+    public int slos;
+
+    Monitoring monitoring;
+    SystemMonitor monitor;
+
+    @Setup
+    public void setUp() {
+      // Objectives the inputs (a fifth of them 500s, a quarter slower than 250 ms) do not burn,
+      // so that no alert fires in the background and the figure is recording's.
+      List<ServiceLevelObjective> objectives =
+          List.of(
+              ServiceLevelObjective.builder("availability").objective(75).build(),
+              ServiceLevelObjective.builder("latency")
+                  .latency(java.time.Duration.ofMillis(250))
+                  .objective(50)
+                  .build(),
+              ServiceLevelObjective.builder("orders")
+                  .routePattern("/api/orders.*")
+                  .objective(75)
+                  .build(),
+              ServiceLevelObjective.builder("checkout")
+                  .routes(List.of("/api/cart", "/api/checkout"))
+                  .objective(75)
+                  .build());
+      monitoring =
+          Monitoring.builder()
+              .systemMonitor(
+                  SystemMonitor.builder().enablePrometheus(false).enableJvmMetrics(false))
+              .slos(objectives.subList(0, slos))
+              .build();
+      monitor = monitoring.systemMonitor();
+    }
+
+    @TearDown
+    public void tearDown() {
+      monitoring.close();
+    }
+  }
+
+  @Benchmark
+  public void amptalkInMonitoring(InMonitoring metrics, Cursor cursor) {
     int k = cursor.next();
     metrics.monitor.recordRequest(ROUTE[k], METHOD[k], STATUS[k], MILLIS[k]);
   }

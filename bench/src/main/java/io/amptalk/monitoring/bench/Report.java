@@ -45,13 +45,15 @@ public final class Report {
             + ParallelChecksBenchmark.SLEEP_MILLIS
             + " ms each");
     TITLES.put("AlertBenchmark", "AlertSystem.alert()");
+    TITLES.put("SloBenchmark", "One evaluation of the service level objectives (400 series)");
     TITLES.put(
         "MonitoringFilterBenchmark",
         "A Servlet filter alone around a trivial chain: ours and the peers'");
   }
 
   /** Classes that measure our code alone, with no peer: all their rows are ours. */
-  private static final Set<String> OWN = Set.of("ParallelChecksBenchmark", "AlertBenchmark");
+  private static final Set<String> OWN =
+      Set.of("ParallelChecksBenchmark", "AlertBenchmark", "SloBenchmark");
 
   private Report() {}
 

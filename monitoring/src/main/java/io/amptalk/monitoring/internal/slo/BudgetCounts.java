@@ -6,9 +6,10 @@ import java.util.Optional;
 /**
  * The good and total request counts of one objective, per minute over its longest alert window and
  * per hour over its whole window: two rings of longs, so a 30-day objective with the Workbook's
- * alerts (3 days the longest) keeps 4,321 minutes and 721 hours, 81 KiB, where minutes over 30 days
- * would be 675 KiB. Windows up to the minute ring's span are summed from minutes, exactly; longer
- * ones (the budget) from hours, whose oldest hour may be partly outside the window.
+ * alerts (3 days the longest) keeps 4,320 minutes and 721 hours, 79 KiB (80,752 bytes), where
+ * minutes over 30 days would be 675 KiB. Windows up to the minute ring's span are summed from
+ * minutes, exactly; longer ones (the budget) from hours, whose oldest hour may be partly outside
+ * the window.
  *
  * <p>Minutes are numbered on one time line the owner keeps (the evaluator's, monotonic); counts are
  * only ever added to the newest minute, so a minute that went back adds to the newest instead and

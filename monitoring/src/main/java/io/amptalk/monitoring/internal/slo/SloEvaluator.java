@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.regex.Pattern;
 
@@ -64,7 +65,7 @@ public final class SloEvaluator {
       List<ServiceLevelObjective> objectives,
       Consumer<RequestMetrics.SeriesVisitor> series,
       AlertSystem alerts,
-      java.util.function.Function<String, Optional<byte[]>> saved,
+      Function<String, Optional<byte[]>> saved,
       Clock clock,
       LongSupplier nanoTime) {
     this.alerts = alerts;
@@ -152,6 +153,8 @@ public final class SloEvaluator {
     final double budget;
     final long windowMinutes;
     final Map<String, Boolean> covers = new HashMap<>();
+    // Made once: a method reference written in fold() would be a new object per series.
+    final Function<String, Boolean> coverage = this::covered;
     final List<Duration> windows;
     final Map<BurnRateAlert, String> firing = new LinkedHashMap<>();
     boolean judged; // whether the alerts were judged once since the start
@@ -189,7 +192,7 @@ public final class SloEvaluator {
     }
 
     void fold(String route, int status, long[] buckets) {
-      if (!covers.computeIfAbsent(route, this::covered)) {
+      if (!covers.computeIfAbsent(route, coverage)) {
         return;
       }
       long n = 0;
