@@ -13,6 +13,7 @@ import io.amptalk.monitoring.internal.http.AlertHttpHandler;
 import io.amptalk.monitoring.internal.http.Exchanges;
 import io.amptalk.monitoring.internal.http.HealthHttpHandler;
 import io.amptalk.monitoring.internal.http.MountedEndpoints;
+import io.amptalk.monitoring.internal.http.SilenceHttpHandler;
 import io.amptalk.monitoring.internal.http.SystemHttpHandler;
 import io.amptalk.monitoring.internal.slo.SloJson;
 import io.amptalk.monitoring.internal.util.FatalErrors;
@@ -155,6 +156,7 @@ public final class Monitoring implements AutoCloseable {
     }
     endpoints.put(HealthHttpHandler.PATH, new HealthHttpHandler(this::healthReport, token));
     endpoints.put("/alerts", new AlertHttpHandler(alerts, token));
+    endpoints.put(SilenceHttpHandler.PATH, new SilenceHttpHandler(alerts, token));
     endpoints.put(
         SystemHttpHandler.API_PATH,
         SystemHttpHandler.api(

@@ -16,6 +16,7 @@ import io.amptalk.monitoring.internal.alert.BoundedMap.Reason;
 import io.amptalk.monitoring.internal.alert.GuardedStore;
 import io.amptalk.monitoring.internal.alert.NotifierQueue;
 import io.amptalk.monitoring.internal.alert.NotifierQueue.Outcome;
+import io.amptalk.monitoring.internal.alert.SilenceJson;
 import io.amptalk.monitoring.internal.util.DaemonThreads;
 import io.amptalk.monitoring.internal.util.Details;
 import io.amptalk.monitoring.internal.util.FatalErrors;
@@ -30,6 +31,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Executors;
@@ -175,6 +177,11 @@ public final class AlertSystem implements AutoCloseable {
           new NotifierQueue(
               notifier, settings, store, clock, this::outcome, serviceName, instance));
     }
+    silences.restore(
+        storeCall(() -> store.state(SilenceJson.STATE_KEY), Optional.<byte[]>empty())
+            .map(SilenceJson::fromBytes)
+            .orElse(List.of()),
+        clock.instant());
     redeliverPending();
     this.scheduler =
         Executors.newSingleThreadScheduledExecutor(
@@ -351,12 +358,41 @@ public final class AlertSystem implements AutoCloseable {
    * Returns whether one was firing.
    */
   public boolean resolve(String fingerprint) {
+    return resolveFiring(fingerprint) != null;
+  }
+
+  /**
+   * Resolves, by hand, the firing alert with this id (as {@code /alerts} lists it) or this
+   * fingerprint: someone says it is dealt with. Notifiers that send resolutions are told; if the
+   * condition goes on, whatever raised the alert raises it again as a new one. Returns the resolved
+   * alert, or empty when no firing alert has this id or fingerprint.
+   */
+  public Optional<Alert> resolveById(String id) {
+    Objects.requireNonNull(id, "id");
+    String fingerprint = null;
+    synchronized (lock) {
+      if (firing.get(id) != null) {
+        fingerprint = id;
+      } else {
+        for (Active active : firing.values()) {
+          if (active.alert().id().equals(id)) {
+            fingerprint = active.alert().fingerprint();
+            break;
+          }
+        }
+      }
+    }
+    return fingerprint == null ? Optional.empty() : Optional.ofNullable(resolveFiring(fingerprint));
+  }
+
+  /** The alert firing with {@code fingerprint}, now resolved; null when none was firing. */
+  private Alert resolveFiring(String fingerprint) {
     try {
       Alert resolved;
       synchronized (lock) {
         Active active = firing.remove(fingerprint);
         if (active == null) {
-          return false;
+          return null;
         }
         resolved = active.alert().resolved(clock.instant());
         storeCall(() -> store.save(resolved));
@@ -364,10 +400,10 @@ public final class AlertSystem implements AutoCloseable {
       if (!resolved.silenced()) {
         dispatch(resolved, true);
       }
-      return true;
+      return resolved;
     } catch (RuntimeException e) {
       LOG.error("Resolving alert {} failed", fingerprint, e);
-      return false;
+      return null;
     }
   }
 
@@ -462,8 +498,15 @@ public final class AlertSystem implements AutoCloseable {
       String comment) {
     // At most a year, as every interval: the end must be a time, not an overflow.
     Options.requirePositive("duration", duration, Options.MAX_INTERVAL);
-    return silences.add(
-        source, titlePattern, severities, List.of(), clock.instant().plus(duration), comment);
+    return kept(
+        silences.add(
+            source,
+            titlePattern,
+            severities,
+            List.of(),
+            clock.instant().plus(duration),
+            comment,
+            ""));
   }
 
   /**
@@ -476,19 +519,78 @@ public final class AlertSystem implements AutoCloseable {
    *     longer than 365 days
    */
   public Silence addSilence(List<String> matchers, Duration duration, String comment) {
+    return addSilence(matchers, duration, "", comment);
+  }
+
+  /**
+   * Mutes the alerts whose labels all of {@code matchers} match for {@code duration}, recording who
+   * made the silence, as {@link #addSilence(List, Instant, String, String)} does.
+   *
+   * @throws IllegalArgumentException as the other {@code addSilence} of matchers does
+   */
+  public Silence addSilence(
+      List<String> matchers, Duration duration, String createdBy, String comment) {
     Objects.requireNonNull(matchers, "matchers");
     if (matchers.isEmpty()) {
       throw new IllegalArgumentException(
           "a silence needs at least one label matcher; an empty list would mute every alert");
     }
-    List<Silence.Matcher> parsed = matchers.stream().map(Silence.Matcher::parse).toList();
+    matchers.forEach(Silence.Matcher::parse); // the matchers' errors first, as they always were
     Options.requirePositive("duration", duration, Options.MAX_INTERVAL);
-    return silences.add(null, null, Set.of(), parsed, clock.instant().plus(duration), comment);
+    return addSilence(matchers, clock.instant().plus(duration), createdBy, comment);
+  }
+
+  /**
+   * Mutes the alerts whose labels all of {@code matchers} match until {@code endsAt}, recording who
+   * made the silence and why, as Alertmanager's silences do. With a durable store the silence is
+   * kept across restarts. Returns the silence.
+   *
+   * @throws IllegalArgumentException when there are no matchers, a matcher is not one or its
+   *     regular expression is invalid (naming the matcher), or {@code endsAt} is not in the future
+   *     or is more than 365 days ahead
+   */
+  public Silence addSilence(
+      List<String> matchers, Instant endsAt, String createdBy, String comment) {
+    Objects.requireNonNull(matchers, "matchers");
+    Objects.requireNonNull(endsAt, "endsAt");
+    if (matchers.isEmpty()) {
+      throw new IllegalArgumentException(
+          "a silence needs at least one label matcher; an empty list would mute every alert");
+    }
+    List<Silence.Matcher> parsed = matchers.stream().map(Silence.Matcher::parse).toList();
+    Instant now = clock.instant();
+    if (!endsAt.isAfter(now)) {
+      throw new IllegalArgumentException(
+          "ends_at must be in the future, was " + endsAt + " (now " + now + ")");
+    }
+    if (endsAt.isAfter(now.plus(Options.MAX_INTERVAL))) {
+      throw new IllegalArgumentException(
+          "ends_at must be at most 365 days ahead, was " + endsAt + " (now " + now + ")");
+    }
+    return kept(silences.add(null, null, Set.of(), parsed, endsAt, comment, createdBy));
   }
 
   /** Ends a silence early; returns whether it existed. */
   public boolean removeSilence(String id) {
-    return silences.remove(id);
+    boolean removed = silences.remove(id);
+    if (removed) {
+      saveSilences();
+    }
+    return removed;
+  }
+
+  /** The silence just added, once the store keeps the silences with it. */
+  private Silence kept(Silence silence) {
+    saveSilences();
+    return silence;
+  }
+
+  private void saveSilences() {
+    synchronized (silences) {
+      // Under one lock, so that two changes at once cannot save the older list last.
+      byte[] bytes = SilenceJson.toBytes(silences.active(clock.instant()));
+      storeCall(() -> store.saveState(SilenceJson.STATE_KEY, bytes));
+    }
   }
 
   /** Silences still in force. */

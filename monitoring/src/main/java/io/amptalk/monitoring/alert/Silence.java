@@ -21,6 +21,7 @@ import java.util.regex.PatternSyntaxException;
  * @param matchers only alerts whose labels every one of these matches
  * @param until when the silence ends
  * @param comment why, for whoever reads it later
+ * @param createdBy who made it, as they gave it; empty when unknown
  */
 public record Silence(
     String id,
@@ -29,11 +30,12 @@ public record Silence(
     Set<AlertSeverity> severities,
     List<Matcher> matchers,
     Instant until,
-    String comment) {
+    String comment,
+    String createdBy) {
 
   /**
-   * Copies {@code severities} and {@code matchers} (a null list is empty); a null comment becomes
-   * empty.
+   * Copies {@code severities} and {@code matchers} (a null list is empty); a null comment or
+   * creator becomes empty.
    *
    * @throws NullPointerException when {@code id}, {@code severities} or {@code until} is null, or
    *     {@code severities} or {@code matchers} holds a null
@@ -44,6 +46,19 @@ public record Silence(
     matchers = matchers == null ? List.of() : List.copyOf(matchers);
     Objects.requireNonNull(until, "until");
     comment = comment == null ? "" : comment;
+    createdBy = createdBy == null ? "" : createdBy;
+  }
+
+  /** A silence whose creator is not known. */
+  public Silence(
+      String id,
+      String source,
+      Pattern titlePattern,
+      Set<AlertSeverity> severities,
+      List<Matcher> matchers,
+      Instant until,
+      String comment) {
+    this(id, source, titlePattern, severities, matchers, until, comment, "");
   }
 
   /** A silence without label matchers, as before there were labels. */
@@ -54,7 +69,7 @@ public record Silence(
       Set<AlertSeverity> severities,
       Instant until,
       String comment) {
-    this(id, source, titlePattern, severities, List.of(), until, comment);
+    this(id, source, titlePattern, severities, List.of(), until, comment, "");
   }
 
   /** Whether this silence mutes {@code alert} at {@code now}. */

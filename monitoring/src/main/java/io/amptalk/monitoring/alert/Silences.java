@@ -21,7 +21,8 @@ final class Silences {
       Set<AlertSeverity> severities,
       List<Silence.Matcher> matchers,
       Instant until,
-      String why) {
+      String why,
+      String createdBy) {
     Silence silence =
         new Silence(
             UUID.randomUUID().toString(),
@@ -30,9 +31,20 @@ final class Silences {
             severities == null ? Set.of() : severities,
             matchers,
             until,
-            why);
+            why,
+            createdBy);
     silences.add(silence);
     return silence;
+  }
+
+  /** Puts back silences kept before a restart, those still in force at {@code now}. */
+  void restore(List<Silence> kept, Instant now) {
+    for (Silence silence : kept) {
+      if (now.isBefore(silence.until())
+          && silences.stream().noneMatch(s -> s.id().equals(silence.id()))) {
+        silences.add(silence);
+      }
+    }
   }
 
   boolean remove(String id) {

@@ -19,10 +19,10 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -34,8 +34,8 @@ import org.junit.jupiter.api.Test;
  */
 class AlertDeliveryIT {
   private HttpServer receiver;
-  private final List<String> bodies = Collections.synchronizedList(new ArrayList<>());
-  private final List<String> keys = Collections.synchronizedList(new ArrayList<>());
+  private final List<String> bodies = new CopyOnWriteArrayList<>();
+  private final List<String> keys = new CopyOnWriteArrayList<>();
   private final CountDownLatch release = new CountDownLatch(1);
   private volatile Iterator<Integer> answers;
   private final List<AlertSystem> systems = new ArrayList<>();

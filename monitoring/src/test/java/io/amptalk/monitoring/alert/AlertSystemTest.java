@@ -11,10 +11,10 @@ import io.amptalk.monitoring.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -38,7 +38,7 @@ class AlertSystemTest {
   /** Records what it is sent; fails the first {@code failures} attempts with {@code failure}. */
   static final class Recording implements AlertNotifier {
     final String name;
-    final List<Alert> sent = Collections.synchronizedList(new ArrayList<>());
+    final List<Alert> sent = new CopyOnWriteArrayList<>();
     final AtomicInteger attempts = new AtomicInteger();
     volatile int failures;
     volatile Exception failure = new java.io.IOException("receiver down");

@@ -14,11 +14,11 @@ import io.opentelemetry.sdk.testing.exporter.InMemoryMetricReader;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
@@ -414,7 +414,7 @@ class HealthCheckTest {
         script(h, u, h, u, h, d, h, u, d, h),
         "",
         CheckOptions.builder().failureThreshold(2).build());
-    List<HealthStatus> changes = Collections.synchronizedList(new ArrayList<>());
+    List<HealthStatus> changes = new CopyOnWriteArrayList<>();
     registry.addListener(
         new HealthListener() {
           @Override
@@ -530,7 +530,7 @@ class HealthCheckTest {
   @Test
   void listeners_toldOfCheckAndOverallChanges_throwingListenerHarmsNothing() {
     HealthCheck registry = registry();
-    List<String> events = Collections.synchronizedList(new ArrayList<>());
+    List<String> events = new CopyOnWriteArrayList<>();
     registry.addListener(
         new HealthListener() {
           @Override

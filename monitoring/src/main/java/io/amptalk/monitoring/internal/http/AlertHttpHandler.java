@@ -1,9 +1,5 @@
 package io.amptalk.monitoring.internal.http;
 
-import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonParseException;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
@@ -22,22 +18,22 @@ import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
+import java.util.Optional;
 
 /**
  * {@code GET /alerts}: history as JSON, filtered by {@code limit}, {@code min_severity}, {@code
  * source} and {@code since}; {@code POST /alerts}: raise an alert from outside, with a JSON body
  * {@code {"title", "message", "severity", "source", "details", "labels"}}. When a token is set,
  * both require {@code Authorization: Bearer <token>}; without one, POST is refused (403), since
- * anyone could raise alerts.
+ * anyone could raise alerts. {@code POST /alerts/{id}/resolve} resolves a firing alert by hand, a
+ * write like raising one.
  */
 public final class AlertHttpHandler implements HttpHandler {
   static final String PATH = "/alerts";
+  private static final String RESOLVE = "/resolve";
   static final int DEFAULT_LIMIT = 100;
   static final int MAX_LIMIT = 1000;
   static final int MAX_BODY_BYTES = 64 * 1024;
-  private static final Pattern JACKSON_LOCATION =
-      Pattern.compile("\\[Source: [^\\]]*?; line: (\\d+), column: (\\d+)\\]");
 
   private final AlertSystem system;
   private final byte[] token;
@@ -51,7 +47,17 @@ public final class AlertHttpHandler implements HttpHandler {
   @Override
   public void handle(HttpExchange exchange) throws IOException {
     try (exchange) {
-      if (!PATH.equals(exchange.getRequestURI().getPath())) {
+      String path = exchange.getRequestURI().getPath();
+      if (path.startsWith(PATH + "/")
+          && path.endsWith(RESOLVE)
+          && path.length() > PATH.length() + RESOLVE.length() + 1) {
+        String id = path.substring(PATH.length() + 1, path.length() - RESOLVE.length());
+        if (id.indexOf('/') < 0) {
+          resolve(exchange, id);
+          return;
+        }
+      }
+      if (!PATH.equals(path)) {
         Exchanges.notFound(exchange);
         return;
       }
@@ -77,6 +83,28 @@ public final class AlertHttpHandler implements HttpHandler {
           exchange.getResponseHeaders().set("Allow", "GET, HEAD, POST");
           send(exchange, 405, error("method not allowed: " + exchange.getRequestMethod()));
         }
+      }
+    }
+  }
+
+  /**
+   * {@code POST /alerts/{id}/resolve}: resolves the firing alert of that id or fingerprint, as a
+   * write, under the same token rules as {@code POST /alerts}; 404 when none such is firing.
+   */
+  private void resolve(HttpExchange exchange, String id) throws IOException {
+    if (!"POST".equals(exchange.getRequestMethod())) {
+      exchange.getResponseHeaders().set("Allow", "POST");
+      send(exchange, 405, error("method not allowed: " + exchange.getRequestMethod()));
+    } else if (token == null) {
+      send(exchange, 403, error("resolving alerts over HTTP needs a token; none is configured"));
+    } else if (!authorized(exchange)) {
+      Exchanges.sendUnauthorized(exchange);
+    } else {
+      Optional<Alert> resolved = system.resolveById(id);
+      if (resolved.isPresent()) {
+        send(exchange, 200, AlertJson.toJson(resolved.get()));
+      } else {
+        send(exchange, 404, error("no firing alert has the id or fingerprint '" + id + "'"));
       }
     }
   }
@@ -118,45 +146,17 @@ public final class AlertHttpHandler implements HttpHandler {
   }
 
   private void raise(HttpExchange exchange) throws IOException {
-    String contentType = exchange.getRequestHeaders().getFirst("Content-Type");
-    if (contentType != null && !isJson(contentType)) {
-      send(
-          exchange, 415, error("Content-Type must be application/json, was '" + contentType + "'"));
-      return;
-    }
-    // A declared length over the bound is refused before a byte of the body is read: a client
-    // announcing a gigabyte gets its answer at once rather than after sending it (or never, if it
-    // then stalls).
-    if (Exchanges.declaredLength(exchange) > MAX_BODY_BYTES) {
-      send(exchange, 413, error("the body must be at most " + MAX_BODY_BYTES + " bytes"));
-      return;
-    }
-    // Not closed here: closing drains what is left of the body, which would wait on a client
-    // that sent too much before it has its answer. The exchange closes it after responding.
-    byte[] body = exchange.getRequestBody().readNBytes(MAX_BODY_BYTES + 1);
-    if (body.length > MAX_BODY_BYTES) {
-      send(exchange, 413, error("the body must be at most " + MAX_BODY_BYTES + " bytes"));
-      return;
-    }
-    JsonNode json;
+    ObjectNode object;
     try {
-      json = parse(body);
-    } catch (JsonProcessingException e) {
-      send(exchange, 400, error("the body is not valid JSON: " + describe(e)));
-      return;
-    }
-    if (json == null || json.isMissingNode()) {
-      send(exchange, 400, error("the body is empty; it must be a JSON object"));
-      return;
-    }
-    if (!(json instanceof ObjectNode object)) {
-      send(exchange, 400, error("the body must be a JSON object, was " + kind(json)));
+      object = JsonRequests.object(exchange, MAX_BODY_BYTES);
+    } catch (JsonRequests.Refused refused) {
+      send(exchange, refused.status(), error(refused.getMessage()));
       return;
     }
     for (String field : List.of("title", "message", "severity", "source")) {
       JsonNode value = object.get(field);
       if (value != null && !value.isNull() && !value.isTextual()) {
-        send(exchange, 400, error(field + " must be a string, was " + kind(value)));
+        send(exchange, 400, error(field + " must be a string, was " + JsonRequests.kind(value)));
         return;
       }
     }
@@ -175,7 +175,8 @@ public final class AlertHttpHandler implements HttpHandler {
     }
     JsonNode details = object.get("details");
     if (details != null && !details.isNull() && !details.isObject()) {
-      send(exchange, 400, error("details must be a JSON object, was " + kind(details)));
+      send(
+          exchange, 400, error("details must be a JSON object, was " + JsonRequests.kind(details)));
       return;
     }
     @SuppressWarnings("unchecked")
@@ -211,7 +212,7 @@ public final class AlertHttpHandler implements HttpHandler {
       return null;
     }
     if (!node.isObject()) {
-      return "labels must be a JSON object of strings, was " + kind(node);
+      return "labels must be a JSON object of strings, was " + JsonRequests.kind(node);
     }
     if (node.size() > AlertLabels.MAX_LABELS) {
       return "labels has " + node.size() + " entries, more than " + AlertLabels.MAX_LABELS;
@@ -219,7 +220,7 @@ public final class AlertHttpHandler implements HttpHandler {
     for (Map.Entry<String, JsonNode> label : node.properties()) {
       JsonNode value = label.getValue();
       if (!value.isTextual()) {
-        return "labels." + label.getKey() + " must be a string, was " + kind(value);
+        return "labels." + label.getKey() + " must be a string, was " + JsonRequests.kind(value);
       }
       String problem = AlertLabels.problem(label.getKey(), value.asText());
       if (problem != null) {
@@ -228,49 +229,6 @@ public final class AlertHttpHandler implements HttpHandler {
       into.put(label.getKey(), value.asText());
     }
     return null;
-  }
-
-  /** One JSON value and nothing after it (Jackson alone would ignore trailing content). */
-  private static JsonNode parse(byte[] body) throws IOException {
-    try (JsonParser parser = AlertJson.MAPPER.createParser(body)) {
-      // A repeated key is refused, not resolved last-wins: the sender meant one of the two.
-      parser.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
-      JsonNode json = AlertJson.MAPPER.readTree(parser);
-      if (json != null && parser.nextToken() != null) {
-        throw new JsonParseException(
-            parser, "trailing content after the object", parser.currentTokenLocation());
-      }
-      return json;
-    }
-  }
-
-  /** Jackson's own words for what is wrong, and where (a token it quotes is cut at 256 chars). */
-  private static String describe(JsonProcessingException e) {
-    // Some messages embed a location of their own, "[Source: REDACTED (...); line: 1, column: 1]".
-    String message =
-        JACKSON_LOCATION.matcher(e.getOriginalMessage()).replaceAll("line $1, column $2");
-    JsonLocation where = e.getLocation();
-    return where == null
-        ? message
-        : message + " (line " + where.getLineNr() + ", column " + where.getColumnNr() + ")";
-  }
-
-  private static String kind(JsonNode node) {
-    return switch (node.getNodeType()) {
-      case ARRAY -> "an array";
-      case OBJECT, POJO -> "an object";
-      case STRING -> "a string";
-      case NUMBER -> "a number";
-      case BOOLEAN -> "a boolean";
-      case BINARY -> "binary data";
-      case NULL, MISSING -> "null";
-    };
-  }
-
-  private static boolean isJson(String contentType) {
-    int semicolon = contentType.indexOf(';');
-    String mediaType = semicolon < 0 ? contentType : contentType.substring(0, semicolon);
-    return "application/json".equalsIgnoreCase(mediaType.trim());
   }
 
   private static String text(ObjectNode object, String field) {

@@ -10,11 +10,11 @@ import io.amptalk.monitoring.alert.AlertSeverity;
 import io.amptalk.monitoring.alert.AlertSystem;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
 
@@ -116,7 +116,8 @@ class NotifierRoutingTest {
 
   @Test
   void alertSystem_resendsFiringAlerts_toANotifierThatAsks() {
-    List<Alert> sent = Collections.synchronizedList(new ArrayList<>());
+    // Copy-on-write: the assertion iterates it while the notifier thread adds.
+    List<Alert> sent = new CopyOnWriteArrayList<>();
     AlertNotifier forgetful =
         new AlertNotifier() {
           @Override
