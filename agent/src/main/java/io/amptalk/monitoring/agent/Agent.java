@@ -17,7 +17,8 @@ import picocli.CommandLine.ParseResult;
  * The standalone agent, {@code amptalk-monitor}: monitors the host it runs on and serves its
  * metrics, health, alerts and status page until stopped (SIGINT or SIGTERM). Needs no configuration
  * ({@code --config monitor.yml} gives one). Without a subcommand it runs ({@code run}); {@code
- * check}, {@code alert}, {@code validate} and {@code demo} are the others.
+ * check}, {@code alert}, {@code resolve}, {@code silence}, {@code validate}, {@code slo-rules} and
+ * {@code demo} are the others.
  *
  * <pre>{@code
  * java -jar amptalk-monitor.jar --port 8000
@@ -39,6 +40,8 @@ import picocli.CommandLine.ParseResult;
       AgentRun.class,
       AgentCheck.class,
       AgentAlert.class,
+      AgentResolve.class,
+      AgentSilence.class,
       AgentValidate.class,
       AgentSloRules.class,
       AgentDemo.class,
