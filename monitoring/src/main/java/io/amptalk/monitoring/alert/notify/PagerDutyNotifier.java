@@ -53,10 +53,10 @@ import java.util.regex.Pattern;
  * it fires is triggered again with the same key, which PagerDuty folds into the open alert.
  *
  * <p>Outcomes, as PagerDuty documents them: 202 (any 2xx) is delivered; 429, 5xx and network errors
- * are retried with backoff (after a {@code Retry-After} when one is given); 400 (an event PagerDuty
- * refuses) and any other answer are permanent: the delivery is a dead letter whose error quotes
- * PagerDuty's reason. The routing key is the integration's secret: it is never shown in {@code
- * toString()}, failure messages or logs.
+ * are retried with backoff (after a {@code Retry-After} when one is given), and so is 408, as for
+ * every HTTP notifier; 400 (an event PagerDuty refuses) and any other answer are permanent: the
+ * delivery is a dead letter whose error quotes PagerDuty's reason. The routing key is the
+ * integration's secret: it is never shown in {@code toString()}, failure messages or logs.
  */
 public final class PagerDutyNotifier extends RoutedNotifier {
   /** PagerDuty's Events API v2 endpoint, the default {@link Builder#url}. */
