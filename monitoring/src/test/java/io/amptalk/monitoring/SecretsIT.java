@@ -18,6 +18,7 @@ import io.amptalk.monitoring.alert.AlertSystem;
 import io.amptalk.monitoring.alert.notify.AlertmanagerNotifier;
 import io.amptalk.monitoring.alert.notify.EmailNotifier;
 import io.amptalk.monitoring.alert.notify.LoggingNotifier;
+import io.amptalk.monitoring.alert.notify.PagerDutyNotifier;
 import io.amptalk.monitoring.alert.notify.WebhookNotifier;
 import io.amptalk.monitoring.alert.store.SqliteAlertStore;
 import io.amptalk.monitoring.health.CheckResult;
@@ -49,11 +50,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * No secret ever shows: a whole system configured with distinctive secrets everywhere (API token,
- * health token, keystore password, SMTP password, webhook signing secret, header values, and
- * credentials in URLs' user info, paths and queries), every delivery failing so that errors are
- * logged, retried and dead-lettered, every endpoint read over HTTPS and every component's {@code
- * toString()} taken. Not one of the secrets may appear in the log (SLF4J at every level, and JUL),
- * in an HTTP response, in a {@code toString()}, in a delivery error, or in the alert store's file.
+ * health token, keystore password, SMTP password, webhook signing secret, header values,
+ * PagerDuty's routing key, and credentials in URLs' user info, paths and queries), every delivery
+ * failing so that errors are logged, retried and dead-lettered, every endpoint read over HTTPS and
+ * every component's {@code toString()} taken. Not one of the secrets may appear in the log (SLF4J
+ * at every level, and JUL), in an HTTP response, in a {@code toString()}, in a delivery error, or
+ * in the alert store's file.
  */
 class SecretsIT {
   private static final String API_TOKEN = "apitoken-SECRET-0001";
@@ -68,6 +70,8 @@ class SecretsIT {
   private static final String ALERTMANAGER_USER_INFO = "ampass-SECRET-0010";
   private static final String ALERTMANAGER_QUERY = "amquery-SECRET-0011";
   private static final String ALERTMANAGER_HEADER = "amheader-SECRET-0012";
+  private static final String PAGERDUTY_ROUTING_KEY = "pdroutingkeySECRET0013abcdef0123";
+  private static final String TEAMS_URL_PATH = "teamspath-SECRET-0014";
   private static final List<String> SECRETS =
       List.of(
           API_TOKEN,
@@ -81,10 +85,12 @@ class SecretsIT {
           URL_QUERY,
           ALERTMANAGER_USER_INFO,
           ALERTMANAGER_QUERY,
-          ALERTMANAGER_HEADER);
+          ALERTMANAGER_HEADER,
+          PAGERDUTY_ROUTING_KEY,
+          TEAMS_URL_PATH);
 
-  /** Notifiers that fail: two webhooks, two e-mails, one Alertmanager. */
-  private static final int FAILING = 5;
+  /** Notifiers that fail: two webhooks, two e-mails, one Alertmanager, PagerDuty, Teams. */
+  private static final int FAILING = 7;
 
   @TempDir Path dir;
 
@@ -184,6 +190,15 @@ class SecretsIT {
                         + "/am?auth="
                         + ALERTMANAGER_QUERY)
                 .headers(Map.of("Authorization", "Bearer " + ALERTMANAGER_HEADER))
+                .build(),
+            PagerDutyNotifier.builder()
+                .routingKey(PAGERDUTY_ROUTING_KEY)
+                .url("http://" + receiverAt + "/pd/enqueue")
+                .build(),
+            WebhookNotifier.builder()
+                .name("teams")
+                .format(WebhookNotifier.Format.TEAMS)
+                .webhookUrl("http://" + receiverAt + "/teams/" + TEAMS_URL_PATH + "?sig=x")
                 .build());
     monitoring =
         Monitoring.builder()
@@ -243,7 +258,8 @@ class SecretsIT {
         .anyMatch(error -> error.startsWith("webhook unreachable"))
         .anyMatch(error -> error.startsWith("SMTP authentication failed for user 'alerts'"))
         .anyMatch(error -> error.contains("its certificate is not trusted"))
-        .anyMatch(error -> error.startsWith("alertmanager answered 400: refused"));
+        .anyMatch(error -> error.startsWith("alertmanager answered 400: refused"))
+        .anyMatch(error -> error.startsWith("pagerduty answered 400: refused"));
 
     List<String> toStrings = new ArrayList<>();
     toStrings.add(monitoring.toString());
@@ -283,7 +299,9 @@ class SecretsIT {
     assertThat(delivered)
         .contains(
             "/hooks/" + URL_PATH + "?token=" + URL_QUERY + " Bearer " + WEBHOOK_HEADER,
-            "/am/api/v2/alerts Bearer " + ALERTMANAGER_HEADER);
+            "/am/api/v2/alerts Bearer " + ALERTMANAGER_HEADER,
+            "/pd/enqueue null",
+            "/teams/" + TEAMS_URL_PATH + "?sig=x null");
     // And the log holds the failures, down to the debug lines of each retry.
     assertThat(String.join("\n", logged))
         .contains("could not be delivered to webhook-down")
@@ -311,7 +329,17 @@ class SecretsIT {
             "http://exa mple.com/" + URL_PATH + "?t=" + URL_QUERY)) {
       messages.add(message(() -> WebhookNotifier.builder().webhookUrl(url).build()));
       messages.add(message(() -> AlertmanagerNotifier.builder().url(url).build()));
+      messages.add(
+          message(
+              () ->
+                  PagerDutyNotifier.builder().routingKey(PAGERDUTY_ROUTING_KEY).url(url).build()));
     }
+    messages.add(
+        message(
+            () ->
+                PagerDutyNotifier.builder()
+                    .routingKey(PAGERDUTY_ROUTING_KEY.substring(1) + "-")
+                    .build()));
     messages.add(
         message(
             () ->
@@ -341,7 +369,7 @@ class SecretsIT {
                     .password(SMTP_PASSWORD)
                     .build()));
 
-    assertThat(messages).hasSize(10).allMatch(message -> !message.isBlank());
+    assertThat(messages).hasSize(14).allMatch(message -> !message.isBlank());
     for (String secret : SECRETS) {
       assertThat(messages).noneMatch(message -> message.contains(secret));
     }

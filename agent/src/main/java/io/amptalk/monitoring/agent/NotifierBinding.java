@@ -8,12 +8,16 @@ import io.amptalk.monitoring.alert.AlertSeverity;
 import io.amptalk.monitoring.alert.notify.AlertmanagerNotifier;
 import io.amptalk.monitoring.alert.notify.EmailNotifier;
 import io.amptalk.monitoring.alert.notify.LoggingNotifier;
+import io.amptalk.monitoring.alert.notify.PagerDutyNotifier;
 import io.amptalk.monitoring.alert.notify.WebhookNotifier;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Binds the {@code notifiers:} list to the library's notifier builders: each entry's keys are set
@@ -22,7 +26,7 @@ import java.util.Set;
  */
 final class NotifierBinding {
   static final List<String> NOTIFIER_TYPES =
-      List.of("logging", "email", "webhook", "slack", "alertmanager");
+      List.of("logging", "email", "webhook", "slack", "teams", "alertmanager", "pagerduty");
 
   private NotifierBinding() {}
 
@@ -71,7 +75,10 @@ final class NotifierBinding {
         switch (type) {
           case "logging" -> logging(entry);
           case "email" -> email(entry);
-          case "webhook", "slack" -> webhook(entry, type.equals("slack"));
+          case "webhook" -> webhook(entry, null);
+          case "slack" -> webhook(entry, WebhookNotifier.Format.SLACK);
+          case "teams" -> webhook(entry, WebhookNotifier.Format.TEAMS);
+          case "pagerduty" -> pagerDuty(entry);
           default -> alertmanager(entry);
         };
     n.end();
@@ -117,12 +124,15 @@ final class NotifierBinding {
     return apply(e.type(), b::build);
   }
 
-  /** A webhook; {@code slack} is one named {@code slack} that posts Slack's format. */
-  private static AlertNotifier webhook(Entry e, boolean slack) {
+  /**
+   * A webhook; {@code slack} and {@code teams} are webhooks of that format ({@code fixed}), named
+   * after it unless named.
+   */
+  private static AlertNotifier webhook(Entry e, WebhookNotifier.Format fixed) {
     ConfigReader.Section n = e.section();
     WebhookNotifier.Builder b = WebhookNotifier.builder();
-    if (slack) {
-      b.name("slack").format(WebhookNotifier.Format.SLACK);
+    if (fixed != null) {
+      b.name(fixed.name().toLowerCase(Locale.ROOT)).format(fixed);
     } else {
       n.get("format")
           .ifPresent(
@@ -131,7 +141,8 @@ final class NotifierBinding {
                       switch (v.text()) {
                         case "json" -> WebhookNotifier.Format.JSON;
                         case "slack" -> WebhookNotifier.Format.SLACK;
-                        default -> throw v.expected("json or slack");
+                        case "teams" -> WebhookNotifier.Format.TEAMS;
+                        default -> throw v.expected("json, slack or teams");
                       }));
     }
     e.name().ifPresent(v -> apply(v, () -> b.name(v.text())));
@@ -144,7 +155,53 @@ final class NotifierBinding {
     n.get("timeout").ifPresent(v -> apply(v, () -> b.timeout(v.duration())));
     n.bool("send_resolved").ifPresent(b::sendsResolved);
     b.minSeverity(e.minSeverity()).sources(e.sources());
-    return apply(e.type(), b::build);
+    return build(
+        e,
+        Map.of("name", e.name(), "webhookUrl", Optional.of(url), "headers", n.get("headers")),
+        b::build);
+  }
+
+  /** PagerDuty's Events API v2; the routing key belongs in the environment. */
+  private static AlertNotifier pagerDuty(Entry e) {
+    ConfigReader.Section n = e.section();
+    PagerDutyNotifier.Builder b = PagerDutyNotifier.builder();
+    e.name().ifPresent(v -> apply(v, () -> b.name(v.text())));
+    ConfigReader.Value key = required(n, "routing_key");
+    b.routingKey(key.text().strip());
+    Optional<ConfigReader.Value> url = n.get("url");
+    url.ifPresent(v -> b.url(v.text().strip()));
+    Optional<ConfigReader.Value> clientUrl = n.get("client_url");
+    clientUrl.ifPresent(v -> b.clientUrl(v.text().strip()));
+    n.get("timeout").ifPresent(v -> apply(v, () -> b.timeout(v.duration())));
+    n.bool("send_resolved").ifPresent(b::sendsResolved);
+    b.minSeverity(e.minSeverity()).sources(e.sources());
+    return build(
+        e,
+        Map.of(
+            "name", e.name(), "routingKey", Optional.of(key), "url", url, "clientUrl", clientUrl),
+        b::build);
+  }
+
+  /**
+   * Builds the notifier; what the library refuses is reported at the key of the option its message
+   * starts with ("url must be ..."), so that it points at the line to fix, else at the type's.
+   *
+   * @param options the entry's value of each builder option, by the option's name
+   */
+  private static AlertNotifier build(
+      Entry e, Map<String, Optional<ConfigReader.Value>> options, Supplier<AlertNotifier> build) {
+    try {
+      return build.get();
+    } catch (IllegalArgumentException refused) {
+      String message = refused.getMessage();
+      ConfigReader.Value at =
+          options.entrySet().stream()
+              .filter(o -> o.getValue().isPresent() && message.startsWith(o.getKey() + " "))
+              .map(o -> o.getValue().get())
+              .findFirst()
+              .orElse(e.type());
+      throw at.error(message);
+    }
   }
 
   private static AlertNotifier alertmanager(Entry e) {

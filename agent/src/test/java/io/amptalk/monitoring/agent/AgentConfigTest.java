@@ -91,7 +91,8 @@ class AgentConfigTest {
         .isEqualTo(Set.copyOf(CheckBinding.CHECK_TYPES));
     assertThat(config.notifiers())
         .extracting(AlertNotifier::name)
-        .containsExactly("logging", "ops-email", "pager", "slack", "alertmanager");
+        .containsExactly(
+            "logging", "ops-email", "pager", "slack", "teams", "pagerduty", "alertmanager");
     assertThat(config.silences()).hasSize(2);
     assertThat(config.store()).isEqualTo(Path.of("data", "alerts.db"));
   }
@@ -563,5 +564,69 @@ class AgentConfigTest {
               assertThat(n.name()).isEqualTo("slack");
               assertThat(n.toString()).doesNotContain("T/B/X");
             });
+  }
+
+  @Test
+  void teamsNotifier_isAWebhookNamedTeamsPostingAdaptiveCards() {
+    AgentConfig config =
+        parse(
+            "notifiers:\n  - type: teams\n"
+                + "    url: https://example.webhook.office.com/webhookb2/T/IncomingWebhook/X\n"
+                + "  - type: webhook\n    name: teams-too\n    format: teams\n"
+                + "    url: https://example.webhook.office.com/webhookb2/U\n");
+
+    assertThat(config.notifiers())
+        .extracting(AlertNotifier::toString)
+        .containsExactly(
+            "WebhookNotifier{name=teams, url=https://example.webhook.office.com/…, format=TEAMS,"
+                + " minSeverity=INFO, signed=false}",
+            "WebhookNotifier{name=teams-too, url=https://example.webhook.office.com/…,"
+                + " format=TEAMS, minSeverity=INFO, signed=false}");
+  }
+
+  @Test
+  void pagerDutyNotifier_takesItsRoutingKeyFromTheEnvironment_andNeverShowsIt() {
+    String key = "0123456789abcdefABCDEF0123456789";
+    AgentConfig config =
+        parse(
+            "notifiers:\n  - type: pagerduty\n    routing_key: ${PAGERDUTY_ROUTING_KEY}\n"
+                + "    min_severity: critical\n    sources: [database]\n"
+                + "    send_resolved: false\n    timeout: 5s\n"
+                + "    client_url: http://monitor.internal:8000/\n",
+            Map.of("PAGERDUTY_ROUTING_KEY", key));
+
+    AlertNotifier pagerDuty = config.notifiers().get(0);
+    assertThat(pagerDuty)
+        .hasToString(
+            "PagerDutyNotifier{name=pagerduty, url=https://events.pagerduty.com/…,"
+                + " minSeverity=CRITICAL}");
+    assertThat(pagerDuty.sources()).containsExactly("database");
+    assertThat(pagerDuty.sendsResolved()).isFalse();
+  }
+
+  @Test
+  void pagerDutyNotifier_badRoutingKeyFromTheEnvironment_isRefusedAtItsKeyWithoutTheValue() {
+    assertThatThrownBy(
+            () ->
+                parse(
+                    "notifiers:\n  - type: pagerduty\n"
+                        + "    routing_key: ${PAGERDUTY_ROUTING_KEY}\n",
+                    Map.of("PAGERDUTY_ROUTING_KEY", "s3cr3t-but-not-a-key")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage(
+            "test.yml:3: notifiers[0].routing_key: routingKey must be the 32 letters and digits"
+                + " of a PagerDuty integration key, was 20 characters (not shown: the key is a"
+                + " secret)");
+  }
+
+  @Test
+  void notifierNames_refusedByTheLibrary_areReportedAtTheNameKey() {
+    assertThatThrownBy(
+            () ->
+                parse(
+                    "notifiers:\n  - type: pagerduty\n    name: ' '\n"
+                        + "    routing_key: 0123456789abcdef0123456789abcdef\n"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("test.yml:3: notifiers[0].name: name must not be blank, was ' '");
   }
 }

@@ -695,6 +695,9 @@ class AgentIT {
     }
   }
 
+  /** The routing key the example's PagerDuty notifier is given: it must never be printed. */
+  private static final String EXAMPLE_ROUTING_KEY = "R0example0routing0key00000000042";
+
   private static Path example() {
     return Path.of(System.getProperty("user.dir")).getParent().resolve("monitor.example.yml");
   }
@@ -716,6 +719,9 @@ class AgentIT {
       env.put("WEBHOOK_URL", receiver.url("/pager"));
       env.put("SLACK_WEBHOOK_URL", receiver.url("/slack"));
       env.put("ALERTMANAGER_URL", receiver.url(""));
+      env.put("TEAMS_WEBHOOK_URL", receiver.url("/teams"));
+      env.put("PAGERDUTY_URL", receiver.url("/pagerduty"));
+      env.put("PAGERDUTY_ROUTING_KEY", EXAMPLE_ROUTING_KEY);
       Child agent = start(env, "--config", example().toString(), "--host", "127.0.0.1");
       int port = awaitPort(agent);
       String bearer = "Bearer example-token";
@@ -724,8 +730,8 @@ class AgentIT {
       assertThat(agent.stdout())
           .contains(
               "for service 'example-it' (configuration: " + example() + ")",
-              "checking [cpu, memory, disk, heap, self, port, errors, p99] every 15s;"
-                  + " alerts to [logging, ops-email, pager, slack, alertmanager];"
+              "checking [cpu, memory, disk, heap, self, port, errors, p99, slo] every 15s;"
+                  + " alerts to [logging, ops-email, pager, slack, teams, pagerduty, alertmanager];"
                   + " alert history in data"
                   + java.io.File.separator
                   + "alerts.db");
@@ -766,7 +772,7 @@ class AgentIT {
       assertThat(raised.statusCode()).isEqualTo(201);
 
       // Every notifier of the example delivers it: e-mail over real SMTP, the JSON webhook with
-      // its header, Slack's format, and Alertmanager's API.
+      // its header, Slack's and Teams' formats, PagerDuty's events and Alertmanager's API.
       assertThat(smtp.waitForIncomingEmail(20_000, 1)).isTrue();
       await()
           .atMost(Duration.ofSeconds(20))
@@ -774,6 +780,8 @@ class AgentIT {
               () -> {
                 assertThat(receiver.to("/pager", "Example config works")).hasSize(1);
                 assertThat(receiver.to("/slack", "Example config works")).hasSize(1);
+                assertThat(receiver.to("/teams", "Example config works")).hasSize(1);
+                assertThat(receiver.to("/pagerduty", "Example config works")).hasSize(1);
                 assertThat(receiver.to("/api/v2/alerts", "Example config works")).isNotEmpty();
               });
       assertThat(
@@ -790,9 +798,15 @@ class AgentIT {
                   .toList())
           .containsExactly("[CRITICAL] Example config works");
       assertThat(receiver.to("/slack", "Example config works").get(0)).contains("\"attachments\"");
+      assertThat(receiver.to("/teams", "Example config works").get(0))
+          .contains("\"contentType\":\"application/vnd.microsoft.card.adaptive\"");
+      assertThat(receiver.to("/pagerduty", "Example config works").get(0))
+          .contains(
+              "\"routing_key\":\"" + EXAMPLE_ROUTING_KEY + "\"", "\"event_action\":\"trigger\"");
 
       stopWithSigterm(agent, port);
       assertThat(agent.out().getParent().resolve("data").resolve("alerts.db")).isRegularFile();
+      assertThat(agent.stdout() + agent.stderr()).doesNotContain(EXAMPLE_ROUTING_KEY);
     } finally {
       smtp.stop();
     }
@@ -850,7 +864,7 @@ class AgentIT {
             example()
                 + ": valid; checks: cpu (cpu), memory (memory), disk (disk), heap (jvm), self"
                 + " (http), port (tcp), errors (error_ratio), p99 (latency); notifiers: logging,"
-                + " ops-email, pager, slack, alertmanager; alert history: data"
+                + " ops-email, pager, slack, teams, pagerduty, alertmanager; alert history: data"
                 + java.io.File.separator
                 + "alerts.db"
                 + System.lineSeparator());

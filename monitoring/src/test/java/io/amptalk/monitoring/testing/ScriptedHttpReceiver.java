@@ -24,23 +24,29 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 public final class ScriptedHttpReceiver extends ScriptedServer {
   /** What one request gets. */
-  public record Answer(int status, Map<String, String> headers, boolean closes, boolean hangs) {
+  public record Answer(
+      int status, Map<String, String> headers, boolean closes, boolean hangs, String body) {
     public static Answer status(int status, String... headerPairs) {
       Map<String, String> headers = new LinkedHashMap<>();
       for (int i = 0; i < headerPairs.length; i += 2) {
         headers.put(headerPairs[i], headerPairs[i + 1]);
       }
-      return new Answer(status, headers, false, false);
+      return new Answer(status, headers, false, false, "");
     }
 
     /** Reads the whole request, then closes the connection without a byte of response. */
     public static Answer closeWithoutResponse() {
-      return new Answer(0, Map.of(), true, false);
+      return new Answer(0, Map.of(), true, false, "");
     }
 
     /** Reads the whole request and never answers (until the receiver is closed). */
     public static Answer hang() {
-      return new Answer(0, Map.of(), false, true);
+      return new Answer(0, Map.of(), false, true, "");
+    }
+
+    /** This answer with {@code body} (UTF-8) as its content. */
+    public Answer withBody(String body) {
+      return new Answer(status, headers, closes, hangs, body);
     }
   }
 
@@ -107,9 +113,14 @@ public final class ScriptedHttpReceiver extends ScriptedServer {
       StringBuilder response =
           new StringBuilder("HTTP/1.1 ").append(reply.status()).append(" Scripted\r\n");
       reply.headers().forEach((k, v) -> response.append(k).append(": ").append(v).append("\r\n"));
-      response.append("Content-Length: 0\r\nConnection: close\r\n\r\n");
+      byte[] content = reply.body().getBytes(UTF_8);
+      response
+          .append("Content-Length: ")
+          .append(content.length)
+          .append("\r\nConnection: close\r\n\r\n");
       OutputStream out = socket.getOutputStream();
       out.write(response.toString().getBytes(ISO_8859_1));
+      out.write(content);
       out.flush();
       socket.close();
     } catch (IOException e) {

@@ -87,7 +87,13 @@ public final class AlertmanagerNotifier extends RoutedNotifier {
             : HttpPoster.httpUri("generatorUrl", builder.generatorUrl).toString();
     this.poster =
         new HttpPoster(
-            "alertmanager", "amptalk-alertmanager-", THREADS, timeout, Clock.systemUTC(), true);
+            "alertmanager",
+            "amptalk-alertmanager-",
+            THREADS,
+            timeout,
+            Clock.systemUTC(),
+            true,
+            null);
   }
 
   /** A builder; {@link Builder#url} is required. */

@@ -29,9 +29,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 
 /**
- * One JSON POST and what its answer means for retries, with the option checks both HTTP notifiers
- * share ({@link WebhookNotifier} and {@link AlertmanagerNotifier}): one place decides what is
- * retried.
+ * One JSON POST and what its answer means for retries, with the option checks the HTTP notifiers
+ * share ({@link WebhookNotifier}, {@link AlertmanagerNotifier} and {@link PagerDutyNotifier}): one
+ * place decides what is retried.
  */
 final class HttpPoster {
   static final String USER_AGENT = "amptalk-monitoring";
@@ -45,12 +45,15 @@ final class HttpPoster {
   private final Duration timeout;
   private final Clock clock;
   private final boolean explainErrors;
+  private final String hidden;
 
   /**
    * @param receiver starts every failure message: "webhook answered 500"
    * @param threadPrefix names the client's threads, numbered by {@code threads}
    * @param explainErrors whether a failure message quotes the start of the answer's body (for a
    *     receiver known to explain itself there, such as Alertmanager)
+   * @param hidden a secret the body carries (PagerDuty's routing key), replaced by "…" wherever an
+   *     answer quoted in a failure message repeats it; null for none
    */
   HttpPoster(
       String receiver,
@@ -58,8 +61,10 @@ final class HttpPoster {
       AtomicInteger threads,
       Duration timeout,
       Clock clock,
-      boolean explainErrors) {
+      boolean explainErrors,
+      String hidden) {
     this.receiver = receiver;
+    this.hidden = hidden == null || hidden.isEmpty() ? null : hidden;
     this.timeout = timeout;
     this.clock = clock;
     this.explainErrors = explainErrors;
@@ -123,13 +128,19 @@ final class HttpPoster {
     throw DeliveryException.permanent(message, null);
   }
 
-  /** ": " and the start of the body, on one line, or "" when there is none or it is unreadable. */
-  private static String reason(InputStream body) {
+  /**
+   * ": " and the start of the body, on one line and without the hidden secret, or "" when there is
+   * none or it is unreadable.
+   */
+  private String reason(InputStream body) {
     String text;
     try (body) {
       text = new String(body.readNBytes(REASON_BYTES), UTF_8);
     } catch (IOException e) {
       return "";
+    }
+    if (hidden != null) {
+      text = text.replace(hidden, "…"); // before cutting, so no part of it is left
     }
     text = text.replaceAll("\\s+", " ").strip();
     if (text.length() >= 2 && text.startsWith("\"") && text.endsWith("\"")) {

@@ -27,8 +27,8 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Posts each alert to an HTTP endpoint as JSON, or as a Slack-compatible message, optionally signed
- * with a shared secret so the receiver can check where it came from.
+ * Posts each alert to an HTTP endpoint as JSON, or as a Slack or Microsoft Teams message,
+ * optionally signed with a shared secret so the receiver can check where it came from.
  *
  * <pre>{@code
  * WebhookNotifier webhook = WebhookNotifier.builder()
@@ -53,6 +53,14 @@ import javax.crypto.spec.SecretKeySpec;
  *       Service and Time, then Resolved (when resolved), Occurrences (when more than one) and
  *       Details (the details as JSON, when there are any). {@code &}, {@code <} and {@code >} are
  *       escaped as Slack asks, so an alert's text cannot mention {@code <!channel>}.
+ *   <li>{@code TEAMS}: what Microsoft Teams' Workflows and incoming webhooks take, a message with
+ *       one Adaptive Card 1.4: {@code {"type": "message", "attachments": [{"contentType":
+ *       "application/vnd.microsoft.card.adaptive", "contentUrl": null, "content": {"type":
+ *       "AdaptiveCard", "version": "1.4", "body": […]}}]}}. The card's body is the title as {@code
+ *       [CRITICAL] title} (or {@code [RESOLVED] title}) in the severity's colour, the message, a
+ *       FactSet of State, Severity, Source, Service, Time, Resolved and Occurrences (as for Slack)
+ *       and the labels not already shown, then a FactSet of the details. The URL of a Teams webhook
+ *       is its secret, and is never shown.
  * </ul>
  *
  * <p>With a {@link Builder#secret secret}, two more headers: {@code X-Amptalk-Timestamp} (epoch
@@ -81,7 +89,9 @@ public final class WebhookNotifier extends RoutedNotifier {
     /** The alert as JSON, the library's one shape of an alert. */
     JSON,
     /** A Slack incoming-webhook message: {@code text} and one attachment with fields. */
-    SLACK
+    SLACK,
+    /** A Microsoft Teams message: one Adaptive Card with the alert's facts. */
+    TEAMS
   }
 
   private final String name;
@@ -108,7 +118,8 @@ public final class WebhookNotifier extends RoutedNotifier {
     this.key = builder.secret == null ? null : key(builder.secret);
     this.format = builder.format;
     this.clock = builder.clock;
-    this.poster = new HttpPoster("webhook", "amptalk-webhook-", THREADS, timeout, clock, false);
+    this.poster =
+        new HttpPoster("webhook", "amptalk-webhook-", THREADS, timeout, clock, false, null);
   }
 
   /** A builder; {@link Builder#webhookUrl} is required. */
@@ -119,7 +130,12 @@ public final class WebhookNotifier extends RoutedNotifier {
   /** Makes one POST; throws {@link DeliveryException} saying whether and when to retry. */
   @Override
   public void send(Alert alert) throws DeliveryException, InterruptedException {
-    String body = format == Format.SLACK ? SlackFormat.body(alert) : AlertJson.toJson(alert);
+    String body =
+        switch (format) {
+          case JSON -> AlertJson.toJson(alert);
+          case SLACK -> SlackFormat.body(alert);
+          case TEAMS -> TeamsFormat.body(alert);
+        };
     HttpRequest.Builder request =
         poster.request(uri, headers).setHeader(IDEMPOTENCY_KEY, Delivery.of(name, alert).key());
     if (key != null) {

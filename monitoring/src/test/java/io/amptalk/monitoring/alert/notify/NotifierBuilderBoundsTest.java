@@ -32,6 +32,14 @@ class NotifierBuilderBoundsTest {
     AlertmanagerNotifier.builder().timeout(Duration.ofDays(1)).resendInterval(Duration.ofDays(1));
   }
 
+  @Test
+  void pagerDuty_timeoutPastADay_isRefusedBySetter() {
+    assertThatThrownBy(() -> PagerDutyNotifier.builder().timeout(HUGE))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("timeout must be at most P1D, was PT9999999999999H");
+    PagerDutyNotifier.builder().timeout(Duration.ofDays(1));
+  }
+
   /** Its milliseconds overflow a long: the check must not compute them first. */
   @Test
   void email_timeoutsWhoseMillisOverflow_areRefusedNotThrownArithmetic() {
