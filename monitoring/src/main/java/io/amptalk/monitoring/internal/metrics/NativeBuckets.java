@@ -42,6 +42,14 @@ final class NativeBuckets {
   /** For schema s > 0, the 2^s bounds of a frexp fraction in [0.5, 1): 2^(i/2^s - 1). */
   private static final double[][] BOUNDS = new double[MAX_SCHEMA + 1][];
 
+  /**
+   * For schema s > 0, the fraction's range cut by the top s + 1 bits of its mantissa into 2^(s+1)
+   * slices, each narrower than the narrowest bucket, so that at most one bound lies inside a slice:
+   * the index of the first bound at or above each slice's start. A lookup and at most one
+   * comparison then find what a binary search of the bounds finds.
+   */
+  private static final int[][] SLICES = new int[MAX_SCHEMA + 1][];
+
   static {
     for (int schema = 1; schema <= MAX_SCHEMA; schema++) {
       int n = 1 << schema;
@@ -50,6 +58,16 @@ final class NativeBuckets {
         bounds[i] = Math.pow(2.0, (double) i / n - 1.0);
       }
       BOUNDS[schema] = bounds;
+      int slices = 2 * n;
+      int[] first = new int[slices];
+      for (int j = 0, i = 0; j < slices; j++) {
+        double start = 0.5 * (1 + (double) j / slices); // exact: j has at most 9 bits
+        while (i < n && bounds[i] < start) {
+          i++;
+        }
+        first[j] = i;
+      }
+      SLICES[schema] = first;
     }
   }
 
@@ -89,25 +107,20 @@ final class NativeBuckets {
   /**
    * The Prometheus bucket index of {@code value} (positive, finite) at {@code schema}: the smallest
    * {@code i} with {@code value <= base^i}, found as Prometheus' Go client does, from the value's
-   * binary exponent and, above schema 0, a search of the fraction among the schema's bounds, so
-   * that powers of the base land exactly on their own bucket.
+   * binary exponent and, above schema 0, the first of the schema's bounds at or above the fraction
+   * (found through {@link #SLICES}), so that powers of the base land exactly on their own bucket.
    */
   static int index(double value, int schema) {
     int exp = Math.getExponent(value) + 1; // value = frac * 2^exp, frac in [0.5, 1)
     double frac = Math.scalb(value, -exp);
     if (schema > 0) {
       double[] bounds = BOUNDS[schema];
-      int lo = 0;
-      int hi = bounds.length;
-      while (lo < hi) { // the first bound >= frac, or bounds.length
-        int mid = (lo + hi) >>> 1;
-        if (bounds[mid] < frac) {
-          lo = mid + 1;
-        } else {
-          hi = mid;
-        }
+      long mantissa = Double.doubleToRawLongBits(value) & 0x000f_ffff_ffff_ffffL;
+      int i = SLICES[schema][(int) (mantissa >>> (52 - (schema + 1)))];
+      if (i < bounds.length && bounds[i] < frac) {
+        i++; // the one bound inside the slice, below the fraction
       }
-      return lo + (exp - 1) * bounds.length;
+      return i + (exp - 1) * bounds.length;
     }
     int key = frac == 0.5 ? exp - 1 : exp;
     int shift = -schema;

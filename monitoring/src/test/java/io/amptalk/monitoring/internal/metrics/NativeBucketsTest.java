@@ -52,6 +52,27 @@ class NativeBucketsTest {
     assertThat(NativeBuckets.index(65537.0, -4)).isEqualTo(2);
   }
 
+  /**
+   * Each bound of each schema, and the doubles just around it: the bound itself is its bucket's
+   * upper end (inclusive), the next double up is in the next bucket, as a search of the bounds
+   * says.
+   */
+  @Test
+  void index_atAndAroundEveryBound_isTheFirstBoundAtOrAboveTheValue() {
+    for (int schema = 1; schema <= NativeBuckets.MAX_SCHEMA; schema++) {
+      int n = 1 << schema;
+      for (int i = 0; i < n; i++) {
+        double bound = 2 * Math.pow(2.0, (double) i / n - 1.0); // base^i, in [1, 2)
+        assertThat(NativeBuckets.index(bound, schema)).as("base^%d at %d", i, schema).isEqualTo(i);
+        assertThat(NativeBuckets.index(Math.nextUp(bound), schema)).isEqualTo(i + 1);
+        if (i > 0) {
+          assertThat(NativeBuckets.index(Math.nextDown(bound), schema)).isEqualTo(i);
+        }
+        assertThat(NativeBuckets.index(Math.scalb(bound, -20), schema)).isEqualTo(i - 20 * n);
+      }
+    }
+  }
+
   @Test
   void index_knownDurationsAtEachSchema_matchTheFormula() {
     double[] seconds = {
