@@ -190,6 +190,33 @@ public class RecordRequestBenchmark {
     metrics.monitor.recordRequest(ROUTE[k], METHOD[k], STATUS[k], MILLIS[k]);
   }
 
+  /** The same monitor with native histograms on (schema 5, at most 160 buckets per series). */
+  @State(Scope.Benchmark)
+  public static class AmptalkNative {
+    SystemMonitor monitor;
+
+    @Setup
+    public void setUp() {
+      monitor =
+          SystemMonitor.builder()
+              .enablePrometheus(false)
+              .enableJvmMetrics(false)
+              .nativeHistograms(true)
+              .build();
+    }
+
+    @TearDown
+    public void tearDown() {
+      monitor.close();
+    }
+  }
+
+  @Benchmark
+  public void amptalkNative(AmptalkNative metrics, Cursor cursor) {
+    int k = cursor.next();
+    metrics.monitor.recordRequest(ROUTE[k], METHOD[k], STATUS[k], MILLIS[k]);
+  }
+
   /**
    * A sampled span current on the benchmark thread for each iteration, as tracing instrumentation
    * leaves one around a request. An API span wrapping a sampled context: for the recording path it
