@@ -724,7 +724,7 @@ class AgentIT {
       assertThat(agent.stdout())
           .contains(
               "for service 'example-it' (configuration: " + example() + ")",
-              "checking [cpu, memory, disk, heap, self, port, errors, p99] every 15s;"
+              "checking [cpu, memory, disk, heap, self, port, errors, p99, slo] every 15s;"
                   + " alerts to [logging, ops-email, pager, slack, alertmanager];"
                   + " alert history in data"
                   + java.io.File.separator
