@@ -249,11 +249,6 @@ final class NativeBuckets {
     }
   }
 
-  /** The observations counted so far, the zero bucket's included. */
-  long count() {
-    return snapshot().count();
-  }
-
   /** The schema now (for tests). */
   int schema() {
     return table.schema;
