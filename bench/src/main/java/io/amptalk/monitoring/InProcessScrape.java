@@ -36,6 +36,8 @@ public final class InProcessScrape {
       MetricsHttpHandler.textWriter(PrometheusProperties.get());
   private final ExpositionFormatWriter clientJavaWriter =
       ExpositionFormats.init(PrometheusProperties.get()).getPrometheusTextFormatWriter();
+  private final ExpositionFormatWriter protobufWriter =
+      ExpositionFormats.init(PrometheusProperties.get()).getPrometheusProtobufWriter();
 
   private InProcessScrape(SystemMonitor.Builder builder) {
     this.monitor = builder.build();
@@ -54,6 +56,14 @@ public final class InProcessScrape {
   /** Collects and writes the Prometheus text body (format 0.0.4), as {@code /metrics} does. */
   public void writeTo(OutputStream out) throws IOException {
     writer.write(out, registry.scrape());
+  }
+
+  /**
+   * The body in the protobuf format, which Prometheus asks for when it scrapes native histograms:
+   * client_java's writer, as {@code /metrics} negotiates it.
+   */
+  public void writeProtobufTo(OutputStream out) throws IOException {
+    protobufWriter.write(out, registry.scrape());
   }
 
   /** The same body written by client_java's text writer, as {@code /metrics} did before. */

@@ -14,6 +14,7 @@ import io.amptalk.monitoring.internal.http.MonitoringServer;
 import io.amptalk.monitoring.internal.http.TlsKeystore;
 import io.amptalk.monitoring.internal.metrics.ApplicationMetrics;
 import io.amptalk.monitoring.internal.metrics.ErrorHistory;
+import io.amptalk.monitoring.internal.metrics.HistogramLayout;
 import io.amptalk.monitoring.internal.metrics.JoinedSdk;
 import io.amptalk.monitoring.internal.metrics.RequestMetrics;
 import io.amptalk.monitoring.internal.metrics.RequestWindows;
@@ -81,7 +82,7 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p>Longer than our usual 400 lines because it is the entry point of the original API: its
- * builder's sixteen documented options and the readers' Javadoc are most of it. What it does lives
+ * builder's documented options and the readers' Javadoc are most of it. What it does lives
  * elsewhere: the cells in {@code internal.metrics.ApplicationMetrics}, the SDK in {@code
  * SdkPipeline}, host sampling in {@code internal.host}, the server in {@code internal.http}.
  */
@@ -145,7 +146,12 @@ public final class SystemMonitor implements HostView, RequestView, AutoCloseable
     this.recentErrors = new ErrorHistory(builder.errorHistorySize);
     this.health = new ReportedHealth(true, "No status reported yet");
     this.metrics =
-        new ApplicationMetrics(builder.maxRoutes, builder.maxErrorTypes, clock, throttledLog);
+        new ApplicationMetrics(
+            builder.maxRoutes,
+            builder.histogramLayout(),
+            builder.maxErrorTypes,
+            clock,
+            throttledLog);
     this.serverRequests = new ServerRequestRecorder(metrics, this::recordError);
     builder.checkJoin();
 
@@ -527,6 +533,10 @@ public final class SystemMonitor implements HostView, RequestView, AutoCloseable
     private int maxErrorTypes = 100;
     private int errorHistorySize = 100;
     private boolean enableJvmMetrics = true;
+    private boolean nativeHistograms;
+    private int nativeHistogramSchema = HistogramLayout.DEFAULT_SCHEMA;
+    private int nativeHistogramMaxBuckets = HistogramLayout.DEFAULT_MAX_BUCKETS;
+    private boolean classicHistogramBuckets = true;
     private Duration requestWindowRetention = Duration.ofMinutes(15);
     private HostProbe hostProbe;
     private SSLContext tls;
@@ -759,6 +769,70 @@ public final class SystemMonitor implements HostView, RequestView, AutoCloseable
     public Builder enableJvmMetrics(boolean enableJvmMetrics) {
       this.enableJvmMetrics = enableJvmMetrics;
       return this;
+    }
+
+    /**
+     * Also keeps {@code http.server.request.duration} as a native histogram: per series, sparse
+     * exponential buckets whose bounds are powers of {@code 2^(2^-schema)}, recorded lock-free
+     * beside the classic buckets. {@code /metrics} then writes it as a Prometheus native histogram
+     * in the protobuf format (which Prometheus asks for when started with {@code
+     * --enable-feature=native-histograms}), and OTLP exports it as an exponential histogram in
+     * place of the classic one. The text formats still carry the classic buckets, and the request
+     * windows, latency checks and objectives still read them. Default false.
+     */
+    public Builder nativeHistograms(boolean nativeHistograms) {
+      this.nativeHistograms = nativeHistograms;
+      return this;
+    }
+
+    /**
+     * The schema native histograms start at, -4..8: the bucket bounds are powers of {@code
+     * 2^(2^-schema)}, so a quantile read from them is within {@code 2^(2^-schema) - 1} of the true
+     * value (2.2 % at the default 5, 9.1 % at 3). A series lowers its own schema when it would need
+     * more than {@link #nativeHistogramMaxBuckets} buckets. Default 5. Applies with {@link
+     * #nativeHistograms}.
+     */
+    public Builder nativeHistogramSchema(int nativeHistogramSchema) {
+      if (nativeHistogramSchema < HistogramLayout.MIN_SCHEMA
+          || nativeHistogramSchema > HistogramLayout.MAX_SCHEMA) {
+        throw new IllegalArgumentException(
+            "nativeHistogramSchema must be -4..8, was " + nativeHistogramSchema);
+      }
+      this.nativeHistogramSchema = nativeHistogramSchema;
+      return this;
+    }
+
+    /**
+     * The most buckets a native histogram series keeps, 1..10000: one more halves its resolution
+     * (the schema drops by one, neighbouring buckets merge) until they fit. Default 160, as
+     * client_java. Applies with {@link #nativeHistograms}.
+     */
+    public Builder nativeHistogramMaxBuckets(int nativeHistogramMaxBuckets) {
+      if (nativeHistogramMaxBuckets < 1 || nativeHistogramMaxBuckets > 10_000) {
+        throw new IllegalArgumentException(
+            "nativeHistogramMaxBuckets must be 1..10000, was " + nativeHistogramMaxBuckets);
+      }
+      this.nativeHistogramMaxBuckets = nativeHistogramMaxBuckets;
+      return this;
+    }
+
+    /**
+     * With {@link #nativeHistograms}, whether the protobuf format carries the classic buckets
+     * beside the native ones (for Prometheus servers that scrape both, or classic only); false
+     * sends the native histogram alone there (the text formats then show only the {@code +Inf}
+     * bucket, as client_java). Default true; false needs {@code nativeHistograms(true)}.
+     */
+    public Builder classicHistogramBuckets(boolean classicHistogramBuckets) {
+      this.classicHistogramBuckets = classicHistogramBuckets;
+      return this;
+    }
+
+    private HistogramLayout histogramLayout() {
+      return new HistogramLayout(
+          classicHistogramBuckets,
+          nativeHistograms,
+          nativeHistogramSchema,
+          nativeHistogramMaxBuckets);
     }
 
     /**

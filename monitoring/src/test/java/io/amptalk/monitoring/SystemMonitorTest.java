@@ -800,6 +800,36 @@ class SystemMonitorTest {
   }
 
   @Test
+  void builder_nativeHistogramOptions_checkedWhenSet_classicOffWithoutNativeAtBuild() {
+    assertThatThrownBy(() -> SystemMonitor.builder().nativeHistogramSchema(9))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("nativeHistogramSchema must be -4..8, was 9");
+    assertThatThrownBy(() -> SystemMonitor.builder().nativeHistogramSchema(-5))
+        .hasMessage("nativeHistogramSchema must be -4..8, was -5");
+    assertThatThrownBy(() -> SystemMonitor.builder().nativeHistogramMaxBuckets(0))
+        .hasMessage("nativeHistogramMaxBuckets must be 1..10000, was 0");
+    assertThatThrownBy(() -> SystemMonitor.builder().nativeHistogramMaxBuckets(10_001))
+        .hasMessage("nativeHistogramMaxBuckets must be 1..10000, was 10001");
+    assertThatThrownBy(
+            () ->
+                SystemMonitor.builder()
+                    .enablePrometheus(false)
+                    .classicHistogramBuckets(false)
+                    .build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "classicHistogramBuckets(false) needs nativeHistograms(true): a histogram without"
+                + " either has no buckets");
+    SystemMonitor.builder()
+        .nativeHistograms(true)
+        .nativeHistogramSchema(-4)
+        .nativeHistogramSchema(8)
+        .nativeHistogramMaxBuckets(1)
+        .nativeHistogramMaxBuckets(10_000)
+        .classicHistogramBuckets(false);
+  }
+
+  @Test
   void builder_badOtlpEndpoint_showsNeitherUserInfoNorQuery() {
     assertThatThrownBy(
             () ->

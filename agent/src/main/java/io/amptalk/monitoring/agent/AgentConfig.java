@@ -257,6 +257,35 @@ record AgentConfig(
     metrics
         .get("request_window_retention")
         .ifPresent(v -> step(monitor, scratch, v, b -> b.requestWindowRetention(v.duration())));
+    readHistograms(metrics, monitor);
     metrics.end();
+  }
+
+  /** Native histograms: on or off, their schema and bucket limit, classic buckets alongside. */
+  private static void readHistograms(
+      ConfigReader.Section metrics, List<Consumer<SystemMonitor.Builder>> monitor) {
+    Supplier<SystemMonitor.Builder> scratch = SystemMonitor::builder;
+    Optional<Boolean> nativeHistograms = metrics.bool("native_histograms");
+    nativeHistograms.ifPresent(on -> monitor.add(b -> b.nativeHistograms(on)));
+    boolean nativeOn = nativeHistograms.orElse(false);
+    metrics
+        .get("native_histogram_schema")
+        .ifPresent(v -> step(monitor, scratch, v, b -> b.nativeHistogramSchema(v.integer(-4, 8))));
+    metrics
+        .get("native_histogram_max_buckets")
+        .ifPresent(
+            v -> step(monitor, scratch, v, b -> b.nativeHistogramMaxBuckets(v.integer(1, 10_000))));
+    metrics
+        .get("classic_histogram_buckets")
+        .ifPresent(
+            v -> {
+              boolean classic = v.bool();
+              if (!classic && !nativeOn) {
+                throw v.error(
+                    "false needs native_histograms: true (a histogram without either has no"
+                        + " buckets)");
+              }
+              monitor.add(b -> b.classicHistogramBuckets(classic));
+            });
   }
 }

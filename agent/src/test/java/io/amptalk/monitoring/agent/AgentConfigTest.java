@@ -3,10 +3,15 @@ package io.amptalk.monitoring.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.amptalk.monitoring.SystemMonitor;
 import io.amptalk.monitoring.alert.AlertNotifier;
 import io.amptalk.monitoring.alert.AlertSeverity;
 import io.amptalk.monitoring.health.CheckOptions;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -208,6 +213,41 @@ class AgentConfigTest {
   }
 
   // ---------------------------------------------------------------- bounds
+
+  /**
+   * The native-histogram keys reach the monitor: its protobuf exposition (read through
+   * client_java's debug view) carries the schema asked for, and no classic buckets.
+   */
+  @Test
+  void nativeHistogramKeys_reachTheMonitor() throws Exception {
+    AgentConfig config =
+        parse(
+            "metrics:\n"
+                + "  native_histograms: true\n"
+                + "  native_histogram_schema: 2\n"
+                + "  native_histogram_max_buckets: 50\n"
+                + "  classic_histogram_buckets: false\n");
+    SystemMonitor.Builder builder = SystemMonitor.builder();
+    config.monitor().forEach(step -> step.accept(builder));
+    try (SystemMonitor monitor =
+        builder.prometheusHost("127.0.0.1").prometheusPort(0).enableJvmMetrics(false).build()) {
+      monitor.recordRequest("/a", "GET", 200, 1500);
+      HttpResponse<String> debug =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(
+                          URI.create(
+                              "http://127.0.0.1:"
+                                  + monitor.getPrometheusPort()
+                                  + "/metrics?debug=prometheus-protobuf&name[]="
+                                  + "http_server_request_duration_seconds"))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
+      assertThat(debug.body())
+          .contains("schema: 2", "zero_count: 0", "sample_count: 1")
+          .doesNotContain("upper_bound");
+    }
+  }
 
   /**
    * Every duration key with a value that overflows when added to an instant (the scheduler would

@@ -61,6 +61,13 @@ abstract class Exposition implements AutoCloseable {
      * text writer in-process, its {@code MetricsHandler} over HTTP. The before of a before/after.
      */
     amptalkClientJavaWriter,
+    /** The {@code amptalk} monitor's body in the protobuf format, classic histograms only. */
+    amptalkProtobuf,
+    /**
+     * {@code SystemMonitor} with native histograms (schema 5, classic buckets alongside), in the
+     * protobuf format Prometheus scrapes them in.
+     */
+    amptalkNative,
     /** OpenTelemetry SDK with its Prometheus reader (scope labels off, as ours); target_info. */
     otelSdk,
     /** Prometheus client_java, a classic histogram. Nothing else. */
@@ -68,7 +75,12 @@ abstract class Exposition implements AutoCloseable {
     /** Micrometer Timer with the same 14 SLO boundaries; adds a {@code _max} gauge per series. */
     micrometer,
     /** The same Micrometer registry, written to the stream rather than returned as a String. */
-    micrometerStream
+    micrometerStream;
+
+    /** Whether the body is the Prometheus text format (else protobuf, which is binary). */
+    boolean text() {
+      return this != amptalkProtobuf && this != amptalkNative;
+    }
   }
 
   private final String library;
@@ -89,9 +101,11 @@ abstract class Exposition implements AutoCloseable {
   static Exposition create(Library library) {
     Exposition exposition =
         switch (library) {
-          case amptalk -> new Amptalk(library.name(), false, false);
-          case amptalkWithJvm -> new Amptalk(library.name(), true, false);
-          case amptalkClientJavaWriter -> new Amptalk(library.name(), false, true);
+          case amptalk -> new Amptalk(library.name(), false, false, false, false);
+          case amptalkWithJvm -> new Amptalk(library.name(), true, false, false, false);
+          case amptalkClientJavaWriter -> new Amptalk(library.name(), false, true, false, false);
+          case amptalkProtobuf -> new Amptalk(library.name(), false, false, false, true);
+          case amptalkNative -> new Amptalk(library.name(), false, false, true, true);
           case otelSdk -> new OtelSdk(library.name());
           case prometheusClient -> new PrometheusClient(library.name());
           case micrometer -> new Micrometer(library.name(), false);
@@ -117,9 +131,15 @@ abstract class Exposition implements AutoCloseable {
     return out.toString(StandardCharsets.UTF_8);
   }
 
+  /** The text body, for the check that every series is there; the body itself by default. */
+  String textBody() {
+    return body();
+  }
+
   /** Fails unless the body holds the 400 series × 15 buckets: else the data are not identical. */
   private void requireAllSeries() {
-    long buckets = body().lines().filter(line -> line.startsWith(HISTOGRAM + "_bucket{")).count();
+    long buckets =
+        textBody().lines().filter(line -> line.startsWith(HISTOGRAM + "_bucket{")).count();
     long expected = (long) COMBINATIONS * (BOUNDS.length + 1);
     if (buckets != expected) {
       throw new IllegalStateException(
@@ -135,10 +155,17 @@ abstract class Exposition implements AutoCloseable {
 
     private final InProcessScrape scrape;
     private final boolean clientJava;
+    private final boolean protobuf;
 
-    Amptalk(String name, boolean jvmMetrics, boolean clientJava) {
+    Amptalk(
+        String name,
+        boolean jvmMetrics,
+        boolean clientJava,
+        boolean nativeHistograms,
+        boolean protobuf) {
       super(name);
       this.clientJava = clientJava;
+      this.protobuf = protobuf;
       scrape =
           InProcessScrape.build(
               SystemMonitor.builder()
@@ -146,6 +173,7 @@ abstract class Exposition implements AutoCloseable {
                   .prometheusPort(0)
                   .enablePrometheus(true)
                   .enableJvmMetrics(jvmMetrics)
+                  .nativeHistograms(nativeHistograms)
                   // One host sample at start-up, none during the measurement.
                   .collectInterval(Duration.ofHours(1)));
       SystemMonitor monitor = scrape.monitor();
@@ -157,6 +185,17 @@ abstract class Exposition implements AutoCloseable {
       }
     }
 
+    @Override
+    String textBody() {
+      ByteArrayOutputStream out = new ByteArrayOutputStream(1 << 20);
+      try {
+        scrape.writeTo(out);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      return out.toString(StandardCharsets.UTF_8);
+    }
+
     /** The monitor's in-process scrape, to time its parts. */
     InProcessScrape inProcess() {
       return scrape;
@@ -166,6 +205,8 @@ abstract class Exposition implements AutoCloseable {
     void writeTo(OutputStream out) throws IOException {
       if (clientJava) {
         scrape.writeWithClientJavaTo(out);
+      } else if (protobuf) {
+        scrape.writeProtobufTo(out);
       } else {
         scrape.writeTo(out);
       }

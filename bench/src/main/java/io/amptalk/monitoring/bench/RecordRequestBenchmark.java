@@ -193,6 +193,33 @@ public class RecordRequestBenchmark {
     metrics.monitor.recordRequest(ROUTE[k], METHOD[k], STATUS[k], MILLIS[k]);
   }
 
+  /** The same monitor with native histograms on (schema 5, at most 160 buckets per series). */
+  @State(Scope.Benchmark)
+  public static class AmptalkNative {
+    SystemMonitor monitor;
+
+    @Setup
+    public void setUp() {
+      monitor =
+          SystemMonitor.builder()
+              .enablePrometheus(false)
+              .enableJvmMetrics(false)
+              .nativeHistograms(true)
+              .build();
+    }
+
+    @TearDown
+    public void tearDown() {
+      monitor.close();
+    }
+  }
+
+  @Benchmark
+  public void amptalkNative(AmptalkNative metrics, Cursor cursor) {
+    int k = cursor.next();
+    metrics.monitor.recordRequest(ROUTE[k], METHOD[k], STATUS[k], MILLIS[k]);
+  }
+
   /**
    * The same monitor inside a {@link Monitoring}, without and with four service level objectives:
    * they read the request cells when they are evaluated (every 10 s, on their own thread), so

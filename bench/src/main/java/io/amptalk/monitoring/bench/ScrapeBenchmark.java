@@ -38,6 +38,8 @@ public class ScrapeBenchmark {
       "amptalk",
       "amptalkWithJvm",
       "amptalkClientJavaWriter",
+      "amptalkProtobuf",
+      "amptalkNative",
       "otelSdk",
       "prometheusClient",
       "micrometer",

@@ -76,7 +76,7 @@ public final class ScrapeCpu {
     }
     if (libraries.isEmpty()) {
       for (Exposition.Library library : Exposition.Library.values()) {
-        if (!(http && library == Exposition.Library.micrometerStream)) {
+        if (library.text() && !(http && library == Exposition.Library.micrometerStream)) {
           libraries.add(library.name());
         }
       }

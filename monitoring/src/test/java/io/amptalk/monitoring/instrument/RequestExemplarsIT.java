@@ -4,18 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.Filter;
 import com.sun.net.httpserver.HttpContext;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.amptalk.monitoring.MonitorTestHooks;
 import io.amptalk.monitoring.SystemMonitor;
-import io.amptalk.monitoring.testing.ExternalProgram;
 import io.amptalk.monitoring.testing.FakeHostProbe;
 import io.amptalk.monitoring.testing.MutableClock;
 import io.amptalk.monitoring.testing.MutableTicker;
 import io.amptalk.monitoring.testing.ProtobufMessage;
+import io.amptalk.monitoring.testing.RealPrometheus;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.Tracer;
@@ -25,14 +24,10 @@ import io.opentelemetry.sdk.trace.samplers.Sampler;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -299,9 +294,6 @@ class RequestExemplarsIT {
   @Test
   void realPrometheus_scrapesOpenMetrics_queryExemplarsAnswersTheSpansTraceIds(@TempDir Path work)
       throws Exception {
-    Path prometheus =
-        ExternalProgram.require(
-            "prometheus", "apt-get install prometheus (Debian's 2.42 has exemplar storage)");
     // Exemplars Prometheus keeps carry their own timestamps: the real clock, so that they fall
     // in the query's range.
     SystemMonitor monitor = monitor(Clock.systemUTC());
@@ -310,46 +302,16 @@ class RequestExemplarsIT {
     SpanContext direct = recordUnderSpan(monitor, "/direct", 300);
     SpanContext filtered = requestThroughFilter(server, served);
 
-    int port = freePort();
-    Files.writeString(
-        work.resolve("prometheus.yml"),
-        "global:\n"
-            + "  scrape_interval: 1s\n"
-            + "scrape_configs:\n"
-            + "  - job_name: monitor\n"
-            + "    static_configs:\n"
-            + "      - targets: ['127.0.0.1:"
-            + monitor.getPrometheusPort()
-            + "']\n");
-    Process process =
-        new ProcessBuilder(
-                prometheus.toString(),
-                "--config.file=" + work.resolve("prometheus.yml"),
-                "--storage.tsdb.path=" + work.resolve("data"),
-                "--web.listen-address=127.0.0.1:" + port,
-                "--enable-feature=exemplar-storage")
-            .redirectErrorStream(true)
-            .redirectOutput(work.resolve("prometheus.log").toFile())
-            .start();
-    closing.add(
-        () -> {
-          process.destroy();
-          if (!process.waitFor(20, TimeUnit.SECONDS)) {
-            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-          }
-        });
-    String api = "http://127.0.0.1:" + port + "/api/v1/";
+    RealPrometheus prometheus =
+        RealPrometheus.start(
+            work,
+            monitor.getPrometheusPort(),
+            "exemplar-storage",
+            "apt-get install prometheus (Debian's 2.42 has exemplar storage)");
+    closing.add(prometheus);
     long now = System.currentTimeMillis() / 1000;
-    String query =
-        api
-            + "query_exemplars?query="
-            + URLEncoder.encode(BUCKET, StandardCharsets.UTF_8)
-            + "&start="
-            + (now - 3600)
-            + "&end="
-            + (now + 3600);
+    String range = "start=" + (now - 3600) + "&end=" + (now + 3600);
 
-    ObjectMapper json = new ObjectMapper();
     List<String> traceIds = new CopyOnWriteArrayList<>();
     try {
       await()
@@ -358,7 +320,7 @@ class RequestExemplarsIT {
           .ignoreExceptions()
           .untilAsserted(
               () -> {
-                JsonNode answer = json.readTree(get(query));
+                JsonNode answer = prometheus.get("query_exemplars?" + range + "&query=", BUCKET);
                 assertThat(answer.path("status").asText()).isEqualTo("success");
                 traceIds.clear();
                 for (JsonNode series : answer.path("data")) {
@@ -384,29 +346,10 @@ class RequestExemplarsIT {
               });
     } catch (AssertionError | ConditionTimeoutException e) {
       throw new AssertionError(
-          "query_exemplars answered "
-              + traceIds
-              + "; Prometheus' log:\n"
-              + Files.readString(work.resolve("prometheus.log")),
-          e);
+          "query_exemplars answered " + traceIds + "; Prometheus' log:\n" + prometheus.log(), e);
     }
     // It scraped OpenMetrics (the text format carries no exemplars): the target is up.
-    JsonNode up = json.readTree(get(api + "query?query=up"));
+    JsonNode up = prometheus.query("up");
     assertThat(up.path("data").path("result").get(0).path("value").get(1).asText()).isEqualTo("1");
-  }
-
-  private String get(String uri) throws Exception {
-    HttpResponse<String> response =
-        http.send(
-            HttpRequest.newBuilder(URI.create(uri)).timeout(Duration.ofSeconds(5)).build(),
-            HttpResponse.BodyHandlers.ofString());
-    assertThat(response.statusCode()).as(uri).isEqualTo(200);
-    return response.body();
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    }
   }
 }

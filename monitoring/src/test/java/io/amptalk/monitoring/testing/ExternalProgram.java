@@ -1,6 +1,7 @@
 package io.amptalk.monitoring.testing;
 
 import java.io.File;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -31,6 +32,39 @@ public final class ExternalProgram {
       System.err.println("SKIPPED: " + lookup.message(installHint));
     }
     return lookup.require(installHint);
+  }
+
+  /**
+   * Debian's Python ({@code -Dpython3=}, else {@code /usr/bin/python3}, else {@code PATH}: a shim
+   * earlier on the {@code PATH} may lack Debian's modules) with {@code module} importable; skipped
+   * without them (failed under CI), naming the Debian package {@code installHint}.
+   */
+  public static Path requirePython(String module, String installHint) {
+    Path debian = Path.of("/usr/bin/python3");
+    Path python =
+        System.getProperty("python3") == null && executable(debian)
+            ? debian
+            : require("python3", installHint);
+    try {
+      Process probe =
+          new ProcessBuilder(python.toString(), "-c", "import " + module)
+              .redirectErrorStream(true)
+              .start();
+      probe.getInputStream().readAllBytes();
+      if (probe.waitFor() == 0) {
+        return python;
+      }
+    } catch (IOException e) {
+      // as a module that does not import
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    Lookup missing =
+        new Lookup("python3 module " + module, null, "in " + python, isCi(System.getenv("CI")));
+    if (!missing.ci()) {
+      System.err.println("SKIPPED: " + missing.message(installHint));
+    }
+    return missing.require(installHint);
   }
 
   /**

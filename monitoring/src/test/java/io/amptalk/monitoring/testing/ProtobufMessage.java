@@ -84,6 +84,50 @@ public final class ProtobufMessage {
     return values == null ? 0 : (Long) values.get(values.size() - 1);
   }
 
+  /**
+   * A length-delimited stream of messages, each after its varint length, as Prometheus' protobuf
+   * exposition sends its metric families.
+   */
+  public static List<ProtobufMessage> parseDelimited(byte[] bytes) {
+    List<ProtobufMessage> messages = new ArrayList<>();
+    int[] at = {0};
+    while (at[0] < bytes.length) {
+      int length = (int) varint(bytes, at);
+      if (length < 0 || at[0] + length > bytes.length) {
+        throw new IllegalArgumentException("delimited message: length " + length);
+      }
+      byte[] message = new byte[length];
+      System.arraycopy(bytes, at[0], message, 0, length);
+      at[0] += length;
+      messages.add(parse(message));
+    }
+    return messages;
+  }
+
+  /** A {@code sint32} or {@code sint64} field (zigzag-encoded), or 0 when absent. */
+  public long sint(int field) {
+    long n = number(field);
+    return (n >>> 1) ^ -(n & 1);
+  }
+
+  /** A packed repeated varint field ({@code uint64}, or zigzag-decoded {@code sint64}). */
+  public List<Long> packedVarints(int field, boolean zigzag) {
+    List<Long> values = new ArrayList<>();
+    for (Object value : fields.getOrDefault(field, List.of())) {
+      if (value instanceof Long single) { // one value may come unpacked
+        values.add(zigzag ? (single >>> 1) ^ -(single & 1) : single);
+        continue;
+      }
+      byte[] bytes = (byte[]) value;
+      int[] at = {0};
+      while (at[0] < bytes.length) {
+        long n = varint(bytes, at);
+        values.add(zigzag ? (n >>> 1) ^ -(n & 1) : n);
+      }
+    }
+    return values;
+  }
+
   /** A {@code double} field. */
   public double doubleValue(int field) {
     return Double.longBitsToDouble(number(field));

@@ -85,6 +85,10 @@ public class AmptalkMonitoringAutoConfiguration {
     set(metrics.getMaxErrorTypes(), builder::maxErrorTypes);
     set(metrics.getErrorHistory(), builder::errorHistorySize);
     set(metrics.getRequestWindowRetention(), builder::requestWindowRetention);
+    set(metrics.getNativeHistograms(), builder::nativeHistograms);
+    set(metrics.getNativeHistogramSchema(), builder::nativeHistogramSchema);
+    set(metrics.getNativeHistogramMaxBuckets(), builder::nativeHistogramMaxBuckets);
+    set(metrics.getClassicHistogramBuckets(), builder::classicHistogramBuckets);
     return builder.build();
   }
 

@@ -187,6 +187,21 @@ public class AmptalkProperties {
     /** Longest window error-ratio and latency checks can read. Default 15m. */
     private Duration requestWindowRetention;
 
+    /**
+     * Also keep request durations as native histograms, in the protobuf format for Prometheus and
+     * as exponential histograms over OTLP. Default false.
+     */
+    private Boolean nativeHistograms;
+
+    /** The native histograms' starting schema, -4..8. Default 5. */
+    private Integer nativeHistogramSchema;
+
+    /** Buckets a native histogram series keeps before its schema drops, 1..10000. Default 160. */
+    private Integer nativeHistogramMaxBuckets;
+
+    /** With native histograms, the classic buckets too in the protobuf format. Default true. */
+    private Boolean classicHistogramBuckets;
+
     public Duration getCollectInterval() {
       return collectInterval;
     }
@@ -257,6 +272,38 @@ public class AmptalkProperties {
 
     public void setRequestWindowRetention(Duration requestWindowRetention) {
       this.requestWindowRetention = requestWindowRetention;
+    }
+
+    public Boolean getNativeHistograms() {
+      return nativeHistograms;
+    }
+
+    public void setNativeHistograms(Boolean nativeHistograms) {
+      this.nativeHistograms = nativeHistograms;
+    }
+
+    public Integer getNativeHistogramSchema() {
+      return nativeHistogramSchema;
+    }
+
+    public void setNativeHistogramSchema(Integer nativeHistogramSchema) {
+      this.nativeHistogramSchema = nativeHistogramSchema;
+    }
+
+    public Integer getNativeHistogramMaxBuckets() {
+      return nativeHistogramMaxBuckets;
+    }
+
+    public void setNativeHistogramMaxBuckets(Integer nativeHistogramMaxBuckets) {
+      this.nativeHistogramMaxBuckets = nativeHistogramMaxBuckets;
+    }
+
+    public Boolean getClassicHistogramBuckets() {
+      return classicHistogramBuckets;
+    }
+
+    public void setClassicHistogramBuckets(Boolean classicHistogramBuckets) {
+      this.classicHistogramBuckets = classicHistogramBuckets;
     }
   }
 

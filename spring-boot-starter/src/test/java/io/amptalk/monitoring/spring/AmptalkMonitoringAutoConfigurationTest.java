@@ -87,6 +87,34 @@ class AmptalkMonitoringAutoConfigurationTest {
   }
 
   @Test
+  void nativeHistogramProperties_reachTheMonitor() {
+    web.withPropertyValues(
+            "amptalk.metrics.native-histograms=true",
+            "amptalk.metrics.native-histogram-schema=3",
+            "amptalk.metrics.native-histogram-max-buckets=40",
+            "amptalk.metrics.classic-histogram-buckets=false")
+        .run(
+            context -> {
+              AmptalkProperties.Metrics metrics =
+                  context.getBean(AmptalkProperties.class).getMetrics();
+              assertThat(metrics.getNativeHistograms()).isTrue();
+              assertThat(metrics.getNativeHistogramSchema()).isEqualTo(3);
+              assertThat(metrics.getNativeHistogramMaxBuckets()).isEqualTo(40);
+              assertThat(metrics.getClassicHistogramBuckets()).isFalse();
+              assertThat(context).hasSingleBean(SystemMonitor.class);
+            });
+    web.withPropertyValues("amptalk.metrics.native-histogram-schema=9")
+        .run(
+            context ->
+                assertThat(context)
+                    .hasFailed()
+                    .getFailure()
+                    .rootCause()
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("nativeHistogramSchema must be -4..8, was 9"));
+  }
+
+  @Test
   void blankToken_failsTheStartNamingIt() {
     web.withPropertyValues("amptalk.http.token= ")
         .run(

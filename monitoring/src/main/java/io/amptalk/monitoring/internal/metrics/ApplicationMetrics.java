@@ -4,6 +4,7 @@ import io.amptalk.monitoring.internal.util.ThrottledLogger;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.sdk.common.InstrumentationScopeInfo;
 import io.opentelemetry.sdk.metrics.data.AggregationTemporality;
+import io.opentelemetry.sdk.metrics.data.ExponentialHistogramData;
 import io.opentelemetry.sdk.metrics.data.HistogramData;
 import io.opentelemetry.sdk.metrics.data.LongPointData;
 import io.opentelemetry.sdk.metrics.data.MetricData;
@@ -43,12 +44,18 @@ public final class ApplicationMetrics {
   private final ActiveRequests active;
 
   public ApplicationMetrics(int maxRoutes, int maxErrorTypes, Clock clock, ThrottledLogger log) {
+    this(maxRoutes, HistogramLayout.CLASSIC, maxErrorTypes, clock, log);
+  }
+
+  public ApplicationMetrics(
+      int maxRoutes, HistogramLayout layout, int maxErrorTypes, Clock clock, ThrottledLogger log) {
     this.clock = clock;
     this.log = log;
     long startNanos = epochNanos(clock);
     this.requests =
         new RequestMetrics(
             maxRoutes,
+            layout,
             () -> epochNanos(clock),
             () ->
                 log.warnOnce(
@@ -194,8 +201,21 @@ public final class ApplicationMetrics {
     return produced;
   }
 
-  /** The request histogram as the SDK's exporters take it. */
+  /**
+   * The request histogram as the SDK's exporters take it: an exponential histogram with native
+   * histograms on, else the classic one.
+   */
   public MetricData requestData(Resource resource) {
+    if (requests.exportsExponential()) {
+      return ProducedMetric.exponentialHistogram(
+          resource,
+          InstrumentationScopeInfo.create(SCOPE_NAME),
+          RequestMetrics.NAME,
+          RequestMetrics.DESCRIPTION,
+          RequestMetrics.UNIT,
+          ExponentialHistogramData.create(
+              AggregationTemporality.CUMULATIVE, requests.exponentialPoints()));
+    }
     return ProducedMetric.histogram(
         resource,
         InstrumentationScopeInfo.create(SCOPE_NAME),

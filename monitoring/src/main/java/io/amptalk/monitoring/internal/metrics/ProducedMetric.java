@@ -2,6 +2,7 @@ package io.amptalk.monitoring.internal.metrics;
 
 import io.opentelemetry.sdk.common.InstrumentationScopeInfo;
 import io.opentelemetry.sdk.metrics.data.Data;
+import io.opentelemetry.sdk.metrics.data.ExponentialHistogramData;
 import io.opentelemetry.sdk.metrics.data.HistogramData;
 import io.opentelemetry.sdk.metrics.data.MetricData;
 import io.opentelemetry.sdk.metrics.data.MetricDataType;
@@ -31,6 +32,17 @@ public record ProducedMetric(
       HistogramData data) {
     return new ProducedMetric(
         resource, scope, name, description, unit, MetricDataType.HISTOGRAM, data);
+  }
+
+  public static ProducedMetric exponentialHistogram(
+      Resource resource,
+      InstrumentationScopeInfo scope,
+      String name,
+      String description,
+      String unit,
+      ExponentialHistogramData data) {
+    return new ProducedMetric(
+        resource, scope, name, description, unit, MetricDataType.EXPONENTIAL_HISTOGRAM, data);
   }
 
   public static ProducedMetric longSum(

@@ -6,6 +6,8 @@ import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.sdk.metrics.data.DoubleExemplarData;
+import io.opentelemetry.sdk.metrics.data.ExponentialHistogramBuckets;
+import io.opentelemetry.sdk.metrics.data.ExponentialHistogramPointData;
 import io.opentelemetry.sdk.metrics.data.HistogramPointData;
 import io.prometheus.metrics.model.snapshots.ClassicHistogramBuckets;
 import io.prometheus.metrics.model.snapshots.Exemplar;
@@ -13,6 +15,7 @@ import io.prometheus.metrics.model.snapshots.Exemplars;
 import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
 import io.prometheus.metrics.model.snapshots.HistogramSnapshot.HistogramDataPointSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricMetadata;
+import io.prometheus.metrics.model.snapshots.NativeHistogramBuckets;
 import io.prometheus.metrics.model.snapshots.Unit;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -51,6 +54,13 @@ import java.util.stream.DoubleStream;
  * one does not point at a trace long gone. Without a current span the cost is a thread-local read
  * and no allocation; with one, a clock read, and an exemplar (two objects) at most once per bucket
  * per minimum age.
+ *
+ * <p>Native histograms ({@link HistogramLayout}): each cell also keeps its durations in a {@link
+ * NativeBuckets}, recorded before the classic bucket, and exported as Prometheus' native histogram
+ * and OpenTelemetry's exponential histogram. The classic buckets are kept all the same (the
+ * windows, checks and objectives read them). client_java refuses a point whose classic and native
+ * counts differ, so a point with both is read classic, native, classic again, until the two classic
+ * reads agree with the native count (see {@link Cell#consistentRead}).
  *
  * <p>Over 400 lines as one concept on purpose: the cell layout, the lock-free recording path and
  * the two ways the cells are read (SDK points, Prometheus snapshot) must change together.
@@ -117,6 +127,7 @@ public final class RequestMetrics {
   private static final int STATUS_SLOTS = 500;
 
   private final int maxRoutes;
+  private final HistogramLayout layout;
   private final LongSupplier epochNanos;
   private final Runnable onRouteOverflow;
   private final ConcurrentHashMap<String, Route> routes = new ConcurrentHashMap<>();
@@ -124,7 +135,13 @@ public final class RequestMetrics {
   private final Route otherRoute;
 
   public RequestMetrics(int maxRoutes, LongSupplier epochNanos, Runnable onRouteOverflow) {
+    this(maxRoutes, HistogramLayout.CLASSIC, epochNanos, onRouteOverflow);
+  }
+
+  public RequestMetrics(
+      int maxRoutes, HistogramLayout layout, LongSupplier epochNanos, Runnable onRouteOverflow) {
     this.maxRoutes = maxRoutes;
+    this.layout = layout;
     this.epochNanos = epochNanos;
     this.onRouteOverflow = onRouteOverflow;
     this.otherRoute = new Route(Labels.OTHER);
@@ -151,6 +168,9 @@ public final class RequestMetrics {
     Cell cell = route(route).cell(methodIndex(method), statusCode - MIN_STATUS);
     double seconds = durationMs / 1000.0;
     int bucket = bucketIndex(seconds);
+    if (cell.nativeBuckets != null) {
+      cell.nativeBuckets.record(seconds);
+    }
     cell.add(bucket, (long) Math.min(durationMs * 1e6, MAX_NANOS));
     offerExemplar(cell, bucket, seconds);
   }
@@ -164,6 +184,9 @@ public final class RequestMetrics {
     long nanos = Math.max(0, durationNanos);
     double seconds = nanos / 1e9;
     int bucket = bucketIndex(seconds);
+    if (cell.nativeBuckets != null) {
+      cell.nativeBuckets.record(seconds);
+    }
     cell.add(bucket, Math.min(nanos, (long) MAX_NANOS));
     offerExemplar(cell, bucket, seconds);
   }
@@ -308,6 +331,22 @@ public final class RequestMetrics {
     return points;
   }
 
+  /** Whether {@link #exponentialPoints()} is what the SDK's exporters get. */
+  public boolean exportsExponential() {
+    return layout.nativeBuckets();
+  }
+
+  /** With native histograms: one exponential point per series, as {@link #points()}. */
+  public List<ExponentialHistogramPointData> exponentialPoints() {
+    long now = epochNanos.getAsLong();
+    List<ExponentialHistogramPointData> points = new ArrayList<>();
+    for (Route route : routes.values()) {
+      route.forEachCell((status, cell) -> points.add(cell.exponentialPoint(now)));
+    }
+    otherRoute.forEachCell((status, cell) -> points.add(cell.exponentialPoint(now)));
+    return points;
+  }
+
   /**
    * The same series as {@link #points()}, as the Prometheus snapshot the OpenTelemetry exporter
    * would have converted them to (labels, buckets, sum, created timestamp, exemplars with {@code
@@ -317,9 +356,9 @@ public final class RequestMetrics {
     long now = epochNanos.getAsLong();
     List<HistogramDataPointSnapshot> points = new ArrayList<>();
     for (Route route : routes.values()) {
-      route.forEachCell((status, cell) -> points.add(cell.prometheusPoint(now)));
+      route.forEachCell((status, cell) -> points.add(cell.prometheusPoint(now, layout)));
     }
-    otherRoute.forEachCell((status, cell) -> points.add(cell.prometheusPoint(now)));
+    otherRoute.forEachCell((status, cell) -> points.add(cell.prometheusPoint(now, layout)));
     return new HistogramSnapshot(PROMETHEUS_METADATA, points);
   }
 
@@ -367,7 +406,13 @@ public final class RequestMetrics {
             row,
             statusSlot,
             null,
-            new Cell(attributes, prometheusLabels(attributes), epochNanos.getAsLong()));
+            new Cell(
+                attributes,
+                prometheusLabels(attributes),
+                epochNanos.getAsLong(),
+                layout.nativeBuckets()
+                    ? new NativeBuckets(layout.nativeSchema(), layout.nativeMaxBuckets())
+                    : null));
         cell = (Cell) CELLS.getVolatile(row, statusSlot);
       }
       return cell;
@@ -472,6 +517,12 @@ public final class RequestMetrics {
     final io.prometheus.metrics.model.snapshots.Labels prometheusLabels;
     final long startEpochNanos;
 
+    /** The native histogram, or null without one. */
+    final NativeBuckets nativeBuckets;
+
+    /** The last read whose classic and native counts agreed, for {@link #consistentRead}. */
+    volatile ConsistentRead lastConsistent;
+
     /** Buckets, then the sum in whole nanoseconds, updated with atomic adds. */
     final long[] counts = new long[BOUNDS.length + 2];
 
@@ -484,10 +535,12 @@ public final class RequestMetrics {
     Cell(
         Attributes attributes,
         io.prometheus.metrics.model.snapshots.Labels prometheusLabels,
-        long startEpochNanos) {
+        long startEpochNanos,
+        NativeBuckets nativeBuckets) {
       this.attributes = attributes;
       this.prometheusLabels = prometheusLabels;
       this.startEpochNanos = startEpochNanos;
+      this.nativeBuckets = nativeBuckets;
     }
 
     void add(int bucket, long nanos) {
@@ -604,7 +657,10 @@ public final class RequestMetrics {
     }
 
     /** {@link #point} as the exporter converts it, without boxing a count. */
-    HistogramDataPointSnapshot prometheusPoint(long now) {
+    HistogramDataPointSnapshot prometheusPoint(long now, HistogramLayout layout) {
+      if (nativeBuckets != null) {
+        return nativePrometheusPoint(now, layout.classicBuckets());
+      }
       long[] counts = new long[BOUNDS.length + 1];
       long total = 0;
       for (int i = 0; i < counts.length; i++) {
@@ -620,5 +676,107 @@ public final class RequestMetrics {
           exemplars(now),
           startEpochNanos / NANOS_PER_MILLI);
     }
+
+    /** The classic buckets into {@code counts}; returns their total. */
+    private long readClassic(long[] counts) {
+      long total = 0;
+      for (int i = 0; i < counts.length; i++) {
+        long n = bucket(i);
+        counts[i] = n;
+        total += n;
+      }
+      return total;
+    }
+
+    /**
+     * The classic and native buckets over the same observations, or the last such read when a
+     * series recorded into without pause gives none in {@link #CONSISTENT_READ_ATTEMPTS}. Each
+     * record adds its native bucket before its classic one, and counts only grow: when two classic
+     * reads around a native read have the same total, no classic add fell between them, every
+     * observation of the classic read is in the native one, and equal counts make them the same
+     * observations. Null when no read has agreed yet: the point then goes out with its native
+     * buckets alone, this once.
+     */
+    ConsistentRead consistentRead() {
+      for (int attempt = 0; attempt < CONSISTENT_READ_ATTEMPTS; attempt++) {
+        long[] before = new long[BOUNDS.length + 1];
+        long total = readClassic(before);
+        NativeBuckets.Snapshot nat = nativeBuckets.snapshot();
+        long[] after = new long[BOUNDS.length + 1];
+        if (nat.count() == total && readClassic(after) == total) {
+          ConsistentRead read = new ConsistentRead(after, nat);
+          lastConsistent = read;
+          return read;
+        }
+      }
+      return lastConsistent;
+    }
+
+    /** The native histogram, with the classic buckets when {@code classic}. */
+    private HistogramDataPointSnapshot nativePrometheusPoint(long now, boolean classic) {
+      ConsistentRead read = classic ? consistentRead() : null;
+      NativeBuckets.Snapshot nat = read != null ? read.nativeBuckets() : nativeBuckets.snapshot();
+      double seconds = nat.count() == 0 ? 0 : sumNanos() / 1e9;
+      NativeHistogramBuckets positive = NativeHistogramBuckets.of(nat.indices(), nat.counts());
+      // Without classic buckets, client_java counts the native ones.
+      return new HistogramDataPointSnapshot(
+          read != null
+              ? ClassicHistogramBuckets.of(UPPER_BOUNDS, read.classic())
+              : ClassicHistogramBuckets.EMPTY,
+          nat.schema(),
+          nat.zeroCount(),
+          NativeBuckets.ZERO_THRESHOLD,
+          positive,
+          NativeHistogramBuckets.EMPTY,
+          seconds,
+          prometheusLabels,
+          exemplars(now),
+          startEpochNanos / NANOS_PER_MILLI);
+    }
+
+    /**
+     * The native histogram as OpenTelemetry's exponential one: the scale is the schema, and its
+     * bucket indices are one lower than Prometheus' ({@code (base^i, base^(i+1)]}), densely from
+     * the lowest populated one.
+     */
+    ExponentialHistogramPointData exponentialPoint(long now) {
+      NativeBuckets.Snapshot nat = nativeBuckets.snapshot();
+      double seconds = nat.count() == 0 ? 0 : sumNanos() / 1e9;
+      int[] indices = nat.indices();
+      List<Long> counts;
+      int offset;
+      if (indices.length == 0) {
+        offset = 0;
+        counts = List.of();
+      } else {
+        offset = indices[0] - 1;
+        Long[] dense = new Long[indices[indices.length - 1] - indices[0] + 1];
+        Arrays.fill(dense, 0L);
+        for (int i = 0; i < indices.length; i++) {
+          dense[indices[i] - indices[0]] = nat.counts()[i];
+        }
+        counts = Collections.unmodifiableList(Arrays.asList(dense));
+      }
+      return ExponentialHistogramPointData.create(
+          nat.schema(),
+          seconds,
+          nat.zeroCount(),
+          false,
+          0,
+          false,
+          0,
+          ExponentialHistogramBuckets.create(nat.schema(), offset, counts),
+          ExponentialHistogramBuckets.create(nat.schema(), 0, List.of()),
+          startEpochNanos,
+          now,
+          attributes,
+          exemplarData(now));
+    }
   }
+
+  /** How often a point with classic and native buckets is read before the last one is used. */
+  private static final int CONSISTENT_READ_ATTEMPTS = 64;
+
+  /** Classic and native buckets over the same observations. */
+  private record ConsistentRead(long[] classic, NativeBuckets.Snapshot nativeBuckets) {}
 }

@@ -6,6 +6,7 @@ import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Scope;
 import io.opentelemetry.sdk.metrics.data.DoubleExemplarData;
+import io.opentelemetry.sdk.metrics.data.ExponentialHistogramPointData;
 import io.opentelemetry.sdk.metrics.data.HistogramPointData;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.samplers.Sampler;
@@ -13,7 +14,14 @@ import io.prometheus.metrics.model.snapshots.Exemplar;
 import io.prometheus.metrics.model.snapshots.Exemplars;
 import io.prometheus.metrics.model.snapshots.HistogramSnapshot.HistogramDataPointSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -184,6 +192,100 @@ class RequestMetricsTest {
     now.set(T0);
     Span third = recordUnderSpan(metrics, 40);
     assertThat(traceIdIn(metrics, 0.025, 0.05)).isEqualTo(third.getSpanContext().getTraceId());
+  }
+
+  private static final HistogramLayout NATIVE = new HistogramLayout(true, true, 3, 160);
+
+  @Test
+  void nativeLayout_pointHasClassicAndNativeBuckets_zeroAndNegativeNanosInTheZeroBucket() {
+    RequestMetrics metrics = new RequestMetrics(10, NATIVE, now::get, () -> {});
+    metrics.record("/a", "GET", 200, 1500);
+    metrics.record("/a", "GET", 200, 300);
+    metrics.recordNanos("/a", "GET", 200, 0);
+    metrics.recordNanos("/a", "GET", 200, -7L); // a ticker that went backwards: 0
+
+    HistogramDataPointSnapshot point = onlyPoint(metrics);
+    assertThat(point.getCount()).isEqualTo(4);
+    assertThat(point.getClassicBuckets().getCount(0)).isEqualTo(2); // le=0.005: the two zeros
+    assertThat(point.getNativeSchema()).isEqualTo(3);
+    assertThat(point.getNativeZeroCount()).isEqualTo(2);
+    assertThat(point.getNativeZeroThreshold()).isEqualTo(0x1p-128);
+    assertThat(point.getNativeBucketsForPositiveValues().stream().map(b -> b.getBucketIndex()))
+        .containsExactly(-13, 5);
+    assertThat(point.getNativeBucketsForNegativeValues().size()).isZero();
+
+    ExponentialHistogramPointData otel = metrics.exponentialPoints().get(0);
+    assertThat(otel.getScale()).isEqualTo(3);
+    assertThat(otel.getCount()).isEqualTo(4);
+    assertThat(otel.getZeroCount()).isEqualTo(2);
+    assertThat(otel.getSum()).isEqualTo(1.8);
+    assertThat(otel.getPositiveBuckets().getOffset()).isEqualTo(-14);
+    assertThat(otel.getPositiveBuckets().getBucketCounts()).hasSize(19).startsWith(1L).endsWith(1L);
+    assertThat(otel.getAttributes().get(RequestMetrics.HTTP_ROUTE)).isEqualTo("/a");
+  }
+
+  @Test
+  void nativeOnlyLayout_pointHasNoClassicBuckets() {
+    RequestMetrics metrics =
+        new RequestMetrics(10, new HistogramLayout(false, true, 5, 160), now::get, () -> {});
+    metrics.record("/a", "GET", 200, 1500);
+    HistogramDataPointSnapshot point = onlyPoint(metrics);
+    assertThat(point.hasClassicHistogramData()).isFalse();
+    assertThat(point.getCount()).isEqualTo(1);
+    assertThat(point.getNativeBucketsForPositiveValues().getBucketIndex(0))
+        .isEqualTo(NativeBuckets.index(1.5, 5));
+  }
+
+  /**
+   * client_java refuses a point whose classic and native counts differ: snapshots taken while
+   * threads record into the same series never do, and the last one counts every observation.
+   */
+  @Test
+  void nativeLayout_snapshotsWhileRecording_classicAndNativeCountsAgree() throws Exception {
+    RequestMetrics metrics = new RequestMetrics(10, NATIVE, now::get, () -> {});
+    metrics.record("/a", "GET", 200, 1); // the series exists before the first snapshot
+    int writers = 2;
+    int perWriter = 200_000;
+    CyclicBarrier start = new CyclicBarrier(writers + 1);
+    CountDownLatch done = new CountDownLatch(writers);
+    ExecutorService pool = Executors.newFixedThreadPool(writers);
+    try {
+      List<Future<?>> futures = new ArrayList<>();
+      for (int w = 0; w < writers; w++) {
+        futures.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  for (int i = 0; i < perWriter; i++) {
+                    metrics.record("/a", "GET", 200, 1 + (i % 997));
+                  }
+                  done.countDown();
+                  return null;
+                }));
+      }
+      start.await();
+      int snapshots = 0;
+      while (done.getCount() > 0) {
+        HistogramDataPointSnapshot point = onlyPoint(metrics); // would throw if they differed
+        if (point.hasClassicHistogramData()) {
+          long nativeCount = point.getNativeZeroCount();
+          for (var bucket : point.getNativeBucketsForPositiveValues()) {
+            nativeCount += bucket.getCount();
+          }
+          assertThat(nativeCount).isEqualTo(point.getCount());
+        }
+        snapshots++;
+      }
+      for (Future<?> future : futures) {
+        future.get(60, TimeUnit.SECONDS);
+      }
+      assertThat(snapshots).isPositive();
+    } finally {
+      pool.shutdownNow();
+    }
+    HistogramDataPointSnapshot last = onlyPoint(metrics);
+    assertThat(last.hasClassicHistogramData()).isTrue();
+    assertThat(last.getCount()).isEqualTo((long) writers * perWriter + 1);
   }
 
   private Span recordUnderSpan(RequestMetrics metrics, double millis) {
