@@ -30,6 +30,9 @@ import java.util.Objects;
  * @param occurrences how many times it was raised (repeats within the dedup window count here)
  * @param lastSeen when it was last raised (or resolved)
  * @param silenced whether a silence muted it: kept in history, not notified
+ * @param inhibited whether an {@link InhibitRule} holds it back: a firing alert whose notifiers
+ *     have not been told of it because a root cause fires; cleared when that resolves and it is
+ *     notified
  * @param notes what the system changed in the caller's input (e.g. "title was null")
  */
 public record Alert(
@@ -47,6 +50,7 @@ public record Alert(
     int occurrences,
     Instant lastSeen,
     boolean silenced,
+    boolean inhibited,
     List<String> notes) {
 
   /** Whether the condition an alert reports is still going on. */
@@ -82,6 +86,42 @@ public record Alert(
     Objects.requireNonNull(state, "state");
     Objects.requireNonNull(lastSeen, "lastSeen");
     notes = List.copyOf(notes);
+  }
+
+  /** An alert no inhibit rule holds back: the constructor of the releases before inhibition. */
+  public Alert(
+      String id,
+      String title,
+      String message,
+      AlertSeverity severity,
+      String source,
+      String service,
+      Instant time,
+      Map<String, Object> details,
+      Map<String, String> labels,
+      String fingerprint,
+      State state,
+      int occurrences,
+      Instant lastSeen,
+      boolean silenced,
+      List<String> notes) {
+    this(
+        id,
+        title,
+        message,
+        severity,
+        source,
+        service,
+        time,
+        details,
+        labels,
+        fingerprint,
+        state,
+        occurrences,
+        lastSeen,
+        silenced,
+        false,
+        notes);
   }
 
   /**
@@ -162,6 +202,28 @@ public record Alert(
         occurrences + 1,
         when,
         silenced,
+        inhibited,
+        notes);
+  }
+
+  /** This alert, held back by an inhibit rule or released from it. */
+  Alert withInhibited(boolean inhibited) {
+    return new Alert(
+        id,
+        title,
+        message,
+        severity,
+        source,
+        service,
+        time,
+        details,
+        labels,
+        fingerprint,
+        state,
+        occurrences,
+        lastSeen,
+        silenced,
+        inhibited,
         notes);
   }
 
@@ -182,6 +244,7 @@ public record Alert(
         occurrences,
         when,
         silenced,
+        inhibited,
         notes);
   }
 

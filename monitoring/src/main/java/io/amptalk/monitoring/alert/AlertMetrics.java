@@ -55,8 +55,8 @@ final class AlertMetrics implements AutoCloseable {
         meter
             .counterBuilder("alert.notifications")
             .setDescription(
-                "What became of each notification: sent, retried, failed, rate_limited, silenced"
-                    + " or deduplicated.")
+                "What became of each notification: sent, retried, failed, rate_limited, silenced,"
+                    + " inhibited or deduplicated.")
             .setUnit("{notification}")
             .build();
     this.storeFailures =

@@ -47,7 +47,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Raises alerts and routes them to notifiers that really deliver: each notifier on its own bounded
  * queue and thread, with retries, dead letters, a rate limit, deduplication, reminders, silences,
- * resolutions, and a bounded history (in memory, or durable with {@link SqliteAlertStore}).
+ * inhibit rules, resolutions, and a bounded history (in memory, or durable with {@link
+ * SqliteAlertStore}).
  *
  * <p>{@link #alert} returns at once and never throws: malformed input is normalised and noted in
  * the alert, and nothing is silently dropped: every notification is delivered, retried, or kept as
@@ -107,6 +108,10 @@ public final class AlertSystem implements AutoCloseable {
   private final AlertStore given;
 
   private final Silences silences = new Silences();
+
+  /** Guarded by {@link #lock}, with the firing alerts its sources are among. */
+  private final Inhibitions inhibitions;
+
   private final ScheduledExecutorService scheduler;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final AtomicLong storeFailures = new AtomicLong();
@@ -150,6 +155,7 @@ public final class AlertSystem implements AutoCloseable {
             builder.maxHistoryBytes,
             active -> ACTIVE + AlertFootprint.of(active.alert()),
             true);
+    this.inhibitions = new Inhibitions(builder.inhibitRules);
     this.metrics = builder.meter == null ? null : new AlertMetrics(builder.meter, this);
     NotifierQueue.Settings settings =
         new NotifierQueue.Settings(
@@ -313,15 +319,27 @@ public final class AlertSystem implements AutoCloseable {
     }
     Alert alert;
     boolean notify;
+    boolean held = false;
     synchronized (lock) {
       Active active = firing.get(fingerprint);
       if (active != null
           && Duration.between(active.alert().lastSeen(), now).compareTo(dedupWindow) < 0) {
-        alert = active.alert().repeated(now);
-        notify = Duration.between(active.notified(), now).compareTo(repeatInterval) >= 0;
+        Alert repeated = active.alert().repeated(now);
+        boolean due = Duration.between(active.notified(), now).compareTo(repeatInterval) >= 0;
+        if (repeated.inhibited() || due) {
+          // Its root cause may have gone from the firing alerts' bounds, or a new one may fire.
+          held = inhibitions.inhibits(repeated, firing::containsKey);
+        }
+        if (repeated.inhibited() && !held) {
+          repeated = repeated.withInhibited(false); // never told: told now, reminder or not
+          notify = true;
+        } else {
+          notify = due && !held;
+        }
+        alert = repeated;
         firing.put(fingerprint, new Active(alert, notify ? now : active.notified()));
       } else {
-        alert =
+        Alert raised =
             new Alert(
                 newId(),
                 cleanTitle,
@@ -338,15 +356,20 @@ public final class AlertSystem implements AutoCloseable {
                 now,
                 silences.mutes(cleanTitle, severity, cleanSource, serviceName, given, now),
                 notes);
-        notify = true;
+        held = inhibitions.inhibits(raised, firing::containsKey);
+        alert = held ? raised.withInhibited(true) : raised;
+        inhibitions.fired(alert);
+        notify = !held;
         firing.put(fingerprint, new Active(alert, now));
       }
       storeCall(() -> store.save(alert));
     }
-    if (!notify) {
-      countAll(alert, Outcome.DEDUPLICATED);
-    } else if (alert.silenced()) {
+    if (alert.silenced() && (notify || held)) {
       countAll(alert, Outcome.SILENCED);
+    } else if (held) {
+      countAll(alert, Outcome.INHIBITED);
+    } else if (!notify) {
+      countAll(alert, Outcome.DEDUPLICATED);
     } else {
       dispatch(alert, false);
     }
@@ -389,22 +412,53 @@ public final class AlertSystem implements AutoCloseable {
   private Alert resolveFiring(String fingerprint) {
     try {
       Alert resolved;
+      List<Alert> released = List.of();
       synchronized (lock) {
         Active active = firing.remove(fingerprint);
         if (active == null) {
           return null;
         }
-        resolved = active.alert().resolved(clock.instant());
+        Instant now = clock.instant();
+        resolved = active.alert().resolved(now);
         storeCall(() -> store.save(resolved));
+        if (inhibitions.resolved(fingerprint)) {
+          released = release(now);
+        }
       }
-      if (!resolved.silenced()) {
+      // Receivers never heard of an alert inhibited all its life: nor of its end.
+      if (!resolved.silenced() && !resolved.inhibited()) {
         dispatch(resolved, true);
+      }
+      for (Alert alert : released) {
+        if (alert.silenced()) {
+          countAll(alert, Outcome.SILENCED);
+        } else {
+          dispatch(alert, false);
+        }
       }
       return resolved;
     } catch (RuntimeException e) {
       LOG.error("Resolving alert {} failed", fingerprint, e);
       return null;
     }
+  }
+
+  /**
+   * A source of inhibition resolved: the firing alerts it alone held back, marked notified now and
+   * returned to be notified. Under {@link #lock}.
+   */
+  private List<Alert> release(Instant now) {
+    List<Alert> released = new ArrayList<>(0);
+    for (Active active : firing.values()) {
+      Alert alert = active.alert();
+      if (alert.inhibited() && !inhibitions.inhibits(alert, firing::containsKey)) {
+        Alert free = alert.withInhibited(false);
+        firing.put(free.fingerprint(), new Active(free, now));
+        storeCall(() -> store.save(free));
+        released.add(free);
+      }
+    }
+    return released;
   }
 
   /** Resolves the firing alert raised with this source and title. */
@@ -443,7 +497,7 @@ public final class AlertSystem implements AutoCloseable {
         current = firing.values().stream().map(Active::alert).toList();
       }
       for (Alert alert : current) {
-        if (!alert.silenced() && queue.notifier().accepts(alert)) {
+        if (!alert.silenced() && !alert.inhibited() && queue.notifier().accepts(alert)) {
           // Not through the store: a missed refresh is made good by the next one.
           queue.offer(
               new Delivery(
@@ -824,6 +878,7 @@ public final class AlertSystem implements AutoCloseable {
     private Duration ratePer = Duration.ofMinutes(1);
     private Duration closeTimeout = Duration.ofSeconds(5);
     private int maxFiring = 10_000;
+    private List<InhibitRule> inhibitRules = List.of();
     private Meter meter;
     private LongSupplier nanoTime = System::nanoTime;
 
@@ -993,6 +1048,28 @@ public final class AlertSystem implements AutoCloseable {
      */
     public Builder closeTimeout(Duration closeTimeout) {
       this.closeTimeout = Options.requirePositive("closeTimeout", closeTimeout, Options.MAX_PERIOD);
+      return this;
+    }
+
+    /**
+     * Root causes muting their symptoms, as Alertmanager's inhibit rules (see {@link InhibitRule}):
+     * a new alert a firing source inhibits is kept in history, marked inhibited and not notified,
+     * and is notified when its last source resolves if it still fires. At most {@value
+     * InhibitRule#MAX_RULES}. Default: none.
+     *
+     * @throws IllegalArgumentException over {@value InhibitRule#MAX_RULES} rules
+     */
+    public Builder inhibitRules(List<InhibitRule> inhibitRules) {
+      List<InhibitRule> copy = List.copyOf(Objects.requireNonNull(inhibitRules, "inhibitRules"));
+      if (copy.size() > InhibitRule.MAX_RULES) {
+        throw new IllegalArgumentException(
+            "inhibitRules holds "
+                + copy.size()
+                + " rules; at most "
+                + InhibitRule.MAX_RULES
+                + " are allowed");
+      }
+      this.inhibitRules = copy;
       return this;
     }
 

@@ -46,7 +46,7 @@ import javax.crypto.spec.SecretKeySpec;
  * <ul>
  *   <li>{@code JSON}: the alert as the library writes it everywhere ({@code id, title, message,
  *       severity, source, service, time, details, fingerprint, state, occurrences, last_seen,
- *       silenced, notes});
+ *       silenced, inhibited, notes});
  *   <li>{@code SLACK}: what Slack (and Mattermost, Rocket.Chat) incoming webhooks take: {@code
  *       {"text": ":warning: [WARNING] title: message", "attachments": [{"color": "#DAA038",
  *       "fields": [{"title": "Source", "value": …, "short": true}, …]}]}}. The fields are Source,

@@ -28,8 +28,8 @@ public final class AlertJson {
 
   /**
    * {@code {"id", "title", "message", "severity", "source", "service", "time", "details", "labels",
-   * "fingerprint", "state", "occurrences", "last_seen", "silenced", "notes"}}, severity and state
-   * lowercase, times ISO-8601 UTC, labels an object of strings sorted by name.
+   * "fingerprint", "state", "occurrences", "last_seen", "silenced", "inhibited", "notes"}},
+   * severity and state lowercase, times ISO-8601 UTC, labels an object of strings sorted by name.
    */
   public static Map<String, Object> toMap(Alert alert) {
     Map<String, Object> json = new LinkedHashMap<>();
@@ -47,6 +47,7 @@ public final class AlertJson {
     json.put("occurrences", alert.occurrences());
     json.put("last_seen", alert.lastSeen().toString());
     json.put("silenced", alert.silenced());
+    json.put("inhibited", alert.inhibited());
     json.put("notes", alert.notes());
     return json;
   }
@@ -111,6 +112,8 @@ public final class AlertJson {
         field(node, "occurrences").asInt(),
         Instant.parse(text(node, "last_seen")),
         field(node, "silenced").asBoolean(),
+        // Absent from what was written before inhibit rules: nothing held those back.
+        node.path("inhibited").asBoolean(false),
         notes);
   }
 

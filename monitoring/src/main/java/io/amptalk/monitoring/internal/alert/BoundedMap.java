@@ -67,6 +67,11 @@ public final class BoundedMap<V> {
     return entry == null ? null : entry.value();
   }
 
+  /** Whether {@code key} is held, without making it the newest as {@link #get} may. */
+  public boolean containsKey(String key) {
+    return map.containsKey(key);
+  }
+
   public V remove(String key) {
     Entry<V> entry = map.remove(key);
     if (entry == null) {

@@ -65,6 +65,7 @@ public final class NotifierQueue {
     FAILED,
     RATE_LIMITED,
     SILENCED,
+    INHIBITED,
     DEDUPLICATED;
 
     public String label() {

@@ -167,7 +167,7 @@ class WebhookNotifierIT {
                 + "\"labels\":{\"alertname\":\"High CPU Usage\",\"service\":\"amptalk\","
                 + "\"severity\":\"warning\",\"source\":\"system_monitor\"},"
                 + "\"fingerprint\":\"5f1e2d3c4b5a6978\",\"state\":\"firing\",\"occurrences\":1,"
-                + "\"last_seen\":\"2026-01-01T00:00:00Z\",\"silenced\":false,\"notes\":[]}");
+                + "\"last_seen\":\"2026-01-01T00:00:00Z\",\"silenced\":false,\"inhibited\":false,\"notes\":[]}");
     JsonNode json = AlertJson.MAPPER.readTree(request.body());
     assertThat(json.get("title").asText()).isEqualTo("High CPU Usage");
     assertThat(json.get("severity").asText()).isEqualTo("warning");

@@ -31,7 +31,7 @@ class AlertJsonTest {
           + "\"details\":{\"cpu\":95.5},\"labels\":{\"alertname\":\"High CPU\","
           + "\"service\":\"svc\",\"severity\":\"warning\",\"source\":\"system_monitor\"},"
           + "\"fingerprint\":\"fp\",\"state\":\"firing\","
-          + "\"occurrences\":1,\"last_seen\":\"2026-03-01T12:00:00Z\",\"silenced\":false,"
+          + "\"occurrences\":1,\"last_seen\":\"2026-03-01T12:00:00Z\",\"silenced\":false,\"inhibited\":false,"
           + "\"notes\":[]}";
 
   /** As written before alerts had labels. */
@@ -164,6 +164,35 @@ class AlertJsonTest {
         }
       }
     }
+  }
+
+  @Test
+  void roundTrip_inhibited_andJsonWrittenBeforeInhibitRules_readsAsNotInhibited() {
+    Alert simple = simpleAlert();
+    Alert inhibited =
+        new Alert(
+            simple.id(),
+            simple.title(),
+            simple.message(),
+            simple.severity(),
+            simple.source(),
+            simple.service(),
+            simple.time(),
+            simple.details(),
+            simple.labels(),
+            simple.fingerprint(),
+            simple.state(),
+            simple.occurrences(),
+            simple.lastSeen(),
+            false,
+            true,
+            List.of());
+    Map<String, Object> older = AlertJson.toMap(simple);
+    older.remove("inhibited");
+
+    assertThat(AlertJson.toMap(inhibited)).containsEntry("inhibited", true);
+    assertThat(AlertJson.fromJson(AlertJson.toJson(inhibited))).isEqualTo(inhibited);
+    assertThat(AlertJson.fromJson(AlertJson.write(older))).isEqualTo(simple);
   }
 
   @Test
