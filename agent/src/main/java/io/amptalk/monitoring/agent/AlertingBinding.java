@@ -6,6 +6,8 @@ import static io.amptalk.monitoring.agent.Bindings.step;
 import io.amptalk.monitoring.agent.AgentConfig.SilenceSpec;
 import io.amptalk.monitoring.alert.AlertSeverity;
 import io.amptalk.monitoring.alert.AlertSystem;
+import io.amptalk.monitoring.alert.InhibitRule;
+import io.amptalk.monitoring.alert.Silence;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,8 +24,8 @@ import java.util.regex.PatternSyntaxException;
 
 /**
  * Binds the {@code alerting:} section: the alert history's store and size, the steps on the {@link
- * AlertSystem} builder (deduplication, repeats, rate limit, retries, queue), and the silences in
- * force from the start.
+ * AlertSystem} builder (deduplication, repeats, rate limit, retries, queue, inhibit rules), and the
+ * silences in force from the start.
  */
 final class AlertingBinding {
   static final Path STORE = Path.of("data", "alerts.db");
@@ -166,6 +168,39 @@ final class AlertingBinding {
         .ifPresent(v -> step(alerting, scratch, v, b -> b.maxFiring(v.integer(1, 10_000_000))));
     a.get("close_timeout")
         .ifPresent(v -> step(alerting, scratch, v, b -> b.closeTimeout(v.duration())));
+    a.get("inhibit_rules")
+        .ifPresent(
+            v -> {
+              List<InhibitRule> rules =
+                  v.list().stream().map(AlertingBinding::inhibitRule).toList();
+              step(alerting, scratch, v, b -> b.inhibitRules(rules));
+            });
+  }
+
+  /** One of {@code inhibit_rules}, in Alertmanager's words. */
+  private static InhibitRule inhibitRule(ConfigReader.Value value) {
+    ConfigReader.Section s = value.section();
+    List<Silence.Matcher> source = matchers(s, "source_matchers");
+    List<Silence.Matcher> target = matchers(s, "target_matchers");
+    List<String> equal =
+        s.get("equal")
+            .map(v -> v.list().stream().map(ConfigReader.Value::text).toList())
+            .orElse(List.of());
+    ConfigReader.Value at = s.get("equal").orElse(value);
+    s.end();
+    return apply(
+        source.isEmpty() || target.isEmpty() ? value : at,
+        () -> new InhibitRule(source, target, equal));
+  }
+
+  private static List<Silence.Matcher> matchers(ConfigReader.Section rule, String key) {
+    return rule.get(key)
+        .map(
+            v ->
+                v.list().stream()
+                    .map(item -> apply(item, () -> Silence.Matcher.parse(item.text())))
+                    .toList())
+        .orElse(List.of());
   }
 
   private static SilenceSpec silence(ConfigReader.Value value) {

@@ -1085,6 +1085,77 @@ class AgentIT {
   }
 
   @Test
+  void inhibitRules_ofTheConfig_holdBackTheTargets_untilTheSourceIsResolved() throws Exception {
+    try (Receiver receiver = new Receiver()) {
+      Path config = dir.resolve("monitor.yml");
+      Files.writeString(
+          config,
+          "alerting:\n"
+              + "  inhibit_rules:\n"
+              + "    - source_matchers: [alertname=Host down]\n"
+              + "      target_matchers: [\"severity=~warning|error\"]\n"
+              + "      equal: [host]\n"
+              + "notifiers:\n"
+              + "  - type: webhook\n"
+              + "    url: "
+              + receiver.url("/hook")
+              + "\n");
+      Child agent =
+          start(
+              Map.of("AMPTALK_API_TOKEN", "t"),
+              "--config",
+              config.toString(),
+              "--data-dir",
+              dir.resolve("data").toString(),
+              "--host",
+              "127.0.0.1",
+              "--port",
+              "0");
+      int port = awaitPort(agent);
+      ObjectMapper json = new ObjectMapper();
+      String[] bearer = {"Authorization", "Bearer t"};
+      String body = "{\"title\":\"%s\",\"severity\":\"%s\",\"labels\":{\"host\":\"%s\"}}";
+
+      JsonNode down =
+          json.readTree(
+              post(port, "/alerts", body.formatted("Host down", "critical", "a"), bearer).body());
+      JsonNode symptom =
+          json.readTree(
+              post(port, "/alerts", body.formatted("Disk full", "error", "a"), bearer).body());
+      JsonNode elsewhere =
+          json.readTree(
+              post(port, "/alerts", body.formatted("Disk full", "error", "b"), bearer).body());
+
+      assertThat(down.get("inhibited").asBoolean()).isFalse();
+      assertThat(symptom.get("inhibited").asBoolean()).isTrue();
+      assertThat(elsewhere.get("inhibited").asBoolean()).isFalse();
+      // One queue delivers in order: once host b's alert is in, host a's would have come first.
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(() -> !receiver.to("/hook", "\"id\":\"" + elsewhere.get("id").asText()).isEmpty());
+      assertThat(receiver.to("/hook", "\"Disk full\"")).hasSize(1);
+      assertThat(receiver.to("/hook", "\"id\":\"" + symptom.get("id").asText())).isEmpty();
+
+      assertThat(
+              post(port, "/alerts/" + down.get("id").asText() + "/resolve", "", bearer)
+                  .statusCode())
+          .isEqualTo(200);
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(() -> !receiver.to("/hook", "\"id\":\"" + symptom.get("id").asText()).isEmpty());
+      List<String> released = receiver.to("/hook", "\"id\":\"" + symptom.get("id").asText());
+      assertThat(released).hasSize(1);
+      assertThat(released.get(0)).contains("\"state\":\"firing\"", "\"inhibited\":false");
+      assertThat(receiver.to("/hook", "\"state\":\"resolved\""))
+          .singleElement()
+          .asString()
+          .contains("\"Host down\"");
+      agent.process().destroy();
+      assertThat(agent.exitCode(STOP_TIMEOUT)).isEqualTo(143);
+    }
+  }
+
+  @Test
   void damagedStore_keptAsideWithItsBytes_saidOnStderrAndApiSystem_alertsAfterAreListed()
       throws Exception {
     Path data = dir.resolve("data");
