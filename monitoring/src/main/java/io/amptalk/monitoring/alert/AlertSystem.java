@@ -109,6 +109,12 @@ public final class AlertSystem implements AutoCloseable {
 
   private final Silences silences = new Silences();
 
+  /** Which notifiers take which alerts; null: each notifier's own filters alone. */
+  private final Route route;
+
+  /** The notifiers' names, in order: what the root route sends to when it names none. */
+  private final List<String> notifierNames;
+
   /** Guarded by {@link #lock}, with the firing alerts its sources are among. */
   private final Inhibitions inhibitions;
 
@@ -176,6 +182,19 @@ public final class AlertSystem implements AutoCloseable {
       if (!names.add(notifier.name())) {
         throw new IllegalArgumentException(
             "notifier name '" + notifier.name() + "' is used twice; give each a unique name");
+      }
+    }
+    this.notifierNames = notifiers.stream().map(AlertNotifier::name).toList();
+    this.route = builder.route;
+    if (route != null) {
+      for (String receiver : route.named()) {
+        if (!names.contains(receiver)) {
+          throw new IllegalArgumentException(
+              "route receiver '"
+                  + receiver
+                  + "' is not a notifier; the notifiers are "
+                  + notifierNames);
+        }
       }
     }
     for (AlertNotifier notifier : notifiers) {
@@ -470,10 +489,26 @@ public final class AlertSystem implements AutoCloseable {
             clean("title", title, "(untitled)", MAX_TITLE_LENGTH, new ArrayList<>())));
   }
 
+  /**
+   * Whether this queue's notifier takes the alert: the route tree sends it there (when there is
+   * one) and the notifier's own filters accept it. {@code routed} is the tree's answer for the
+   * alert, null without a tree.
+   */
+  private static boolean takes(NotifierQueue queue, Set<String> routed, Alert alert) {
+    return (routed == null || routed.contains(queue.notifier().name()))
+        && queue.notifier().accepts(alert);
+  }
+
+  /** The notifiers the route tree sends the alert to; null without a tree. */
+  private Set<String> routed(Alert alert) {
+    return route == null ? null : route.receivers(alert.labels(), notifierNames);
+  }
+
   private void dispatch(Alert alert, boolean resolution) {
+    Set<String> routed = routed(alert);
     for (NotifierQueue queue : queues) {
       AlertNotifier notifier = queue.notifier();
-      if (!notifier.accepts(alert) || (resolution && !notifier.sendsResolved())) {
+      if (!takes(queue, routed, alert) || (resolution && !notifier.sendsResolved())) {
         continue;
       }
       if (!queue.admit(alert)) {
@@ -497,7 +532,7 @@ public final class AlertSystem implements AutoCloseable {
         current = firing.values().stream().map(Active::alert).toList();
       }
       for (Alert alert : current) {
-        if (!alert.silenced() && !alert.inhibited() && queue.notifier().accepts(alert)) {
+        if (!alert.silenced() && !alert.inhibited() && takes(queue, routed(alert), alert)) {
           // Not through the store: a missed refresh is made good by the next one.
           queue.offer(
               new Delivery(
@@ -522,8 +557,9 @@ public final class AlertSystem implements AutoCloseable {
   }
 
   private void countAll(Alert alert, Outcome outcome) {
+    Set<String> routed = routed(alert);
     for (NotifierQueue queue : queues) {
-      if (queue.notifier().accepts(alert)) {
+      if (takes(queue, routed, alert)) {
         outcome(queue.notifier().name(), outcome);
       }
     }
@@ -879,6 +915,7 @@ public final class AlertSystem implements AutoCloseable {
     private Duration closeTimeout = Duration.ofSeconds(5);
     private int maxFiring = 10_000;
     private List<InhibitRule> inhibitRules = List.of();
+    private Route route;
     private Meter meter;
     private LongSupplier nanoTime = System::nanoTime;
 
@@ -1073,6 +1110,25 @@ public final class AlertSystem implements AutoCloseable {
       return this;
     }
 
+    /**
+     * The routing tree (see {@link Route}): which notifiers take which alerts, by their labels;
+     * each notifier's own filters still apply. Default: none, every notifier by its own filters.
+     *
+     * @throws IllegalArgumentException when the root has matchers (it takes every alert); a
+     *     receiver that is no notifier is refused by {@link #build()}
+     */
+    public Builder route(Route route) {
+      Objects.requireNonNull(route, "route");
+      if (!route.matchers().isEmpty()) {
+        throw new IllegalArgumentException(
+            "the root route takes every alert; give its matchers "
+                + route.matchers()
+                + " to a route under it");
+      }
+      this.route = route;
+      return this;
+    }
+
     /** Firing alerts tracked for deduplication and resolution. Default 10,000. */
     public Builder maxFiring(int maxFiring) {
       this.maxFiring = Options.requireAtLeastOne("maxFiring", maxFiring);
@@ -1102,7 +1158,8 @@ public final class AlertSystem implements AutoCloseable {
      * Starts the alert system, on daemon threads (one per notifier and a scheduler), and sends
      * again what a durable store still holds as pending.
      *
-     * @throws IllegalArgumentException when two notifiers have the same name
+     * @throws IllegalArgumentException when two notifiers have the same name, or the route tree
+     *     names a receiver that is no notifier
      */
     public AlertSystem build() {
       return new AlertSystem(this);
