@@ -6,6 +6,7 @@ import io.amptalk.monitoring.SystemMonitor;
 import io.amptalk.monitoring.alert.AlertNotifier;
 import io.amptalk.monitoring.alert.AlertSeverity;
 import io.amptalk.monitoring.alert.AlertSystem;
+import io.amptalk.monitoring.alert.Route;
 import io.amptalk.monitoring.alert.notify.LoggingNotifier;
 import io.amptalk.monitoring.health.Check;
 import io.amptalk.monitoring.health.CheckOptions;
@@ -54,6 +55,8 @@ import java.util.stream.Stream;
  * @param silences silences in force from the start
  * @param degradedSeverity the severity of the alert a check turning DEGRADED raises
  * @param unhealthySeverity the severity of the alert a check turning UNHEALTHY raises
+ * @param slos the service level objectives
+ * @param route {@code alerting.route}, the routing tree; null without one
  */
 record AgentConfig(
     String source,
@@ -73,7 +76,8 @@ record AgentConfig(
     List<SilenceSpec> silences,
     AlertSeverity degradedSeverity,
     AlertSeverity unhealthySeverity,
-    List<ServiceLevelObjective> slos) {
+    List<ServiceLevelObjective> slos,
+    Route route) {
 
   static final Duration CHECK_INTERVAL = Duration.ofSeconds(15);
 
@@ -201,6 +205,14 @@ record AgentConfig(
             .orElseGet(() -> List.of(new LoggingNotifier()));
     List<ServiceLevelObjective> slos = SloBinding.read(root.section("slos"));
     root.end();
+    // Only now are the notifiers known that the route tree's receivers must name.
+    List<String> names = notifiers.stream().map(AlertNotifier::name).toList();
+    for (ConfigReader.Value receiver : alerting.receivers()) {
+      if (!names.contains(receiver.text())) {
+        throw receiver.error(
+            "'" + receiver.text() + "' is not a notifier; the notifiers are " + names);
+      }
+    }
     return new AgentConfig(
         source,
         serviceName,
@@ -219,7 +231,8 @@ record AgentConfig(
         alerting.silences(),
         degraded,
         unhealthy,
-        slos);
+        slos,
+        alerting.route());
   }
 
   /** Registers the checks with {@code health}, made from {@code monitor}. */

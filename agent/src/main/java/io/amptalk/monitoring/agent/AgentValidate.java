@@ -54,6 +54,10 @@ final class AgentValidate implements Callable<Integer> {
             .collect(Collectors.joining(", ")),
         config.notifiers().stream().map(n -> n.name()).collect(Collectors.joining(", ")),
         config.store() == null ? "memory" : config.store());
+    if (config.route() != null) {
+      // The tree as the alerts walk it; each notifier's own filters still apply below it.
+      out.print("alert routes:\n" + config.route().toString().indent(2));
+    }
     out.flush();
     return 0;
   }

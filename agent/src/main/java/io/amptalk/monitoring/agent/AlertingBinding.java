@@ -7,6 +7,7 @@ import io.amptalk.monitoring.agent.AgentConfig.SilenceSpec;
 import io.amptalk.monitoring.alert.AlertSeverity;
 import io.amptalk.monitoring.alert.AlertSystem;
 import io.amptalk.monitoring.alert.InhibitRule;
+import io.amptalk.monitoring.alert.Route;
 import io.amptalk.monitoring.alert.Silence;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -43,12 +44,17 @@ final class AlertingBinding {
    * @param store the SQLite file of the alert history; null to keep it in memory
    * @param historySize alerts kept in the history
    * @param silences silences in force from the start
+   * @param route the routing tree; null without one
+   * @param receivers every receiver name the tree gives, where it gives it, to be checked against
+   *     the notifiers
    */
   record Alerting(
       List<Consumer<AlertSystem.Builder>> steps,
       Path store,
       int historySize,
-      List<SilenceSpec> silences) {}
+      List<SilenceSpec> silences,
+      Route route,
+      List<ConfigReader.Value> receivers) {}
 
   static Alerting read(ConfigReader.Section section) {
     List<Consumer<AlertSystem.Builder>> steps = new ArrayList<>();
@@ -61,8 +67,14 @@ final class AlertingBinding {
             .get("silences")
             .map(v -> v.list().stream().map(AlertingBinding::silence).toList())
             .orElse(List.of());
+    List<ConfigReader.Value> receivers = new ArrayList<>();
+    Route route = section.get("route").map(v -> route(v, null, receivers)).orElse(null);
+    if (route != null) {
+      steps.add(b -> b.route(route));
+    }
     section.end();
-    return new Alerting(List.copyOf(steps), store, historySize, silences);
+    return new Alerting(
+        List.copyOf(steps), store, historySize, silences, route, List.copyOf(receivers));
   }
 
   private static Path readStore(ConfigReader.Section alerting) {
@@ -175,6 +187,41 @@ final class AlertingBinding {
                   v.list().stream().map(AlertingBinding::inhibitRule).toList();
               step(alerting, scratch, v, b -> b.inhibitRules(rules));
             });
+  }
+
+  /**
+   * A route and the routes under it, in Alertmanager's words: {@code matchers}, {@code receivers}
+   * (notifier names), {@code continue}, {@code routes}; the root takes only the last two and {@code
+   * receivers}, since it takes every alert. {@code item} is where the first level's routes stand in
+   * the schema, which the deeper ones borrow; null for the root. Nesting is bounded by the reader's
+   * depth.
+   */
+  private static Route route(
+      ConfigReader.Value value, ConfigReader.Value item, List<ConfigReader.Value> receivers) {
+    ConfigReader.Section s = value.section();
+    Route.Builder route = Route.builder();
+    if (item != null) {
+      s.get("matchers").ifPresent(v -> apply(v, () -> route.matchers(v.strings())));
+      s.bool("continue").ifPresent(route::continueMatching);
+    }
+    s.get("receivers")
+        .ifPresent(
+            v -> {
+              receivers.addAll(v.list());
+              apply(v, () -> route.receivers(v.strings()));
+            });
+    s.get("routes")
+        .ifPresent(
+            v -> {
+              List<Route> children = new ArrayList<>();
+              for (ConfigReader.Value child : v.list()) {
+                ConfigReader.Value at = item == null ? child : child.schemaAs(item);
+                children.add(route(at, item == null ? child : item, receivers));
+              }
+              route.routes(children);
+            });
+    s.end();
+    return apply(value, route::build);
   }
 
   /** One of {@code inhibit_rules}, in Alertmanager's words. */

@@ -155,7 +155,7 @@ final class ConfigReader {
     if (root.isEmpty() || isNull(root.get())) {
       return reader.new Section("", "", null, Map.of());
     }
-    return reader.new Value(root.get(), "", "").section();
+    return reader.new Value(root.get(), "", "", 0).section();
   }
 
   /** A mapping: keys to values, with the keys asked for so far. */
@@ -232,7 +232,7 @@ final class ConfigReader {
           (key, value) -> {
             given.remove(value.schemaPath);
             given.add(named);
-            renamed.put(key, new Value(value.node, value.key, value.path, named));
+            renamed.put(key, new Value(value.node, value.key, value.path, named, value.depth));
           });
       return renamed;
     }
@@ -290,21 +290,53 @@ final class ConfigReader {
     private final String path;
     private final String schemaPath;
 
-    private Value(Node node, String path, String schemaPath) {
-      this(node, null, path, schemaPath);
+    /**
+     * Mappings and lists above it. The parser bounds how deep the text nests, but an alias can name
+     * a collection it is inside of ({@code routes: &a [{routes: *a}]}): reading it would never end.
+     */
+    private final int depth;
+
+    private Value(Node node, String path, String schemaPath, int depth) {
+      this(node, null, path, schemaPath, depth);
     }
 
     /** A value under {@code key}, whose line is the key's: a mapping's own starts below it. */
-    private Value(Node node, Node key, String path, String schemaPath) {
+    private Value(Node node, Node key, String path, String schemaPath, int depth) {
       this.node = node;
       this.key = key;
       this.path = path;
       this.schemaPath = schemaPath;
+      this.depth = depth;
+    }
+
+    /** The depth of what is under this value, refused past {@link #MAX_DEPTH}. */
+    private int below() {
+      if (depth + 1 > MAX_DEPTH) {
+        // The path of such a value repeats itself for hundreds of characters: its ends say where.
+        String at =
+            path.length() <= 80
+                ? path
+                : path.substring(0, 40) + "…" + path.substring(path.length() - 30);
+        throw new ConfigException(
+            file,
+            line(),
+            at,
+            "nested deeper than " + MAX_DEPTH + " levels: an alias inside itself?");
+      }
+      return depth + 1;
     }
 
     /** The key path with user-chosen names as placeholders, e.g. {@code checks.<name>.url}. */
     String schemaPath() {
       return schemaPath;
+    }
+
+    /**
+     * This value read as if it stood at {@code like}'s place in the schema: a recursive structure
+     * (routes under routes) has its keys documented once, not at every depth.
+     */
+    Value schemaAs(Value like) {
+      return new Value(node, key, path, like.schemaPath, depth);
     }
 
     String path() {
@@ -402,7 +434,7 @@ final class ConfigReader {
         List<Value> items = new ArrayList<>();
         List<Node> nodes = sequence.getValue();
         for (int i = 0; i < nodes.size(); i++) {
-          items.add(new Value(nodes.get(i), path + "[" + i + "]", schemaPath + "[]"));
+          items.add(new Value(nodes.get(i), path + "[" + i + "]", schemaPath + "[]", below()));
         }
         return items;
       }
@@ -420,14 +452,20 @@ final class ConfigReader {
       Map<String, Value> entries = new LinkedHashMap<>();
       for (NodeTuple tuple : mapping.getValue()) {
         if (!(tuple.getKeyNode() instanceof ScalarNode key)) {
-          throw new Value(tuple.getKeyNode(), path, schemaPath).error("keys must be plain text");
+          throw new Value(tuple.getKeyNode(), path, schemaPath, depth)
+              .error("keys must be plain text");
         }
         String name = key.getValue();
         given.add(child(schemaPath, name));
         Value previous =
             entries.put(
                 name,
-                new Value(tuple.getValueNode(), key, child(path, name), child(schemaPath, name)));
+                new Value(
+                    tuple.getValueNode(),
+                    key,
+                    child(path, name),
+                    child(schemaPath, name),
+                    below()));
         if (previous != null) {
           throw entries
               .get(name)

@@ -867,7 +867,12 @@ class AgentIT {
                 + " ops-email, pager, slack, teams, pagerduty, alertmanager; alert history: data"
                 + java.io.File.separator
                 + "alerts.db"
-                + System.lineSeparator());
+                + System.lineSeparator()
+                + "alert routes:\n"
+                + "  * -> [logging, ops-email, pager, slack, teams, pagerduty, alertmanager]\n"
+                + "    [team=db] -> [ops-email, pagerduty] (continue)\n"
+                + "      [severity=~info|warning] -> [ops-email]\n"
+                + "    [source=load-test] -> [logging]\n");
   }
 
   @Test
@@ -1085,6 +1090,86 @@ class AgentIT {
   }
 
   @Test
+  void routeTree_ofTheConfig_sendsEachAlertToTheReceiversItsLabelsChoose() throws Exception {
+    try (Receiver receiver = new Receiver()) {
+      Path config = dir.resolve("monitor.yml");
+      Files.writeString(
+          config,
+          "alerting:\n"
+              + "  route:\n"
+              + "    receivers: [ops]\n"
+              + "    routes:\n"
+              + "      - matchers: [team=db]\n"
+              + "        receivers: [db]\n"
+              + "        continue: true\n"
+              + "      - matchers: [severity=critical]\n"
+              + "        receivers: [pager]\n"
+              + "notifiers:\n"
+              + "  - {type: webhook, name: ops, url: '"
+              + receiver.url("/ops")
+              + "'}\n"
+              + "  - {type: webhook, name: db, url: '"
+              + receiver.url("/db")
+              + "'}\n"
+              + "  - {type: webhook, name: pager, url: '"
+              + receiver.url("/pager")
+              + "'}\n");
+      Child agent = startWithToken(config);
+      int port = awaitPort(agent);
+      String[] bearer = {"Authorization", "Bearer t"};
+      String body = "{\"title\":\"%s\",\"severity\":\"%s\",\"labels\":{\"team\":\"%s\"}}";
+      for (String alert :
+          List.of(
+              body.formatted("Replica lag", "warning", "db"),
+              body.formatted("Disk gone", "critical", "db"),
+              body.formatted("Cart 5xx", "critical", "web"),
+              body.formatted("Slow page", "warning", "web"))) {
+        assertThat(post(port, "/alerts", alert, bearer).statusCode()).isEqualTo(201);
+      }
+      // The last alert each receiver should get, last of all: once it is in, all before it are.
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(
+              () ->
+                  receiver.to("/ops", "\"Slow page\"").size()
+                          + receiver.to("/db", "\"Disk gone\"").size()
+                          + receiver.to("/pager", "\"Cart 5xx\"").size()
+                      == 3);
+      agent.process().destroy();
+      assertThat(agent.exitCode(STOP_TIMEOUT)).isEqualTo(143);
+      assertThat(titles(receiver, "/ops")).containsExactly("Slow page");
+      assertThat(titles(receiver, "/db")).containsExactly("Replica lag", "Disk gone");
+      assertThat(titles(receiver, "/pager")).containsExactly("Disk gone", "Cart 5xx");
+    }
+  }
+
+  /** The agent on {@code config}, on a free loopback port, with the API token {@code t}. */
+  private Child startWithToken(Path config) throws IOException {
+    return start(
+        Map.of("AMPTALK_API_TOKEN", "t"),
+        "--config",
+        config.toString(),
+        "--data-dir",
+        dir.resolve("data").toString(),
+        "--host",
+        "127.0.0.1",
+        "--port",
+        "0");
+  }
+
+  /** The titles of the alerts {@code path} got, but the agent's own checks' (this host's disk). */
+  private static List<String> titles(Receiver receiver, String path) throws IOException {
+    List<String> titles = new ArrayList<>();
+    for (String request : receiver.to(path, "")) {
+      JsonNode alert = new ObjectMapper().readTree(request.substring(path.length() + 1));
+      if (!alert.get("source").asText().equals("health_check")) {
+        titles.add(alert.get("title").asText());
+      }
+    }
+    return titles;
+  }
+
+  @Test
   void inhibitRules_ofTheConfig_holdBackTheTargets_untilTheSourceIsResolved() throws Exception {
     try (Receiver receiver = new Receiver()) {
       Path config = dir.resolve("monitor.yml");
@@ -1100,17 +1185,7 @@ class AgentIT {
               + "    url: "
               + receiver.url("/hook")
               + "\n");
-      Child agent =
-          start(
-              Map.of("AMPTALK_API_TOKEN", "t"),
-              "--config",
-              config.toString(),
-              "--data-dir",
-              dir.resolve("data").toString(),
-              "--host",
-              "127.0.0.1",
-              "--port",
-              "0");
+      Child agent = startWithToken(config);
       int port = awaitPort(agent);
       ObjectMapper json = new ObjectMapper();
       String[] bearer = {"Authorization", "Bearer t"};
@@ -1146,10 +1221,10 @@ class AgentIT {
       List<String> released = receiver.to("/hook", "\"id\":\"" + symptom.get("id").asText());
       assertThat(released).hasSize(1);
       assertThat(released.get(0)).contains("\"state\":\"firing\"", "\"inhibited\":false");
-      assertThat(receiver.to("/hook", "\"state\":\"resolved\""))
-          .singleElement()
-          .asString()
-          .contains("\"Host down\"");
+      assertThat(receiver.to("/hook", "\"title\":\"Host down\""))
+          .satisfiesExactly(
+              fired -> assertThat(fired).contains("\"state\":\"firing\""),
+              resolved -> assertThat(resolved).contains("\"state\":\"resolved\""));
       agent.process().destroy();
       assertThat(agent.exitCode(STOP_TIMEOUT)).isEqualTo(143);
     }
