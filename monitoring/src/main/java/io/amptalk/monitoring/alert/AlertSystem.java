@@ -115,6 +115,9 @@ public final class AlertSystem implements AutoCloseable {
   /** The notifiers' names, in order: what the root route sends to when it names none. */
   private final List<String> notifierNames;
 
+  /** The open groups of the routes that group; empty without such routes. */
+  private final Groups groups;
+
   /** Guarded by {@link #lock}, with the firing alerts its sources are among. */
   private final Inhibitions inhibitions;
 
@@ -162,6 +165,7 @@ public final class AlertSystem implements AutoCloseable {
             active -> ACTIVE + AlertFootprint.of(active.alert()),
             true);
     this.inhibitions = new Inhibitions(builder.inhibitRules);
+    this.groups = new Groups(builder.serviceName, instance);
     this.metrics = builder.meter == null ? null : new AlertMetrics(builder.meter, this);
     NotifierQueue.Settings settings =
         new NotifierQueue.Settings(
@@ -211,6 +215,10 @@ public final class AlertSystem implements AutoCloseable {
     this.scheduler =
         Executors.newSingleThreadScheduledExecutor(
             DaemonThreads.factory("amptalk-alert-scheduler"));
+    if (route != null && groups(route)) {
+      // Timed on the alert system's clock: a second's tick is the finest a group's wait can be.
+      scheduler.scheduleWithFixedDelay(this::flushGroupsSafely, 1, 1, TimeUnit.SECONDS);
+    }
     for (NotifierQueue queue : queues) {
       // Re-sends firing alerts to a receiver that forgets them otherwise (Alertmanager).
       queue
@@ -504,23 +512,62 @@ public final class AlertSystem implements AutoCloseable {
     return route == null ? null : route.receivers(alert.labels(), notifierNames);
   }
 
+  private static boolean groups(Route route) {
+    return route.grouping().isPresent() || route.routes().stream().anyMatch(AlertSystem::groups);
+  }
+
   private void dispatch(Alert alert, boolean resolution) {
-    Set<String> routed = routed(alert);
+    Map<String, Route.Taken> taken =
+        route == null ? null : route.take(alert.labels(), notifierNames);
     for (NotifierQueue queue : queues) {
       AlertNotifier notifier = queue.notifier();
-      if (!takes(queue, routed, alert) || (resolution && !notifier.sendsResolved())) {
+      if ((taken != null && !taken.containsKey(notifier.name()))
+          || !notifier.accepts(alert)
+          || (resolution && !notifier.sendsResolved())) {
         continue;
       }
-      if (!queue.admit(alert)) {
-        continue; // held back by the rate limit, and summarised when it opens again
+      Route.Taken by = taken == null ? null : taken.get(notifier.name());
+      if (by != null
+          && by.grouping() != null
+          && groups.add(notifier.name(), by.route(), by.grouping(), alert, clock.instant())) {
+        continue; // notified with its group, when the group is due
       }
-      Delivery delivery = Delivery.of(notifier.name(), alert);
-      storeCall(() -> store.enqueue(delivery));
-      // Refused by the count or the bytes of the queue: never dropped, a dead letter, counted.
-      String refused = queue.offer(delivery);
-      if (refused != null) {
-        deadLetter(delivery, closed.get() ? "the alert system is closed" : refused);
+      send(queue, alert);
+    }
+  }
+
+  /** Notifies what the groups owe now. */
+  void flushGroups() {
+    for (Groups.Notification due : groups.due(clock.instant())) {
+      NotifierQueue queue = queue(due.receiver());
+      if (queue != null) {
+        send(queue, due.alert());
       }
+    }
+  }
+
+  private void flushGroupsSafely() {
+    try {
+      flushGroups();
+    } catch (RuntimeException | Error e) {
+      // Errors too: one escaping a periodic task silently cancels every later run.
+      if (!FatalErrors.caught(e)) {
+        LOG.warn("Notifying the alert groups failed", e);
+      }
+    }
+  }
+
+  /** One notification to one notifier, through its rate limit and its queue. */
+  private void send(NotifierQueue queue, Alert alert) {
+    if (!queue.admit(alert)) {
+      return; // held back by the rate limit, and summarised when it opens again
+    }
+    Delivery delivery = Delivery.of(queue.notifier().name(), alert);
+    storeCall(() -> store.enqueue(delivery));
+    // Refused by the count or the bytes of the queue: never dropped, a dead letter, counted.
+    String refused = queue.offer(delivery);
+    if (refused != null) {
+      deadLetter(delivery, closed.get() ? "the alert system is closed" : refused);
     }
   }
 
@@ -807,6 +854,13 @@ public final class AlertSystem implements AutoCloseable {
       return;
     }
     scheduler.shutdownNow();
+    // What the groups gathered and have not told yet goes out now, not never.
+    for (Groups.Notification owed : groups.drain(clock.instant())) {
+      NotifierQueue queue = queue(owed.receiver());
+      if (queue != null) {
+        send(queue, owed.alert());
+      }
+    }
     // Capped: a timeout of centuries (9999999999999h) would overflow the nanoseconds and throw,
     // leaving the queues and the store open; nobody waits longer than an hour for a shutdown.
     Duration wait = closeTimeout.compareTo(MAX_CLOSE_WAIT) > 0 ? MAX_CLOSE_WAIT : closeTimeout;

@@ -2,10 +2,12 @@ package io.amptalk.monitoring.alert;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -39,6 +41,9 @@ public final class Route {
   private final boolean continueMatching;
   private final List<Route> routes;
 
+  /** How it groups its alerts into notifications; null: as its parent (the root: it does not). */
+  private final Grouping grouping;
+
   /** Routes in this tree, itself included, children counted as often as they appear. */
   private final int size;
 
@@ -47,6 +52,7 @@ public final class Route {
     this.receivers = builder.receivers;
     this.continueMatching = builder.continueMatching;
     this.routes = builder.routes;
+    this.grouping = builder.grouping;
     // Each child's size is already known: a shared child cannot make this walk the tree.
     this.size = 1 + routes.stream().mapToInt(child -> child.size).sum();
   }
@@ -76,21 +82,45 @@ public final class Route {
     return routes;
   }
 
+  /** How it groups alerts into notifications; empty: as its parent does (the root: not at all). */
+  public Optional<Grouping> grouping() {
+    return Optional.ofNullable(grouping);
+  }
+
+  /** The route that took an alert for a receiver, and the grouping in force there (null: none). */
+  record Taken(Route route, Grouping grouping) {}
+
   /**
    * The notifiers an alert labelled so goes to; {@code all} is what the root's empty receivers
    * stand for.
    */
   Set<String> receivers(Map<String, String> labels, List<String> all) {
-    Set<String> into = new LinkedHashSet<>();
-    take(labels, receivers.isEmpty() ? all : receivers, into);
+    return take(labels, all).keySet();
+  }
+
+  /**
+   * Each notifier an alert labelled so goes to, with the route that took it for that notifier (the
+   * first, when two routes send to one notifier).
+   */
+  Map<String, Taken> take(Map<String, String> labels, List<String> all) {
+    Map<String, Taken> into = new LinkedHashMap<>();
+    take(labels, receivers.isEmpty() ? all : receivers, grouping, into);
     return into;
   }
 
-  private void take(Map<String, String> labels, List<String> inherited, Set<String> into) {
+  private void take(
+      Map<String, String> labels,
+      List<String> inherited,
+      Grouping groups,
+      Map<String, Taken> into) {
     boolean taken = false;
     for (Route child : routes) {
       if (child.matches(labels)) {
-        child.take(labels, child.receivers.isEmpty() ? inherited : child.receivers, into);
+        child.take(
+            labels,
+            child.receivers.isEmpty() ? inherited : child.receivers,
+            child.grouping == null ? groups : child.grouping,
+            into);
         taken = true;
         if (!child.continueMatching) {
           break;
@@ -98,7 +128,9 @@ public final class Route {
       }
     }
     if (!taken) {
-      into.addAll(inherited);
+      for (String receiver : inherited) {
+        into.putIfAbsent(receiver, new Taken(this, groups));
+      }
     }
   }
 
@@ -138,6 +170,18 @@ public final class Route {
         .append(" -> ")
         .append(receivers.isEmpty() ? "(inherited)" : receivers.toString())
         .append(continueMatching ? " (continue)" : "")
+        .append(
+            grouping == null
+                ? ""
+                : " grouped by "
+                    + grouping.by()
+                    + " (wait "
+                    + grouping.groupWait()
+                    + ", interval "
+                    + grouping.groupInterval()
+                    + ", repeat "
+                    + grouping.repeatInterval()
+                    + ")")
         .append('\n');
     for (Route child : routes) {
       child.describe(text, depth + 1);
@@ -150,8 +194,19 @@ public final class Route {
     private List<String> receivers = List.of();
     private boolean continueMatching;
     private List<Route> routes = List.of();
+    private Grouping grouping;
 
     private Builder() {}
+
+    /**
+     * Gathers the alerts this route (and the routes under it that set none) takes into one
+     * notification per group, as Alertmanager does. Default: its parent's; the root's, none: each
+     * alert is notified alone, at once.
+     */
+    public Builder grouping(Grouping grouping) {
+      this.grouping = Objects.requireNonNull(grouping, "grouping");
+      return this;
+    }
 
     /**
      * Label matchers as silences take them ({@code team=db}, {@code severity!=info}, {@code

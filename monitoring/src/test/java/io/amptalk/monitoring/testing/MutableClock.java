@@ -18,6 +18,16 @@ public final class MutableClock extends Clock {
     now = now.plus(duration);
   }
 
+  /**
+   * Moves to {@code instant}, which must not be before now: clocks the code reads do not go back.
+   */
+  public void set(Instant instant) {
+    if (instant.isBefore(now)) {
+      throw new IllegalArgumentException(instant + " is before " + now);
+    }
+    now = instant;
+  }
+
   @Override
   public Instant instant() {
     return now;
