@@ -6,6 +6,7 @@ import static io.amptalk.monitoring.agent.Bindings.step;
 import io.amptalk.monitoring.agent.AgentConfig.SilenceSpec;
 import io.amptalk.monitoring.alert.AlertSeverity;
 import io.amptalk.monitoring.alert.AlertSystem;
+import io.amptalk.monitoring.alert.Grouping;
 import io.amptalk.monitoring.alert.InhibitRule;
 import io.amptalk.monitoring.alert.Route;
 import io.amptalk.monitoring.alert.Silence;
@@ -210,6 +211,10 @@ final class AlertingBinding {
               receivers.addAll(v.list());
               apply(v, () -> route.receivers(v.strings()));
             });
+    if (item != null) {
+      // Not on the root, which keeps every alert on its own: a route without matchers groups all.
+      grouping(s).ifPresent(route::grouping);
+    }
     s.get("routes")
         .ifPresent(
             v -> {
@@ -222,6 +227,36 @@ final class AlertingBinding {
             });
     s.end();
     return apply(value, route::build);
+  }
+
+  /**
+   * A route's {@code group_by}, {@code group_wait}, {@code group_interval} and {@code
+   * repeat_interval}; empty when it gives none (it groups as its parent). The times default to
+   * Alertmanager's (30s, 5m, 4h), and {@code group_by} to none: one group of all its alerts.
+   */
+  private static Optional<Grouping> grouping(ConfigReader.Section route) {
+    Optional<ConfigReader.Value> by = route.get("group_by");
+    Optional<ConfigReader.Value> wait = route.get("group_wait");
+    Optional<ConfigReader.Value> interval = route.get("group_interval");
+    Optional<ConfigReader.Value> repeat = route.get("repeat_interval");
+    if (by.isEmpty() && wait.isEmpty() && interval.isEmpty() && repeat.isEmpty()) {
+      return Optional.empty();
+    }
+    Grouping grouping =
+        by.map(v -> apply(v, () -> Grouping.by(v.strings()))).orElse(Grouping.by(List.of()));
+    if (wait.isPresent()) {
+      Grouping before = grouping;
+      grouping = apply(wait.get(), () -> before.withGroupWait(wait.get().duration()));
+    }
+    if (interval.isPresent()) {
+      Grouping before = grouping;
+      grouping = apply(interval.get(), () -> before.withGroupInterval(interval.get().duration()));
+    }
+    if (repeat.isPresent()) {
+      Grouping before = grouping;
+      grouping = apply(repeat.get(), () -> before.withRepeatInterval(repeat.get().duration()));
+    }
+    return Optional.of(grouping);
   }
 
   /** One of {@code inhibit_rules}, in Alertmanager's words. */

@@ -331,6 +331,15 @@ class AgentConfigTest {
             "alerting:\n  close_timeout: PT9999999999999H\n",
             "test.yml:2: alerting.close_timeout: closeTimeout must be at most P1D, was PT9999999999999H"),
         Arguments.of(
+            "alerting:\n  route:\n    routes:\n      - group_wait: PT9999999999999H\n",
+            "test.yml:4: alerting.route.routes[0].group_wait: groupWait must be at most P365D, was PT9999999999999H"),
+        Arguments.of(
+            "alerting:\n  route:\n    routes:\n      - group_interval: PT9999999999999H\n",
+            "test.yml:4: alerting.route.routes[0].group_interval: groupInterval must be at most P365D, was PT9999999999999H"),
+        Arguments.of(
+            "alerting:\n  route:\n    routes:\n      - repeat_interval: PT9999999999999H\n",
+            "test.yml:4: alerting.route.routes[0].repeat_interval: repeatInterval must be at most P365D, was PT9999999999999H"),
+        Arguments.of(
             "alerting:\n  silences:\n    - duration: PT9999999999999H\n",
             "test.yml:3: alerting.silences[0].duration: expected a duration of at most 365d, got 'PT9999999999999H'"),
         Arguments.of(

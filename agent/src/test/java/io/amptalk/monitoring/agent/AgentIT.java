@@ -870,7 +870,8 @@ class AgentIT {
                 + System.lineSeparator()
                 + "alert routes:\n"
                 + "  * -> [logging, ops-email, pager, slack, teams, pagerduty, alertmanager]\n"
-                + "    [team=db] -> [ops-email, pagerduty] (continue)\n"
+                + "    [team=db] -> [ops-email, pagerduty] (continue) grouped by [alertname] (wait"
+                + " PT30S, interval PT5M, repeat PT4H)\n"
                 + "      [severity=~info|warning] -> [ops-email]\n"
                 + "    [source=load-test] -> [logging]\n");
   }
@@ -1140,6 +1141,49 @@ class AgentIT {
       assertThat(titles(receiver, "/ops")).containsExactly("Slow page");
       assertThat(titles(receiver, "/db")).containsExactly("Replica lag", "Disk gone");
       assertThat(titles(receiver, "/pager")).containsExactly("Disk gone", "Cart 5xx");
+    }
+  }
+
+  @Test
+  void grouping_ofTheConfig_turnsAStormOf50AlertsIntoOneNotificationPerGroup() throws Exception {
+    try (Receiver receiver = new Receiver()) {
+      Path config = dir.resolve("monitor.yml");
+      Files.writeString(
+          config,
+          "alerting:\n"
+              + "  route:\n"
+              + "    routes:\n"
+              + "      - matchers: [source=storm]\n"
+              + "        group_by: [team]\n"
+              + "        group_wait: 5s\n"
+              + "notifiers:\n"
+              + "  - {type: webhook, url: '"
+              + receiver.url("/hook")
+              + "'}\n");
+      Child agent = startWithToken(config);
+      int port = awaitPort(agent);
+      String[] bearer = {"Authorization", "Bearer t"};
+      for (int i = 0; i < 50; i++) {
+        String alert =
+            "{\"title\":\"Storm "
+                + i
+                + "\",\"source\":\"storm\",\"labels\":{\"team\":\"t"
+                + i % 5
+                + "\"}}";
+        assertThat(post(port, "/alerts", alert, bearer).statusCode()).isEqualTo(201);
+      }
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> receiver.to("/hook", "\"title\":\"[FIRING:").size() == 5);
+      agent.process().destroy();
+      assertThat(agent.exitCode(STOP_TIMEOUT)).isEqualTo(143);
+      assertThat(titles(receiver, "/hook"))
+          .containsExactlyInAnyOrder(
+              "[FIRING:10] {team=t0}",
+              "[FIRING:10] {team=t1}",
+              "[FIRING:10] {team=t2}",
+              "[FIRING:10] {team=t3}",
+              "[FIRING:10] {team=t4}");
     }
   }
 
