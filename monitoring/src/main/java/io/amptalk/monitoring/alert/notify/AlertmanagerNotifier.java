@@ -22,8 +22,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -155,26 +153,11 @@ public final class AlertmanagerNotifier extends RoutedNotifier {
   @Override
   public void send(Alert alert) throws DeliveryException, InterruptedException {
     String body = payload(alert, generatorUrl);
-    List<CompletableFuture<DeliveryException>> answers = new ArrayList<>();
-    for (MemberRetries.Member member : members) {
-      answers.add(poster.postAsync(poster.request(member.alertsUri(), headers), body));
-    }
-    List<DeliveryException> refusals = new ArrayList<>();
-    try {
-      for (CompletableFuture<DeliveryException> answer : answers) {
-        refusals.add(answer.get());
-      }
-    } catch (InterruptedException e) {
-      answers.forEach(answer -> answer.cancel(true));
-      throw e;
-    } catch (ExecutionException e) {
-      // postAsync completes normally with the failure; only a cancellation could end up here.
-      throw DeliveryException.retryable("alertmanager failed: " + e.getCause(), e.getCause());
+    List<DeliveryException> refusals = ClusterPost.toEach(poster, members, headers, body);
+    if (refusals.stream().noneMatch(Objects::isNull)) {
+      throw ClusterPost.noneAccepted(members, refusals);
     }
     Map<String, String> labels = labels(alert);
-    if (refusals.stream().noneMatch(Objects::isNull)) {
-      throw noneAccepted(refusals);
-    }
     for (MemberRetries.Member member : members) {
       DeliveryException refusal = refusals.get(member.index());
       if (refusal == null) {
@@ -183,41 +166,6 @@ public final class AlertmanagerNotifier extends RoutedNotifier {
         retries.refused(member, labels, alert.title(), body, 1, refusal);
       }
     }
-  }
-
-  /**
-   * What no member accepting means for the queue: retried if any member may accept later, after the
-   * shortest Retry-After when every such member asked for one; the members' reasons, each after its
-   * URL (without secrets).
-   */
-  private DeliveryException noneAccepted(List<DeliveryException> refusals) {
-    if (refusals.size() == 1) {
-      return refusals.get(0);
-    }
-    List<String> reasons = new ArrayList<>();
-    Duration retryAfter = null;
-    boolean retryable = false;
-    boolean eachAsked = true;
-    for (MemberRetries.Member member : members) {
-      DeliveryException refusal = refusals.get(member.index());
-      reasons.add(member.shown() + ": " + refusal.getMessage());
-      if (refusal.isRetryable()) {
-        retryable = true;
-        Duration asked = refusal.retryAfter().orElse(null);
-        eachAsked &= asked != null;
-        if (asked != null && (retryAfter == null || asked.compareTo(retryAfter) < 0)) {
-          retryAfter = asked;
-        }
-      }
-    }
-    String message =
-        "no member of the " + members.size() + " accepted: " + String.join("; ", reasons);
-    if (!retryable) {
-      return DeliveryException.permanent(message, null);
-    }
-    return eachAsked
-        ? DeliveryException.retryAfter(message, retryAfter)
-        : DeliveryException.retryable(message, null);
   }
 
   /**

@@ -121,34 +121,41 @@ final class MemberRetries {
     String gaveUp;
     synchronized (lock) {
       remove(key);
-      if (!refusal.isRetryable() || attempts >= limits.maxAttempts()) {
-        gaveUp = refusal.getMessage() + attempts(attempts);
-      } else {
-        long size = ENTRY_BYTES + 2L * body.length();
-        if (pending.size() >= limits.maxCount() || bytes + size > limits.maxBytes()) {
-          gaveUp =
-              refusal.getMessage()
-                  + "; not retried: "
-                  + limits.maxCount()
-                  + " retries or "
-                  + limits.maxBytes()
-                  + " bytes already wait";
-        } else {
-          long due = limits.nanoTime().getAsLong() + delay(attempts, refusal).toNanos();
-          pending.put(
-              key, new Pending(key, member, title, body, attempts, due, size, ++sequence, false));
-          bytes += size;
-          if (worker == null) {
-            worker = DaemonThreads.newThread(this::work, "amptalk-alertmanager-retry-" + notifier);
-            worker.start();
-          } else {
-            lock.notifyAll();
-          }
-          return;
-        }
-      }
+      gaveUp = scheduleOrGiveUp(key, member, title, body, attempts, refusal);
     }
-    failed(member, title, gaveUp);
+    if (gaveUp != null) {
+      failed(member, title, gaveUp);
+    }
+  }
+
+  /**
+   * Schedules the retry when the refusal may pass, attempts remain and there is room; else returns
+   * why not. Called holding {@link #lock}, so that a newer state cannot slip in between.
+   */
+  private String scheduleOrGiveUp(
+      Key key, Member member, String title, String body, int attempts, DeliveryException refusal) {
+    if (!refusal.isRetryable() || attempts >= limits.maxAttempts()) {
+      return refusal.getMessage() + attempts(attempts);
+    }
+    long size = ENTRY_BYTES + 2L * body.length();
+    if (pending.size() >= limits.maxCount() || bytes + size > limits.maxBytes()) {
+      return refusal.getMessage()
+          + "; not retried: "
+          + limits.maxCount()
+          + " retries or "
+          + limits.maxBytes()
+          + " bytes already wait";
+    }
+    long due = limits.nanoTime().getAsLong() + delay(attempts, refusal).toNanos();
+    pending.put(key, new Pending(key, member, title, body, attempts, due, size, ++sequence, false));
+    bytes += size;
+    if (worker == null) {
+      worker = DaemonThreads.newThread(this::work, "amptalk-alertmanager-retry-" + notifier);
+      worker.start();
+    } else {
+      lock.notifyAll();
+    }
+    return null;
   }
 
   private Duration delay(int attempts, DeliveryException refusal) {
@@ -247,21 +254,26 @@ final class MemberRetries {
       FatalErrors.caught(t);
       refusal = DeliveryException.retryable(Throwables.describe(t), t);
     }
+    String gaveUp = null;
     synchronized (lock) {
       Pending now = pending.get(retry.key());
       if (now == null || now.sequence() != retry.sequence()) {
         return; // a newer state of the alert was sent to this member meanwhile: it decides
       }
       remove(retry.key());
+      if (refusal != null) {
+        gaveUp =
+            scheduleOrGiveUp(
+                retry.key(),
+                retry.member(),
+                retry.title(),
+                retry.body(),
+                retry.attempts() + 1,
+                refusal);
+      }
     }
-    if (refusal != null) {
-      refused(
-          retry.member(),
-          retry.key().labels(),
-          retry.title(),
-          retry.body(),
-          retry.attempts() + 1,
-          refusal);
+    if (gaveUp != null) {
+      failed(retry.member(), retry.title(), gaveUp);
     }
   }
 
