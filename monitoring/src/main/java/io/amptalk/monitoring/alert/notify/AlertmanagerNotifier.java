@@ -57,6 +57,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * every {@link #resendInterval()}, which must stay below that. Answers map to retries as for a
  * {@link WebhookNotifier}; a failure message quotes Alertmanager's reason ("alertmanager answered
  * 400: …").
+ *
+ * <p>A highly available cluster is given by all its members, {@code
+ * .urls(List.of("http://am-0:9093", "http://am-1:9093", "http://am-2:9093"))}: each alert goes to
+ * every member, as Prometheus sends it, and the cluster notifies once. See {@link Builder#urls}.
  */
 public final class AlertmanagerNotifier extends RoutedNotifier {
   static final String ALERTS_PATH = "/api/v2/alerts";
