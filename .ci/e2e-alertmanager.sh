@@ -33,36 +33,14 @@ dump() {
 for tool in prometheus-alertmanager amtool jq curl java /usr/bin/python3; do
   command -v "$tool" >/dev/null || fail "$tool is missing (apt-get install prometheus-alertmanager jq curl)"
 done
-[ -f monitoring/target/classes/io/amptalk/monitoring/alert/notify/AlertmanagerNotifier.class ] \
-  || fail "monitoring/target/classes is missing: run mvn verify first"
-[ -f monitoring/target/test-classes/io/amptalk/monitoring/alert/E2eAlertmanagerDriver.class ] \
-  || fail "monitoring/target/test-classes is missing: run mvn verify first"
-cpfile=monitoring/target/test-classpath.txt
-if [ ! -s "$cpfile" ]; then
-  log "writing the test classpath to $cpfile"
-  mvn -B -q -pl monitoring \
-    org.apache.maven.plugins:maven-dependency-plugin:3.9.0:build-classpath \
-    -Dmdep.outputFile="$PWD/$cpfile" -Dmdep.includeScope=test >"$work/mvn.log" 2>&1 \
-    || { cat "$work/mvn.log" >&2; fail "could not write the test classpath"; }
-fi
-cp="monitoring/target/classes:monitoring/target/test-classes:$(cat "$cpfile")"
+. .ci/e2e-java.sh
+e2e_test_classpath
 
 free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 # The webhook receiver: appends each notification Alertmanager sends, one JSON body per line.
 received="$work/received.jsonl"
-java -cp "$cp" io.amptalk.monitoring.alert.E2eWebhookReceiver 0 "$received" \
-  >"$work/receiver.out" 2>"$work/receiver.err" &
-pids+=($!)
-hook_port=""
-for _ in $(seq 1 100); do
-  hook_port=$(sed -n 's#^e2e-webhook-receiver: listening on 127.0.0.1:\([0-9]*\)$#\1#p' "$work/receiver.out")
-  [ -n "$hook_port" ] && break
-  kill -0 "${pids[0]}" 2>/dev/null || { cat "$work/receiver.err" >&2; fail "webhook receiver exited"; }
-  sleep 0.1
-done
-[ -n "$hook_port" ] || { cat "$work/receiver.err" >&2; fail "webhook receiver did not start"; }
-log "webhook receiver listens on 127.0.0.1:$hook_port"
+e2e_webhook_receiver "$received"
 
 cat >"$work/am.yml" <<YML
 route:

@@ -208,13 +208,21 @@ final class NotifierBinding {
     ConfigReader.Section n = e.section();
     AlertmanagerNotifier.Builder b = AlertmanagerNotifier.builder();
     e.name().ifPresent(v -> apply(v, () -> b.name(v.text())));
-    ConfigReader.Value url = required(n, "url");
-    apply(url, () -> b.url(url.text().strip()));
+    // url: one Alertmanager; urls: every member of a cluster, each alert sent to all of them.
+    Optional<ConfigReader.Value> url = n.get("url");
+    Optional<ConfigReader.Value> urls = n.get("urls");
+    if (url.isEmpty() && urls.isEmpty()) {
+      throw n.error("'url' (one Alertmanager) or 'urls' (every member of a cluster) is required");
+    }
+    url.ifPresent(v -> b.url(v.text().strip()));
+    urls.ifPresent(
+        v -> apply(v, () -> b.urls(v.list().stream().map(u -> u.text().strip()).toList())));
     n.get("headers").ifPresent(v -> apply(v, () -> b.headers(v.section().stringMap())));
     n.get("timeout").ifPresent(v -> apply(v, () -> b.timeout(v.duration())));
     n.get("resend_interval").ifPresent(v -> apply(v, () -> b.resendInterval(v.duration())));
     n.get("generator_url").ifPresent(v -> apply(v, () -> b.generatorUrl(v.text())));
     b.minSeverity(e.minSeverity()).sources(e.sources());
-    return apply(e.type(), b::build);
+    // The library's "url and urls are exclusive" and "url must be ..." are reported at url.
+    return build(e, Map.of("name", e.name(), "url", url, "urls", urls), b::build);
   }
 }

@@ -14,10 +14,12 @@ import java.util.Map;
  * time), so the resolution ends the alert that fired.
  *
  * <pre>{@code
- * java -cp ... io.amptalk.monitoring.alert.E2eAlertmanagerDriver <alertmanager url> fire|resolve <startsAt>
+ * java -cp ... io.amptalk.monitoring.alert.E2eAlertmanagerDriver <alertmanager url>[,<url>...] fire|resolve <startsAt>
  * }</pre>
  *
- * Exits 0 when Alertmanager accepted the alert, 1 with the notifier's message when it did not.
+ * With several URLs (every member of a cluster, for {@code .ci/e2e-alertmanager-cluster.sh}) the
+ * notifier is built with {@code urls}: the alert goes to each member. Exits 0 when Alertmanager (a
+ * member, for a cluster) accepted the alert, 1 with the notifier's message when none did.
  */
 final class E2eAlertmanagerDriver {
   static final String TITLE = "AmptalkE2eAlert";
@@ -28,7 +30,8 @@ final class E2eAlertmanagerDriver {
 
   public static void main(String[] args) throws InterruptedException {
     if (args.length != 3 || !(args[1].equals("fire") || args[1].equals("resolve"))) {
-      System.err.println("usage: E2eAlertmanagerDriver <alertmanager url> fire|resolve <startsAt>");
+      System.err.println(
+          "usage: E2eAlertmanagerDriver <alertmanager url>[,<url>...] fire|resolve <startsAt>");
       System.exit(2);
     }
     Instant startsAt = Instant.parse(args[2]);
@@ -52,8 +55,11 @@ final class E2eAlertmanagerDriver {
             resolve ? Instant.now() : startsAt,
             false,
             List.of());
+    List<String> urls = List.of(args[0].split(","));
+    AlertmanagerNotifier.Builder builder =
+        AlertmanagerNotifier.builder().timeout(Duration.ofSeconds(5));
     AlertmanagerNotifier notifier =
-        AlertmanagerNotifier.builder().url(args[0]).timeout(Duration.ofSeconds(5)).build();
+        (urls.size() == 1 ? builder.url(urls.get(0)) : builder.urls(urls)).build();
     try {
       notifier.send(alert);
     } catch (DeliveryException e) {

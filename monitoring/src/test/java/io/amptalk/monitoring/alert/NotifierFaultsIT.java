@@ -244,6 +244,37 @@ class NotifierFaultsIT {
   // ---------------------------------------------------------------- Alertmanager
 
   @Test
+  void alertmanagerClusterAllMembersDown_isRetriedThenADeadLetterNamingEachMember()
+      throws Exception {
+    String first = "http://127.0.0.1:" + freePort();
+    String second = "http://127.0.0.1:" + freePort();
+    String third = "http://127.0.0.1:" + freePort();
+    system(
+        2,
+        AlertmanagerNotifier.builder()
+            .urls(List.of(first, second, third))
+            .timeout(Duration.ofSeconds(2))
+            .resendInterval(Duration.ofHours(1))
+            .build());
+
+    Alert alert = raise("Disk full");
+    awaitOutcome("alertmanager", "retried", 1);
+    assertAlerts(alert, Map.of("alertmanager", 1), 0);
+    ticker.advance(BACKOFF);
+    awaitOutcome("alertmanager", "failed", 1);
+
+    assertThat(outcomes("alertmanager")).isEqualTo(Map.of("retried", 1L, "failed", 1L));
+    assertAlerts(alert, Map.of("alertmanager", 0), 1);
+    DeadLetter dead = system.getDeadLetters().get(0);
+    assertThat(dead.delivery().alert().id()).isEqualTo(alert.id());
+    assertThat(dead.error())
+        .startsWith("no member of the 3 accepted: " + first + ": alertmanager unreachable: ")
+        .contains("; " + second + ": alertmanager unreachable: ")
+        .contains("; " + third + ": alertmanager unreachable: ")
+        .endsWith(" (after 2 attempts)");
+  }
+
+  @Test
   void alertmanagerDown_thenBack_getsTheAlertAndItsResolution() throws Exception {
     int port = freePort();
     system(

@@ -5,12 +5,16 @@ import io.amptalk.monitoring.alert.AlertSeverity;
 import io.amptalk.monitoring.alert.DeliveryException;
 import io.amptalk.monitoring.internal.alert.AlertJson;
 import io.amptalk.monitoring.internal.alert.AlertLabels;
+import io.amptalk.monitoring.internal.alert.Backoff;
 import io.amptalk.monitoring.internal.util.Options;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +22,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -52,32 +57,45 @@ import java.util.concurrent.atomic.AtomicInteger;
  * every {@link #resendInterval()}, which must stay below that. Answers map to retries as for a
  * {@link WebhookNotifier}; a failure message quotes Alertmanager's reason ("alertmanager answered
  * 400: …").
+ *
+ * <p>A highly available cluster is given by all its members, {@code
+ * .urls(List.of("http://am-0:9093", "http://am-1:9093", "http://am-2:9093"))}: each alert goes to
+ * every member, as Prometheus sends it, and the cluster notifies once. See {@link Builder#urls}.
  */
 public final class AlertmanagerNotifier extends RoutedNotifier {
   static final String ALERTS_PATH = "/api/v2/alerts";
   private static final AtomicInteger THREADS = new AtomicInteger();
 
+  /** The waits of a member's own retries: those of the alert system's queue, by default. */
+  private static final Backoff MEMBER_BACKOFF =
+      new Backoff(
+          Duration.ofSeconds(1),
+          Duration.ofMinutes(5),
+          () -> ThreadLocalRandom.current().nextDouble());
+
   private final String name;
-  private final URI baseUri;
-  private final URI alertsUri;
+  private final List<MemberRetries.Member> members;
   private final Map<String, String> headers;
   private final Duration resendInterval;
   private final String generatorUrl;
   private final HttpPoster poster;
+  private final MemberRetries retries;
 
   private AlertmanagerNotifier(Builder builder) {
     super(builder.routing.build());
     this.name = Options.requireNonBlank("name", builder.name);
-    this.baseUri = HttpPoster.httpUri("url", builder.url);
-    String path = baseUri.getRawPath() == null ? "" : baseUri.getRawPath();
-    // A route prefix (--web.route-prefix) is kept; the query, if any, is not Alertmanager's.
-    this.alertsUri =
-        URI.create(
-            baseUri.getScheme()
-                + "://"
-                + baseUri.getRawAuthority()
-                + path.replaceAll("/+$", "")
-                + ALERTS_PATH);
+    if (builder.url != null && builder.urls != null) {
+      throw new IllegalArgumentException(
+          "url and urls are exclusive: give one Alertmanager in url, or every member of a"
+              + " cluster in urls");
+    }
+    List<URI> uris =
+        builder.urls != null ? builder.urls : List.of(HttpPoster.httpUri("url", builder.url));
+    List<MemberRetries.Member> list = new ArrayList<>();
+    for (URI uri : uris) {
+      list.add(new MemberRetries.Member(list.size(), alertsUri(uri), HttpPoster.redacted(uri)));
+    }
+    this.members = List.copyOf(list);
     this.headers = HttpPoster.headers(builder.headers, Set.of("content-type"));
     Duration timeout = Options.requirePositive("timeout", builder.timeout);
     this.resendInterval = Options.requirePositive("resendInterval", builder.resendInterval);
@@ -94,24 +112,96 @@ public final class AlertmanagerNotifier extends RoutedNotifier {
             Clock.systemUTC(),
             true,
             null);
+    this.retries =
+        new MemberRetries(
+            name,
+            members,
+            builder.memberLimits,
+            (member, body) -> {
+              try {
+                poster.post(poster.request(member.alertsUri(), headers), body);
+                return null;
+              } catch (DeliveryException refused) {
+                return refused;
+              }
+            });
   }
 
-  /** A builder; {@link Builder#url} is required. */
+  /** {@code <url>/api/v2/alerts}: a route prefix (--web.route-prefix) is kept, a query is not. */
+  private static URI alertsUri(URI base) {
+    String path = base.getRawPath() == null ? "" : base.getRawPath();
+    return URI.create(
+        base.getScheme()
+            + "://"
+            + base.getRawAuthority()
+            + path.replaceAll("/+$", "")
+            + ALERTS_PATH);
+  }
+
+  /** A builder; {@link Builder#url} or {@link Builder#urls} is required. */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** Makes one POST; throws {@link DeliveryException} saying whether and when to retry. */
+  /**
+   * Posts the alert to every member at once and returns when at least one accepted it; throws
+   * {@link DeliveryException} saying whether and when to retry when none did.
+   *
+   * <p>Why the members' own retries live here rather than in the alert system's queue: an alert one
+   * member took is in the cluster (members gossip alerts and who was notified), so the delivery is
+   * done and its queue must not re-send it, to the members that accepted or to any other. The
+   * members that refused it are still owed the alert, so that they hold it should the accepting one
+   * fail: {@link MemberRetries} sends it to each of them alone, on its own backoff. When no member
+   * accepts, nothing was delivered and the queue retries the whole, as for one Alertmanager.
+   */
   @Override
   public void send(Alert alert) throws DeliveryException, InterruptedException {
-    poster.post(poster.request(alertsUri, headers), payload(alert, generatorUrl));
+    String body = payload(alert, generatorUrl);
+    List<DeliveryException> refusals = ClusterPost.toEach(poster, members, headers, body);
+    if (refusals.stream().noneMatch(Objects::isNull)) {
+      throw ClusterPost.noneAccepted(members, refusals);
+    }
+    Map<String, String> labels = labels(alert);
+    for (MemberRetries.Member member : members) {
+      DeliveryException refusal = refusals.get(member.index());
+      if (refusal == null) {
+        retries.accepted(member, labels);
+      } else {
+        retries.refused(member, labels, alert.title(), body, 1, refusal);
+      }
+    }
+  }
+
+  /**
+   * The alerts each member never accepted though another did (refused for good, out of retries, or
+   * no room left to wait), by the member's URL without user info, path or query, in the order of
+   * {@code urls}. An alert no member accepted is a dead letter of the alert system instead.
+   */
+  public Map<String, Long> memberFailures() {
+    Map<String, Long> failures = new LinkedHashMap<>();
+    List<Long> counts = retries.failures();
+    for (MemberRetries.Member member : members) {
+      failures.merge(member.shown(), counts.get(member.index()), Long::sum);
+    }
+    return Collections.unmodifiableMap(failures);
+  }
+
+  /** Tests: how many members' retries wait or are in flight. */
+  int memberRetriesWaiting() {
+    return retries.size();
+  }
+
+  /** The alert's labels as sent, its identity for Alertmanager. */
+  private static Map<String, String> labels(Alert alert) {
+    // A caller cannot set a label named fingerprint, so this adds one and replaces none.
+    Map<String, String> labels = new TreeMap<>(alert.labels());
+    labels.put(AlertLabels.FINGERPRINT, alert.fingerprint());
+    return labels;
   }
 
   /** The JSON array posted for {@code alert}; see the class comment. */
   static String payload(Alert alert, String generatorUrl) {
-    // A caller cannot set a label named fingerprint, so this adds one and replaces none.
-    Map<String, String> labels = new TreeMap<>(alert.labels());
-    labels.put(AlertLabels.FINGERPRINT, alert.fingerprint());
+    Map<String, String> labels = labels(alert);
     Map<String, String> annotations = new LinkedHashMap<>();
     annotations.put("summary", alert.title());
     annotations.put("description", alert.message());
@@ -152,13 +242,16 @@ public final class AlertmanagerNotifier extends RoutedNotifier {
     return name;
   }
 
-  /** Name, URL without user info or query, minimum severity and resend interval: no secrets. */
+  /**
+   * Name, URLs without user info, path or query, minimum severity and resend interval: no secrets.
+   */
   @Override
   public String toString() {
     return "AlertmanagerNotifier{name="
         + name
-        + ", url="
-        + HttpPoster.redacted(baseUri)
+        + (members.size() == 1
+            ? ", url=" + members.get(0).shown()
+            : ", urls=" + members.stream().map(MemberRetries.Member::shown).toList())
         + ", minSeverity="
         + routing.minSeverity()
         + ", resendInterval="
@@ -170,6 +263,10 @@ public final class AlertmanagerNotifier extends RoutedNotifier {
   public static final class Builder {
     private String name = "alertmanager";
     private String url;
+    private List<URI> urls;
+    private MemberRetries.Limits memberLimits =
+        new MemberRetries.Limits(
+            8, MEMBER_BACKOFF, Duration.ofMinutes(5), 10_000, 8L << 20, System::nanoTime);
     private Map<String, String> headers = Map.of();
     private Duration timeout = Duration.ofSeconds(10);
     // Resolutions are always sent (see sendsResolved()), so that option has no setter here.
@@ -191,6 +288,42 @@ public final class AlertmanagerNotifier extends RoutedNotifier {
      */
     public Builder url(String url) {
       this.url = url;
+      return this;
+    }
+
+    /**
+     * The base URLs of every member of an Alertmanager cluster, each as for {@link #url}; in place
+     * of {@code url}. Each alert goes to every member, as Prometheus sends it: Alertmanager's
+     * members gossip it and which of them notified, so the cluster notifies once. The alert counts
+     * as delivered once a member accepted it; each member that refused it is retried alone, on its
+     * own backoff (1 s doubling to 5 min, 8 attempts, at most 10,000 retries or 8 MiB waiting), and
+     * counted in {@link AlertmanagerNotifier#memberFailures()} if it never accepts.
+     *
+     * @throws IllegalArgumentException when the list is empty, a URL is not http(s) or one is given
+     *     twice; the URL is named without what may be a secret
+     */
+    public Builder urls(List<String> urls) {
+      Objects.requireNonNull(urls, "urls");
+      if (urls.isEmpty()) {
+        throw new IllegalArgumentException("urls must list at least one Alertmanager, was []");
+      }
+      List<URI> checked = new ArrayList<>();
+      Set<URI> seen = new HashSet<>();
+      for (int i = 0; i < urls.size(); i++) {
+        URI uri = HttpPoster.httpUri("urls[" + i + "]", urls.get(i));
+        if (!seen.add(alertsUri(uri))) {
+          throw new IllegalArgumentException(
+              "urls[" + i + "] repeats " + HttpPoster.redacted(uri) + "; list each member once");
+        }
+        checked.add(uri);
+      }
+      this.urls = List.copyOf(checked);
+      return this;
+    }
+
+    /** Tests: the members' own retries with shorter waits, other bounds or a hand-moved ticker. */
+    Builder memberRetries(MemberRetries.Limits limits) {
+      this.memberLimits = Objects.requireNonNull(limits, "limits");
       return this;
     }
 

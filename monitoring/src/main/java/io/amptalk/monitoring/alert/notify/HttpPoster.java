@@ -24,6 +24,8 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
@@ -97,35 +99,76 @@ final class HttpPoster {
       throws DeliveryException, InterruptedException {
     HttpResponse<InputStream> response;
     try {
-      response =
-          client.send(
-              request.POST(HttpRequest.BodyPublishers.ofString(body, UTF_8)).build(),
-              info ->
-                  info.statusCode() / 100 == 2 || !explainErrors
-                      ? HttpResponse.BodySubscribers.replacing(InputStream.nullInputStream())
-                      : HttpResponse.BodySubscribers.ofInputStream());
-    } catch (HttpTimeoutException e) { // connect timeouts too: a subclass
-      throw DeliveryException.retryable(
-          receiver + " timed out after " + timeout.toMillis() + " ms", e);
+      response = client.send(postOf(request, body), this::answer);
     } catch (IOException e) {
-      throw DeliveryException.retryable(receiver + " unreachable: " + Throwables.describe(e), e);
+      throw failure(e);
     }
+    DeliveryException refusal = refusal(response);
+    if (refusal != null) {
+      throw refusal;
+    }
+  }
+
+  /**
+   * POSTs {@code body} without waiting: completes with null on a 2xx, otherwise with what the
+   * answer (or its absence) means; never exceptionally, bar cancellation.
+   */
+  CompletableFuture<DeliveryException> postAsync(HttpRequest.Builder request, String body) {
+    return client
+        .sendAsync(postOf(request, body), this::answer)
+        .handle(
+            (response, error) -> {
+              if (error == null) {
+                return refusal(response);
+              }
+              Throwable cause =
+                  error instanceof CompletionException && error.getCause() != null
+                      ? error.getCause()
+                      : error;
+              return cause instanceof IOException io
+                  ? failure(io)
+                  : DeliveryException.retryable(
+                      receiver + " failed: " + Throwables.describe(cause), cause);
+            });
+  }
+
+  private static HttpRequest postOf(HttpRequest.Builder request, String body) {
+    return request.POST(HttpRequest.BodyPublishers.ofString(body, UTF_8)).build();
+  }
+
+  /** The body is read only to quote a refusal, when this receiver explains itself there. */
+  private HttpResponse.BodySubscriber<InputStream> answer(HttpResponse.ResponseInfo info) {
+    return info.statusCode() / 100 == 2 || !explainErrors
+        ? HttpResponse.BodySubscribers.replacing(InputStream.nullInputStream())
+        : HttpResponse.BodySubscribers.ofInputStream();
+  }
+
+  private DeliveryException failure(IOException e) {
+    if (e instanceof HttpTimeoutException) { // connect timeouts too: a subclass
+      return DeliveryException.retryable(
+          receiver + " timed out after " + timeout.toMillis() + " ms", e);
+    }
+    return DeliveryException.retryable(receiver + " unreachable: " + Throwables.describe(e), e);
+  }
+
+  /** Null for a 2xx, else what the answer means for retries. */
+  private DeliveryException refusal(HttpResponse<InputStream> response) {
     int status = response.statusCode();
     if (status / 100 == 2) {
-      return;
+      return null;
     }
     String message = receiver + " answered " + status + reason(response.body());
     if (status == 429 || status == 503) {
       Duration retryAfter =
           retryAfter(response.headers().firstValue("Retry-After").orElse(null), clock);
-      throw retryAfter == null
+      return retryAfter == null
           ? DeliveryException.retryable(message, null)
           : DeliveryException.retryAfter(message, retryAfter);
     }
     if (status >= 500 || status == 408) {
-      throw DeliveryException.retryable(message, null);
+      return DeliveryException.retryable(message, null);
     }
-    throw DeliveryException.permanent(message, null);
+    return DeliveryException.permanent(message, null);
   }
 
   /**
