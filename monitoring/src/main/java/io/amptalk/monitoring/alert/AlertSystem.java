@@ -527,8 +527,11 @@ public final class AlertSystem implements AutoCloseable {
         continue;
       }
       Route.Taken by = taken == null ? null : taken.get(notifier.name());
+      // A receiver that is re-sent each firing alert (Alertmanager) groups them itself, by their
+      // labels: it gets the alerts, not our notifications of groups.
       if (by != null
           && by.grouping() != null
+          && notifier.firingResendInterval().isEmpty()
           && groups.add(notifier.name(), by.route(), by.grouping(), alert, clock.instant())) {
         continue; // notified with its group, when the group is due
       }

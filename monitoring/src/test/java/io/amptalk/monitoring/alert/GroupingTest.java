@@ -150,6 +150,42 @@ class GroupingTest {
   }
 
   @Test
+  void aReceiverThatIsResentFiringAlerts_getsTheAlertsThemselves_forItGroupsThemItself() {
+    List<Alert> alertmanager = new java.util.concurrent.CopyOnWriteArrayList<>();
+    AlertNotifier refreshed =
+        new AlertNotifier() {
+          @Override
+          public void send(Alert alert) {
+            alertmanager.add(alert);
+          }
+
+          @Override
+          public String name() {
+            return "alertmanager";
+          }
+
+          @Override
+          public java.util.Optional<Duration> firingResendInterval() {
+            return java.util.Optional.of(Duration.ofHours(1));
+          }
+        };
+    alerts =
+        AlertSystem.builder()
+            .clock(clock)
+            .route(
+                Route.builder().routes(List.of(Route.builder().grouping(BY_TEAM).build())).build())
+            .defaultNotifiers(List.of(log, refreshed))
+            .build();
+    raise("Disk full", "db");
+    raise("Replica lag", "db");
+    at(Duration.ofSeconds(30));
+    alerts.close();
+
+    assertThat(log.titles()).containsExactly("[FIRING:2] {team=db}");
+    assertThat(alertmanager).extracting(Alert::title).containsExactly("Disk full", "Replica lag");
+  }
+
+  @Test
   void aGroupOfOneTitle_isNamedByIt_andBadGroupingsAreRefused() {
     alerts = system(Route.builder().grouping(Grouping.by(List.of())).build());
     raise("Disk full", "db");
