@@ -1,5 +1,6 @@
 package io.amptalk.monitoring.alert;
 
+import io.amptalk.monitoring.alert.notify.AlertmanagerNotifier;
 import io.amptalk.monitoring.alert.store.StoreStatus;
 import io.amptalk.monitoring.internal.alert.BoundedMap.Reason;
 import io.amptalk.monitoring.internal.alert.NotifierQueue.Outcome;
@@ -15,8 +16,9 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The alert system's self-metrics on a monitor's meter: {@code alerts.raised} {severity, source},
  * {@code alert.notifications} {notifier, outcome}, {@code alert.queue.size} {notifier}, {@code
- * alert.store.failures}, {@code alert.store.recoveries} and {@code alerts.evicted} {from, reason}.
- * The attribute sets are built once per combination; sources past a cap count as {@code other}.
+ * alert.store.failures}, {@code alert.store.recoveries}, {@code alerts.evicted} {from, reason} and
+ * {@code alert.member.failures} {notifier, member} for Alertmanager notifiers. The attribute sets
+ * are built once per combination; sources past a cap count as {@code other}.
  */
 final class AlertMetrics implements AutoCloseable {
   static final AttributeKey<String> SEVERITY = AttributeKey.stringKey("severity");
@@ -31,6 +33,9 @@ final class AlertMetrics implements AutoCloseable {
   private final ObservableLongGauge queueSize;
   private final ObservableLongCounter storeRecoveries;
   private final ObservableLongCounter evicted;
+  private final ObservableLongCounter memberFailures;
+
+  static final AttributeKey<String> MEMBER = AttributeKey.stringKey("member");
 
   /** What {@code alerts.evicted} counts: where alerts were forgotten from. */
   static final String[] EVICTED_FROM = {"history", "dead_letters", "firing"};
@@ -115,6 +120,28 @@ final class AlertMetrics implements AutoCloseable {
                     }
                   }
                 });
+    this.memberFailures =
+        meter
+            .counterBuilder("alert.member.failures")
+            .setDescription(
+                "Alerts a member of an Alertmanager cluster never accepted though another member"
+                    + " did, by notifier and member (its URL without user info, path or query).")
+            .setUnit("{alert}")
+            .buildWithCallback(m -> recordMemberFailures(system, m));
+  }
+
+  // Read per collection: a handful of notifiers and members, so no cache of attribute sets.
+  private static void recordMemberFailures(
+      AlertSystem system, io.opentelemetry.api.metrics.ObservableLongMeasurement m) {
+    for (AlertNotifier notifier : system.notifiers()) {
+      if (notifier instanceof AlertmanagerNotifier alertmanager) {
+        alertmanager
+            .memberFailures()
+            .forEach(
+                (member, count) ->
+                    m.record(count, Attributes.of(NOTIFIER, notifier.name(), MEMBER, member)));
+      }
+    }
   }
 
   void raised(AlertSeverity severity, String source) {
@@ -167,5 +194,6 @@ final class AlertMetrics implements AutoCloseable {
     queueSize.close();
     evicted.close();
     storeRecoveries.close();
+    memberFailures.close();
   }
 }

@@ -763,6 +763,11 @@ public final class AlertSystem implements AutoCloseable {
     return storeCall(store::deadLetters, List.of());
   }
 
+  /** The notifiers, in order: for the metrics that read figures of their own. */
+  List<AlertNotifier> notifiers() {
+    return queues.stream().map(NotifierQueue::notifier).toList();
+  }
+
   /** Notifications waiting in each notifier's queue (including those waiting to be retried). */
   public Map<String, Integer> getQueueSizes() {
     Map<String, Integer> sizes = new LinkedHashMap<>();

@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.awaitility.Awaitility.await;
 
+import io.amptalk.monitoring.SystemMonitor;
 import io.amptalk.monitoring.alert.Alert;
 import io.amptalk.monitoring.alert.AlertSeverity;
+import io.amptalk.monitoring.alert.AlertSystem;
 import io.amptalk.monitoring.alert.DeliveryException;
 import io.amptalk.monitoring.internal.alert.Backoff;
 import io.amptalk.monitoring.testing.HttpReceiver;
@@ -14,6 +16,10 @@ import io.amptalk.monitoring.testing.MutableTicker;
 import io.amptalk.monitoring.testing.ScriptedHttpReceiver;
 import io.amptalk.monitoring.testing.ScriptedHttpReceiver.Answer;
 import io.amptalk.monitoring.testing.ScriptedHttpReceiver.Request;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -143,6 +149,48 @@ class AlertmanagerClusterIT {
     assertThat(a.requests).hasSize(1);
     assertThat(notifier.memberRetriesWaiting()).isZero();
     assertThat(notifier.memberFailures()).containsEntry(a.url(""), 0L);
+  }
+
+  @Test
+  void memberFailures_areAMetric_perNotifierAndMember() throws Exception {
+    ScriptedHttpReceiver a = member();
+    ScriptedHttpReceiver b = member(Answer.status(400)); // refused for good: counted at once
+    AlertmanagerNotifier notifier = notifier(a.url(""), b.url(""));
+    try (SystemMonitor monitor =
+            SystemMonitor.builder()
+                .prometheusHost("127.0.0.1")
+                .prometheusPort(0)
+                .enableJvmMetrics(false)
+                .build();
+        AlertSystem alerts =
+            AlertSystem.builder()
+                .noRateLimit()
+                .meter(monitor.getMeter())
+                .defaultNotifiers(List.of(notifier))
+                .build()) {
+      alerts.alert("Disk full", "", AlertSeverity.ERROR, "disk", Map.of());
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> notifier.memberFailures().get(b.url("")) == 1L);
+
+      String metrics =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(
+                          URI.create(
+                              "http://127.0.0.1:" + monitor.getPrometheusPort() + "/metrics"))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString())
+              .body();
+      assertThat(metrics.lines())
+          .contains(
+              "alert_member_failures_total{member=\""
+                  + a.url("")
+                  + "\",notifier=\"alertmanager\"} 0.0",
+              "alert_member_failures_total{member=\""
+                  + b.url("")
+                  + "\",notifier=\"alertmanager\"} 1.0");
+    }
   }
 
   @Test
