@@ -19,6 +19,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
@@ -244,19 +245,17 @@ final class AlertingBinding {
     }
     Grouping grouping =
         by.map(v -> apply(v, () -> Grouping.by(v.strings()))).orElse(Grouping.by(List.of()));
-    if (wait.isPresent()) {
-      Grouping before = grouping;
-      grouping = apply(wait.get(), () -> before.withGroupWait(wait.get().duration()));
-    }
-    if (interval.isPresent()) {
-      Grouping before = grouping;
-      grouping = apply(interval.get(), () -> before.withGroupInterval(interval.get().duration()));
-    }
-    if (repeat.isPresent()) {
-      Grouping before = grouping;
-      grouping = apply(repeat.get(), () -> before.withRepeatInterval(repeat.get().duration()));
-    }
-    return Optional.of(grouping);
+    grouping = with(grouping, wait, Grouping::withGroupWait);
+    grouping = with(grouping, interval, Grouping::withGroupInterval);
+    return Optional.of(with(grouping, repeat, Grouping::withRepeatInterval));
+  }
+
+  /** {@code grouping} with the duration at {@code key} set, a refusal reported at the key. */
+  private static Grouping with(
+      Grouping grouping,
+      Optional<ConfigReader.Value> key,
+      BiFunction<Grouping, Duration, Grouping> set) {
+    return key.map(v -> apply(v, () -> set.apply(grouping, v.duration()))).orElse(grouping);
   }
 
   /** One of {@code inhibit_rules}, in Alertmanager's words. */

@@ -187,27 +187,21 @@ public record Alert(
 
   /** This alert raised once more at {@code when}. */
   Alert repeated(Instant when) {
-    return new Alert(
-        id,
-        title,
-        message,
-        severity,
-        source,
-        service,
-        time,
-        details,
-        labels,
-        fingerprint,
-        state,
-        occurrences + 1,
-        when,
-        silenced,
-        inhibited,
-        notes);
+    return copy(state, occurrences + 1, when, inhibited);
   }
 
   /** This alert, held back by an inhibit rule or released from it. */
   Alert withInhibited(boolean inhibited) {
+    return copy(state, occurrences, lastSeen, inhibited);
+  }
+
+  /** This alert resolved at {@code when}. */
+  Alert resolved(Instant when) {
+    return copy(State.RESOLVED, occurrences, when, inhibited);
+  }
+
+  /** This alert with what changes over its life replaced; the rest is its identity. */
+  private Alert copy(State state, int occurrences, Instant lastSeen, boolean inhibited) {
     return new Alert(
         id,
         title,
@@ -222,27 +216,6 @@ public record Alert(
         state,
         occurrences,
         lastSeen,
-        silenced,
-        inhibited,
-        notes);
-  }
-
-  /** This alert resolved at {@code when}. */
-  Alert resolved(Instant when) {
-    return new Alert(
-        id,
-        title,
-        message,
-        severity,
-        source,
-        service,
-        time,
-        details,
-        labels,
-        fingerprint,
-        State.RESOLVED,
-        occurrences,
-        when,
         silenced,
         inhibited,
         notes);

@@ -383,7 +383,8 @@ public final class AlertSystem implements AutoCloseable {
                 now,
                 silences.mutes(cleanTitle, severity, cleanSource, serviceName, given, now),
                 notes);
-        held = inhibitions.inhibits(raised, firing::containsKey);
+        // Checked for emptiness first: without rules, not even the predicate is made.
+        held = !inhibitions.isEmpty() && inhibitions.inhibits(raised, firing::containsKey);
         alert = held ? raised.withInhibited(true) : raised;
         inhibitions.fired(alert);
         notify = !held;
@@ -521,8 +522,7 @@ public final class AlertSystem implements AutoCloseable {
         route == null ? null : route.take(alert.labels(), notifierNames);
     for (NotifierQueue queue : queues) {
       AlertNotifier notifier = queue.notifier();
-      if ((taken != null && !taken.containsKey(notifier.name()))
-          || !notifier.accepts(alert)
+      if (!takes(queue, taken == null ? null : taken.keySet(), alert)
           || (resolution && !notifier.sendsResolved())) {
         continue;
       }
@@ -697,7 +697,7 @@ public final class AlertSystem implements AutoCloseable {
       throw new IllegalArgumentException(
           "a silence needs at least one label matcher; an empty list would mute every alert");
     }
-    List<Silence.Matcher> parsed = matchers.stream().map(Silence.Matcher::parse).toList();
+    List<Silence.Matcher> parsed = Silence.Matcher.parseAll(matchers);
     Instant now = clock.instant();
     if (!endsAt.isAfter(now)) {
       throw new IllegalArgumentException(

@@ -1,7 +1,6 @@
 package io.amptalk.monitoring.alert;
 
 import io.amptalk.monitoring.internal.alert.AlertLabels;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -73,39 +72,24 @@ public record InhibitRule(
    */
   public static InhibitRule of(
       List<String> sourceMatchers, List<String> targetMatchers, List<String> equal) {
-    return new InhibitRule(parse(sourceMatchers), parse(targetMatchers), equal);
-  }
-
-  private static List<Silence.Matcher> parse(List<String> texts) {
-    List<Silence.Matcher> parsed = new ArrayList<>(texts.size());
-    for (String text : texts) {
-      parsed.add(Silence.Matcher.parse(text));
-    }
-    return parsed;
+    return new InhibitRule(
+        Silence.Matcher.parseAll(sourceMatchers), Silence.Matcher.parseAll(targetMatchers), equal);
   }
 
   /** Whether an alert labelled {@code source} may inhibit others under this rule. */
   boolean isSource(Map<String, String> source) {
-    return all(sourceMatchers, source);
+    return Silence.Matcher.all(sourceMatchers, source);
   }
 
   /** Whether {@code source}, which {@link #isSource}, inhibits an alert labelled {@code target}. */
   boolean inhibits(Map<String, String> source, Map<String, String> target) {
-    if (!all(targetMatchers, target)
-        || (all(sourceMatchers, target) && all(targetMatchers, source))) {
+    if (!Silence.Matcher.all(targetMatchers, target)
+        || (Silence.Matcher.all(sourceMatchers, target)
+            && Silence.Matcher.all(targetMatchers, source))) {
       return false;
     }
     for (String name : equal) {
       if (!source.getOrDefault(name, "").equals(target.getOrDefault(name, ""))) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private static boolean all(List<Silence.Matcher> matchers, Map<String, String> labels) {
-    for (Silence.Matcher matcher : matchers) {
-      if (!matcher.matches(labels)) {
         return false;
       }
     }

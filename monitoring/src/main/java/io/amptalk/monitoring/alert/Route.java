@@ -1,6 +1,5 @@
 package io.amptalk.monitoring.alert;
 
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -135,12 +134,7 @@ public final class Route {
   }
 
   private boolean matches(Map<String, String> labels) {
-    for (Silence.Matcher matcher : matchers) {
-      if (!matcher.matches(labels)) {
-        return false;
-      }
-    }
-    return true;
+    return Silence.Matcher.all(matchers, labels);
   }
 
   /** Every receiver the tree names, for checking them against the notifiers. */
@@ -216,11 +210,7 @@ public final class Route {
      *     expression is invalid
      */
     public Builder matchers(List<String> matchers) {
-      List<Silence.Matcher> parsed = new ArrayList<>(matchers.size());
-      for (String text : matchers) {
-        parsed.add(Silence.Matcher.parse(text));
-      }
-      this.matchers = List.copyOf(parsed);
+      this.matchers = Silence.Matcher.parseAll(matchers);
       return this;
     }
 

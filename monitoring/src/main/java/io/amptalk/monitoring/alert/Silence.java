@@ -80,12 +80,7 @@ public record Silence(
         || (!severities.isEmpty() && !severities.contains(alert.severity()))) {
       return false;
     }
-    for (Matcher matcher : matchers) {
-      if (!matcher.matches(alert.labels())) {
-        return false;
-      }
-    }
-    return true;
+    return Matcher.all(matchers, alert.labels());
   }
 
   /**
@@ -160,6 +155,21 @@ public record Silence(
      */
     public static Matcher of(String name, Operator operator, String value) {
       return new Matcher(name, Objects.requireNonNull(operator, "operator"), value);
+    }
+
+    /** Reads each of {@code texts} as {@link #parse} does; silences, routes and rules share it. */
+    static List<Matcher> parseAll(List<String> texts) {
+      return texts.stream().map(Matcher::parse).toList();
+    }
+
+    /** Whether {@code labels} satisfy every one of {@code matchers} (none: any labels do). */
+    static boolean all(List<Matcher> matchers, Map<String, String> labels) {
+      for (Matcher matcher : matchers) {
+        if (!matcher.matches(labels)) {
+          return false;
+        }
+      }
+      return true;
     }
 
     /**
