@@ -3,6 +3,7 @@ package io.amptalk.monitoring.alert;
 import io.amptalk.monitoring.internal.alert.AlertLabels;
 import io.amptalk.monitoring.internal.util.Details;
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -85,7 +86,7 @@ public record Alert(
     Objects.requireNonNull(fingerprint, "fingerprint");
     Objects.requireNonNull(state, "state");
     Objects.requireNonNull(lastSeen, "lastSeen");
-    notes = List.copyOf(notes);
+    notes = notes.isEmpty() ? List.of() : List.copyOf(notes); // copyOf makes an empty array
   }
 
   /** An alert no inhibit rule holds back: the constructor of the releases before inhibition. */
@@ -264,9 +265,10 @@ public record Alert(
       }
     }
     // Not String.format: it builds a Formatter per call, which dominated the cost of alert().
-    String hex = Long.toHexString(hash);
-    return "0000000000000000".substring(hex.length()) + hex;
+    return HEX.toHexDigits(hash);
   }
+
+  private static final HexFormat HEX = HexFormat.of();
 
   private static long mix(long hash, String text) {
     // The length first, so that ("ab", "c") and ("a", "bc") differ.

@@ -10,8 +10,11 @@ import io.opentelemetry.api.metrics.LongCounter;
 import io.opentelemetry.api.metrics.Meter;
 import io.opentelemetry.api.metrics.ObservableLongCounter;
 import io.opentelemetry.api.metrics.ObservableLongGauge;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The alert system's self-metrics on a monitor's meter: {@code alerts.raised} {severity, source},
@@ -42,7 +45,16 @@ final class AlertMetrics implements AutoCloseable {
 
   static final AttributeKey<String> FROM = AttributeKey.stringKey("from");
   static final AttributeKey<String> REASON = AttributeKey.stringKey("reason");
-  private final Map<String, Attributes> raisedAttributes = new ConcurrentHashMap<>();
+
+  /** By severity, then source: no key to build per alert. */
+  private final List<Map<String, Attributes>> raisedAttributes =
+      Arrays.stream(AlertSeverity.values())
+          .map(severity -> (Map<String, Attributes>) new ConcurrentHashMap<String, Attributes>())
+          .toList();
+
+  /** How many sets {@link #raisedAttributes} holds, for its cap. */
+  private final AtomicInteger raisedCached = new AtomicInteger();
+
   private final Map<String, Attributes> outcomeAttributes = new ConcurrentHashMap<>();
   private final Attributes[] overflow = new Attributes[AlertSeverity.values().length];
 
@@ -145,16 +157,19 @@ final class AlertMetrics implements AutoCloseable {
   }
 
   void raised(AlertSeverity severity, String source) {
-    String key = severity.name() + '\u0000' + source;
-    Attributes attributes = raisedAttributes.get(key);
+    Map<String, Attributes> bySource = raisedAttributes.get(severity.ordinal());
+    Attributes attributes = bySource.get(source);
     if (attributes == null) {
       // Past the cap, sources count as "other" and are not cached: caching them, as this once
       // did, grew the map by one entry per distinct source for ever.
       attributes =
-          raisedAttributes.size() < MAX_SOURCES * AlertSeverity.values().length
-              ? raisedAttributes.computeIfAbsent(
-                  key,
-                  k -> Attributes.of(SEVERITY, severity.jsonName(), SOURCE, wellFormed(source)))
+          raisedCached.get() < MAX_SOURCES * AlertSeverity.values().length
+              ? bySource.computeIfAbsent(
+                  source,
+                  k -> {
+                    raisedCached.incrementAndGet();
+                    return Attributes.of(SEVERITY, severity.jsonName(), SOURCE, wellFormed(source));
+                  })
               : overflow[severity.ordinal()];
     }
     raised.add(1, attributes);
@@ -162,7 +177,7 @@ final class AlertMetrics implements AutoCloseable {
 
   /** For tests: attribute sets cached for {@code alerts.raised}. */
   int cachedAttributeSets() {
-    return raisedAttributes.size();
+    return raisedCached.get();
   }
 
   /**

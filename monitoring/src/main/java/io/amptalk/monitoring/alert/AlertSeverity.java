@@ -13,6 +13,9 @@ public enum AlertSeverity {
   /** Something needs attention now. */
   CRITICAL;
 
+  /** Made once: {@link #jsonName} is on the raising path, twice per alert. */
+  private final String jsonName = name().toLowerCase(Locale.ROOT);
+
   /** Whether this severity is {@code other} or worse. */
   public boolean isAtLeast(AlertSeverity other) {
     return compareTo(other) >= 0;
@@ -20,7 +23,7 @@ public enum AlertSeverity {
 
   /** The lowercase name used in JSON and labels. */
   public String jsonName() {
-    return name().toLowerCase(Locale.ROOT);
+    return jsonName;
   }
 
   /**

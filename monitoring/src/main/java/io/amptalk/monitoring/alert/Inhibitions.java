@@ -28,6 +28,9 @@ final class Inhibitions {
 
   /** A new firing alert: kept as a source when some rule's source side matches it. */
   void fired(Alert alert) {
+    if (rules.isEmpty()) {
+      return; // without rules, not even an iterator: every new alert comes here
+    }
     for (InhibitRule rule : rules) {
       if (rule.isSource(alert.labels())) {
         sources.put(alert.fingerprint(), alert);

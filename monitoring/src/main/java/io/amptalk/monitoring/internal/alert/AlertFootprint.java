@@ -5,7 +5,6 @@ import io.amptalk.monitoring.alert.store.AlertStore.DeadLetter;
 import io.amptalk.monitoring.alert.store.AlertStore.Delivery;
 import io.amptalk.monitoring.internal.util.Details;
 import io.amptalk.monitoring.internal.util.Footprint;
-import java.util.Map;
 
 /**
  * The estimated heap of an alert, a delivery and a dead letter ({@link Footprint}), for the byte
@@ -31,18 +30,11 @@ public final class AlertFootprint {
             + Footprint.text(alert.service())
             + Footprint.text(alert.fingerprint())
             + Details.estimatedBytes(alert.details());
-    // The built-in labels' values are the fields' own strings (or the severity's constant name),
-    // so only the entries, the names and the caller's values and the instance are counted.
-    bytes += Footprint.CONTAINER;
-    for (Map.Entry<String, String> label : alert.labels().entrySet()) {
-      bytes += Footprint.ENTRY + Footprint.text(label.getKey());
-      if (!AlertLabels.BUILT_IN.contains(label.getKey())
-          || label.getKey().equals(AlertLabels.INSTANCE)) {
-        bytes += Footprint.text(label.getValue());
+    bytes += AlertLabels.estimatedBytes(alert.labels());
+    if (!alert.notes().isEmpty()) { // most alerts have none: no iterator for them
+      for (String note : alert.notes()) {
+        bytes += Footprint.VALUE + Footprint.text(note);
       }
-    }
-    for (String note : alert.notes()) {
-      bytes += Footprint.VALUE + Footprint.text(note);
     }
     return bytes;
   }

@@ -1,6 +1,8 @@
 package io.amptalk.monitoring.internal.alert;
 
-import java.util.AbstractMap;
+import io.amptalk.monitoring.internal.util.ArrayMap;
+import io.amptalk.monitoring.internal.util.Footprint;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -106,13 +108,14 @@ public final class AlertLabels {
   /**
    * The caller's labels as kept, sorted by name: a refused one is left out with a note saying why
    * (at most {@link #MAX_NOTES} such notes, then one counting the rest), and past {@link
-   * #MAX_LABELS} the names last in order are left out, noted. Never throws.
+   * #MAX_LABELS} the names last in order are left out, noted. Never throws. Without labels, an
+   * immutable empty map (the common case, allocating nothing).
    */
   public static SortedMap<String, String> clean(Map<?, ?> labels, List<String> notes) {
-    SortedMap<String, String> kept = new TreeMap<>();
     if (labels == null || labels.isEmpty()) {
-      return kept;
+      return Collections.emptySortedMap();
     }
+    SortedMap<String, String> kept = new TreeMap<>();
     int dropped = 0;
     for (Map.Entry<?, ?> entry : labels.entrySet()) {
       Object key = entry.getKey();
@@ -165,7 +168,9 @@ public final class AlertLabels {
         && service.equals(frozen.get(SERVICE))) {
       return frozen;
     }
-    TreeMap<String, String> labels = new TreeMap<>();
+    // Room for the given labels and the four set from the fields: the array never grows.
+    Object[] labels = new Object[2 * ((given == null ? 0 : given.size()) + 4)];
+    int size = 0;
     if (given != null) {
       for (Map.Entry<String, String> entry : given.entrySet()) {
         String name = entry.getKey();
@@ -179,14 +184,60 @@ public final class AlertLabels {
         if (problem != null) {
           throw new IllegalArgumentException(problem);
         }
-        labels.put(name, entry.getValue());
+        size = put(labels, size, name, entry.getValue());
       }
     }
-    labels.put(ALERTNAME, title);
-    labels.put(SEVERITY, severity);
-    labels.put(SOURCE, source);
-    labels.put(SERVICE, service);
-    return new Frozen(labels);
+    return frozen(labels, size, title, severity, source, service);
+  }
+
+  /**
+   * {@link #of} for labels already kept by the rules: {@code given} as {@link #clean} returns it,
+   * and the alert system's {@code instance}; checked no further, since this is on the path of every
+   * new alert.
+   */
+  public static Map<String, String> of(
+      SortedMap<String, String> given,
+      String instance,
+      String title,
+      String severity,
+      String source,
+      String service) {
+    Object[] labels = new Object[2 * (given.size() + 5)];
+    int size = 0;
+    if (!given.isEmpty()) { // even an empty tree map makes an iterator
+      for (Map.Entry<String, String> entry : given.entrySet()) {
+        size = put(labels, size, entry.getKey(), entry.getValue());
+      }
+    }
+    size = put(labels, size, INSTANCE, instance);
+    return frozen(labels, size, title, severity, source, service);
+  }
+
+  /**
+   * What the label set of an alert adds to its estimated heap ({@code Footprint}): the entries and
+   * their names, and the values but those of the built-in labels set from the alert's fields (its
+   * own strings, or the severity's constant name). Reads a set {@link #of} made without allocating.
+   */
+  public static long estimatedBytes(Map<String, String> labels) {
+    long bytes = Footprint.CONTAINER;
+    if (labels instanceof Frozen frozen) {
+      for (int i = 0; i < frozen.size(); i++) {
+        bytes += entryBytes(frozen.nameAt(i), frozen.valueAt(i));
+      }
+      return bytes;
+    }
+    for (Map.Entry<String, String> label : labels.entrySet()) {
+      bytes += entryBytes(label.getKey(), label.getValue());
+    }
+    return bytes;
+  }
+
+  private static long entryBytes(String name, String value) {
+    long bytes = Footprint.ENTRY + Footprint.text(name);
+    if (!BUILT_IN.contains(name) || name.equals(INSTANCE)) {
+      bytes += Footprint.text(value);
+    }
+    return bytes;
   }
 
   /** {@code labels} in the order of their names: itself when it is already so. */
@@ -198,32 +249,38 @@ public final class AlertLabels {
     return new TreeMap<>(labels);
   }
 
-  /** An unmodifiable view of a sorted map no one else holds, so it is immutable and in order. */
-  private static final class Frozen extends AbstractMap<String, String> {
-    private final Map<String, String> map;
-
-    Frozen(TreeMap<String, String> map) {
-      this.map = Collections.unmodifiableSortedMap(map);
+  /**
+   * Puts a label into the first {@code size} entries of {@code labels}, sorted by name (the last of
+   * a name kept), where there is room for it; returns their new number. An insertion sort: an alert
+   * has few labels.
+   */
+  private static int put(Object[] labels, int size, String name, String value) {
+    int at = ArrayMap.search(labels, size, name);
+    if (at >= 0) {
+      labels[2 * at + 1] = value;
+      return size;
     }
+    at = -at - 1;
+    System.arraycopy(labels, 2 * at, labels, 2 * at + 2, 2 * (size - at));
+    labels[2 * at] = name;
+    labels[2 * at + 1] = value;
+    return size + 1;
+  }
 
-    @Override
-    public Set<Map.Entry<String, String>> entrySet() {
-      return map.entrySet();
-    }
+  /** The label set of the first {@code size} entries and those set from an alert's fields. */
+  private static Frozen frozen(
+      Object[] labels, int size, String title, String severity, String source, String service) {
+    size = put(labels, size, ALERTNAME, title);
+    size = put(labels, size, SEVERITY, severity);
+    size = put(labels, size, SOURCE, source);
+    size = put(labels, size, SERVICE, service);
+    return new Frozen(2 * size == labels.length ? labels : Arrays.copyOf(labels, 2 * size));
+  }
 
-    @Override
-    public String get(Object key) {
-      return map.get(key);
-    }
-
-    @Override
-    public boolean containsKey(Object key) {
-      return map.containsKey(key);
-    }
-
-    @Override
-    public int size() {
-      return map.size();
+  /** An immutable label set sorted by name, as {@link #of} makes it. */
+  private static final class Frozen extends ArrayMap<String> {
+    private Frozen(Object[] entries) {
+      super(entries, true);
     }
   }
 }

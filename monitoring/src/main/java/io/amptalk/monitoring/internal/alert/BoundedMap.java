@@ -32,7 +32,24 @@ public final class BoundedMap<V> {
   private long evictedByCount;
   private long evictedByBytes;
 
-  private record Entry<V>(V value, long bytes) {}
+  /** Replaced in place when its key is put again: repeats of a firing alert make no new one. */
+  private static final class Entry<V> {
+    private V value;
+    private long bytes;
+
+    Entry(V value, long bytes) {
+      this.value = value;
+      this.bytes = bytes;
+    }
+
+    V value() {
+      return value;
+    }
+
+    long bytes() {
+      return bytes;
+    }
+  }
 
   /**
    * @param accessOrder whether reading or replacing an entry makes it the newest (for the firing
@@ -48,8 +65,16 @@ public final class BoundedMap<V> {
   /** Adds or replaces (keeping its place unless access-ordered), then trims to the bounds. */
   public void put(String key, V value) {
     long size = sizer.applyAsLong(value);
-    Entry<V> previous = map.put(key, new Entry<>(value, size));
-    bytes += size - (previous == null ? 0 : previous.bytes());
+    // get, like put, makes the entry the newest when access-ordered, and keeps its place if not.
+    Entry<V> entry = map.get(key);
+    if (entry == null) {
+      map.put(key, new Entry<>(value, size));
+      bytes += size;
+    } else {
+      bytes += size - entry.bytes;
+      entry.value = value;
+      entry.bytes = size;
+    }
     trim();
   }
 

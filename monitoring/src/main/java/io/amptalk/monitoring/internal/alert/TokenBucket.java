@@ -2,7 +2,6 @@ package io.amptalk.monitoring.internal.alert;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 
 /** A token bucket on the injected clock: {@code capacity} at once, then one per period. */
 public final class TokenBucket {
@@ -11,22 +10,24 @@ public final class TokenBucket {
   private final Clock clock;
   private final Object lock = new Object();
   private double tokens;
-  private Instant last;
+
+  /** In milliseconds of the clock: {@code clock.millis()} makes no object, as an instant would. */
+  private long last;
 
   public TokenBucket(int capacity, Duration per, Clock clock) {
     this.capacity = capacity;
     this.nanosPerToken = Math.max(1, per.toNanos() / capacity);
     this.clock = clock;
     this.tokens = capacity;
-    this.last = clock.instant();
+    this.last = clock.millis();
   }
 
   public boolean tryTake() {
     synchronized (lock) {
-      Instant now = clock.instant();
-      long elapsed = Duration.between(last, now).toNanos();
+      long now = clock.millis();
+      long elapsed = now - last;
       if (elapsed > 0) {
-        tokens = Math.min(capacity, tokens + (double) elapsed / nanosPerToken);
+        tokens = Math.min(capacity, tokens + elapsed * 1e6 / nanosPerToken);
         last = now;
       }
       if (tokens >= 1) {

@@ -1,7 +1,7 @@
 package io.amptalk.monitoring.internal.util;
 
-import java.util.AbstractMap;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.IdentityHashMap;
@@ -76,19 +76,33 @@ public final class Details {
       Map<String, Object> same = (Map<String, Object>) frozen;
       return new Copy(same, false);
     }
-    Copier copier = new Copier();
-    copier.onPath.add(map);
-    Map<String, Object> copy = new LinkedHashMap<>();
+    Copier copier = new Copier(map);
+    int capacity = Math.min(map.size(), MAX_VALUES);
+    Object[] entries = new Object[2 * capacity];
+    int size = 0;
     for (Map.Entry<String, ?> entry : map.entrySet()) {
-      if (copier.exhausted()) {
+      if (copier.exhausted() || size == capacity) {
         break;
       }
-      if (entry.getKey() != null) {
+      String key = entry.getKey();
+      if (key != null) {
         copier.bytes += Footprint.ENTRY;
-        copy.put(copier.cut(entry.getKey(), MAX_KEY_LENGTH), copier.copy(entry.getValue(), 1));
+        String name = copier.cut(key, MAX_KEY_LENGTH);
+        Object value = copier.copy(entry.getValue(), 1);
+        // Two keys cut to one are one key, the last value kept, as a map put would.
+        int same = name.length() == key.length() ? -1 : indexOf(entries, size, name);
+        if (same >= 0) {
+          entries[2 * same + 1] = value;
+        } else {
+          entries[2 * size] = name;
+          entries[2 * size++ + 1] = value;
+        }
       }
     }
-    return new Copy(new FrozenMap<>(copy, copier.bytes + Footprint.CONTAINER), copier.cut);
+    if (size < capacity) {
+      entries = Arrays.copyOf(entries, 2 * size);
+    }
+    return new Copy(new FrozenMap<>(entries, copier.bytes + Footprint.CONTAINER), copier.cut);
   }
 
   /**
@@ -125,43 +139,42 @@ public final class Details {
     }
   }
 
-  /** An unmodifiable view of a map no one else holds, so it is immutable; keeps its order. */
-  private static final class FrozenMap<V> extends AbstractMap<String, V> {
-    private final Map<String, V> map;
+  private static int indexOf(Object[] entries, int size, String name) {
+    for (int i = 0; i < size; i++) {
+      if (entries[2 * i].equals(name)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** Details as {@link #copy} keeps them, in the caller's order, with their estimated size. */
+  private static final class FrozenMap<V> extends ArrayMap<V> {
     private final long bytes;
 
-    FrozenMap(Map<String, V> map, long bytes) {
-      this.map = map;
+    FrozenMap(Object[] entries, long bytes) {
+      super(entries, false);
       this.bytes = bytes;
-    }
-
-    @Override
-    public Set<Map.Entry<String, V>> entrySet() {
-      return Collections.unmodifiableMap(map).entrySet();
-    }
-
-    @Override
-    public V get(Object key) {
-      return map.get(key);
-    }
-
-    @Override
-    public boolean containsKey(Object key) {
-      return map.containsKey(key);
-    }
-
-    @Override
-    public int size() {
-      return map.size();
     }
   }
 
   private static final class Copier {
-    final Set<Object> onPath = Collections.newSetFromMap(new IdentityHashMap<>());
+    private final Object root;
+
+    /**
+     * The containers being copied, to find cycles; made at the first nested one, since the details
+     * of most alerts are flat and the set (an identity map of 32 slots) would double their cost.
+     */
+    private Set<Object> onPath;
+
     private int values;
     private int chars;
     long bytes;
     boolean cut;
+
+    Copier(Object root) {
+      this.root = root;
+    }
 
     /** Whether the budget of values or characters is spent; if so, what follows is left out. */
     boolean exhausted() {
@@ -192,6 +205,10 @@ public final class Details {
         if (depth > MAX_DEPTH) {
           cut = true;
           return "(nested too deep)";
+        }
+        if (onPath == null) {
+          onPath = Collections.newSetFromMap(new IdentityHashMap<>());
+          onPath.add(root);
         }
         if (!onPath.add(value)) {
           cut = true;
