@@ -49,7 +49,7 @@ checks:
 YML
 token=$(/usr/bin/python3 -c 'import secrets; print(secrets.token_urlsafe(24))')
 services=(checkout payments)
-declare -A agent_port
+declare -A ports
 for svc in "${services[@]}"; do
   JDK_JAVA_OPTIONS="$jvm_opts" AMPTALK_API_TOKEN="$token" java -jar "$jar" demo --config "$work/monitor.yml" \
     --host 127.0.0.1 --port 0 --service-name "$svc" --data-dir "$work/$svc-data" \
@@ -60,11 +60,11 @@ done
 for svc in "${services[@]}"; do
   port=$(agent_port "$work/$svc.out" "$(cat "$work/$svc.pid")")
   [ -n "$port" ] || { dump "${logs[@]}"; fail "agent $svc exited or printed no URL in 30 s"; }
-  agent_port[$svc]=$port
+  ports[$svc]=$port
   log "agent $svc (demo, $jvm_opts) serves http://127.0.0.1:$port/"
 done
-checkout="127.0.0.1:${agent_port[checkout]}"
-payments="127.0.0.1:${agent_port[payments]}"
+checkout="127.0.0.1:${ports[checkout]}"
+payments="127.0.0.1:${ports[payments]}"
 
 prom_port=$(free_port)
 cat >"$work/e2e-rules.yml" <<'YML'
@@ -108,8 +108,8 @@ post_alert() {
     "http://127.0.0.1:$port/alerts")
   [ "$code" = "201" ] || fail "POST /alerts to 127.0.0.1:$port answered $code: $(cat "$work/post.out")"
 }
-post_alert "${agent_port[checkout]}" critical
-post_alert "${agent_port[payments]}" warning
+post_alert "${ports[checkout]}" critical
+post_alert "${ports[payments]}" warning
 log "raised one alert on each agent through POST /alerts: checkout critical, payments warning"
 
 # --- 2 and 3. The variables and every panel through the query API ------------------------------
