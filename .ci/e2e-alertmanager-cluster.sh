@@ -25,17 +25,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-log() { echo "e2e-alertmanager-cluster: $*"; }
-fail() { echo "e2e-alertmanager-cluster: FAIL: $*" >&2; exit 1; }
-
 started=$(date +%s)
-work=$(mktemp -d)
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
+e2e=e2e-alertmanager-cluster
+. .ci/e2e-lib.sh
 
 peer_timeout=1
 group_interval=4

@@ -8,16 +8,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-log() { echo "e2e-alertmanager: $*"; }
-fail() { echo "e2e-alertmanager: FAIL: $*" >&2; exit 1; }
-
-work=$(mktemp -d)
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
+e2e=e2e-alertmanager
+. .ci/e2e-lib.sh
 
 # On failure, show what the servers said.
 dump() {
@@ -35,8 +27,6 @@ for tool in prometheus-alertmanager amtool jq curl java /usr/bin/python3; do
 done
 . .ci/e2e-java.sh
 e2e_test_classpath
-
-free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 # The webhook receiver: appends each notification Alertmanager sends, one JSON body per line.
 received="$work/received.jsonl"

@@ -1,39 +1,36 @@
 #!/usr/bin/env bash
 # End-to-end: the deployment files of deploy/ checked by the real tools.
 #  1. promtool check config / check rules / test rules (alert-rules.test.yml), amtool check-config
-#     and amtool's routing of each severity; the dashboard JSON and the YAML of the compose and
-#     Grafana provisioning files parse (YAML only when /usr/bin/python3 has its yaml module).
-#  2. The agent runs in demo mode; a real Alertmanager loads deploy/alertmanager/alertmanager.yml;
-#     a real Prometheus runs deploy/prometheus/prometheus.yml (with alert-rules.yml), rewritten
-#     only to scrape and evaluate every 1 s and to point at the agent's and Alertmanager's ports.
+#     (which refuses a route to a receiver the file lacks: seen on a copy with one) and amtool's
+#     routing of each severity; the dashboard JSON: its job, service and instance variables,
+#     chained, narrowing every panel query; the YAML of the compose and Grafana provisioning files
+#     parses (YAML only when /usr/bin/python3 has its yaml module), no compose service is in
+#     another's network namespace (network_mode), each one people use publishes its port, and every
+#     host the Prometheus, Grafana and Alertmanager files reach is a compose service; the agent's
+#     Dockerfile has the sidecar JVM settings of bench/footprint.sh and a HEALTHCHECK on
+#     /health/ready that needs no curl, wget or JVM.
+#  2. The agent runs in demo mode; the Dockerfile's HEALTHCHECK command, run here by bash, passes
+#     against it and fails against a closed port; a real Alertmanager loads
+#     deploy/alertmanager/alertmanager.yml and delivers an alert to its receiver,
+#     deploy/alertmanager/webhook-echo.py, running here; a real Prometheus runs
+#     deploy/prometheus/prometheus.yml (with alert-rules.yml), rewritten only to scrape and
+#     evaluate every 1 s and to point at the agent's and Alertmanager's ports.
 #  3. After ~25 s of data: every alert rule is loaded and evaluates with health "ok", carries a
 #     severity and summary/description; every rule expression and every dashboard panel
-#     expression is answered by GET /api/v1/query without error; every metric they name is one the
-#     agent exports; the dashboard's main panels return data.
+#     expression (its variables as All) is answered by GET /api/v1/query without error; every
+#     metric they name is one the agent exports; the dashboard's main panels return data.
+#     .ci/e2e-dashboard.sh checks the dashboard's queries against two agents, with exact values.
+# The image itself cannot be built here (CI machines have no Docker daemon): its JVM settings and
+# HEALTHCHECK command are checked as text and the command run outside it.
 # Needs agent/target/amptalk-monitor.jar (built by `mvn verify`), prometheus, promtool,
 # prometheus-alertmanager, amtool, jq, curl, java and /usr/bin/python3 (for a free port).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-log() { echo "e2e-deploy: $*"; }
-fail() { echo "e2e-deploy: FAIL: $*" >&2; exit 1; }
-
-work=$(mktemp -d)
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
+e2e=e2e-deploy
+. .ci/e2e-lib.sh
 # On failure, show what the servers said.
-dump() {
-  for f in agent.err prometheus.log am.log; do
-    [ -s "$work/$f" ] || continue
-    echo "--- $f (last 20 lines)" >&2
-    tail -n 20 "$work/$f" >&2 || true
-  done
-}
+logs=(agent.err prometheus.log am.log echo.log)
 
 for tool in prometheus promtool prometheus-alertmanager amtool jq curl java /usr/bin/python3; do
   command -v "$tool" >/dev/null \
@@ -45,14 +42,15 @@ prom_yml=deploy/prometheus/prometheus.yml
 rules_yml=deploy/prometheus/alert-rules.yml
 rules_test=deploy/prometheus/alert-rules.test.yml
 am_yml=deploy/alertmanager/alertmanager.yml
+echo_py=deploy/alertmanager/webhook-echo.py
+dockerfile=deploy/agent.Dockerfile
 dashboard=deploy/grafana/dashboards/amptalk.json
-for f in "$prom_yml" "$rules_yml" "$rules_test" "$am_yml" "$dashboard" deploy/compose.yml deploy/agent.Dockerfile \
+for f in "$prom_yml" "$rules_yml" "$rules_test" "$am_yml" "$echo_py" "$dashboard" deploy/compose.yml "$dockerfile" \
   deploy/grafana/provisioning/datasources/prometheus.yml deploy/grafana/provisioning/dashboards/amptalk.yml; do
   [ -f "$f" ] || fail "$f is missing"
 done
 
 oneline() { printf '%s' "$1" | tr '\n' ' ' | tr -s ' '; }
-free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 # The agent first: it needs 20-30 s of demo data for the rate() windows, the static checks run
 # meanwhile.
@@ -95,6 +93,15 @@ for route in severity=critical:oncall-webhook severity=warning:team-webhook seve
     amtool config routes test --config.file="$am_yml" --verify.receivers="${route#*:}" "${route%%:*}"
 done
 log "amtool config routes test: critical -> oncall-webhook, warning -> team-webhook, info -> blackhole, others -> team-webhook"
+# amtool refuses a route to a receiver the file does not define, so the pass above means that
+# every receiver a route names exists: seen on a copy with one route broken.
+sed 's/receiver: blackhole/receiver: no-such-receiver/' "$am_yml" >"$work/am-broken.yml"
+! cmp -s "$am_yml" "$work/am-broken.yml" || fail "$am_yml has no route to the receiver blackhole, which this check breaks"
+if amtool check-config "$work/am-broken.yml" >"$work/tool.out" 2>&1; then
+  fail "amtool check-config accepted a route to an undefined receiver: it cannot vouch for $am_yml's"
+fi
+grep -q 'no-such-receiver' "$work/tool.out" || { cat "$work/tool.out" >&2; fail "amtool refused the broken copy for another reason (above)"; }
+log "amtool check-config refuses a route to an undefined receiver: every receiver $am_yml routes to exists"
 
 jq -e . "$dashboard" >/dev/null 2>"$work/jq.err" || { cat "$work/jq.err" >&2; fail "$dashboard is not valid JSON"; }
 jq -e '(.schemaVersion | type == "number") and (.uid | type == "string") and (.panels | length > 0)' "$dashboard" >/dev/null \
@@ -104,6 +111,54 @@ dup=$(jq -r '[.. | objects | select(has("gridPos")) | .id] | group_by(.) | map(s
 nods=$(jq -r '.. | objects | select(.targets? | type == "array") | select((.datasource.uid // "") | IN("${datasource}", "prometheus") | not) | .title' "$dashboard")
 [ -z "$nods" ] || fail "$dashboard: panels without the Prometheus data source (\${datasource} or uid prometheus): $nods"
 log "$dashboard: valid JSON, schemaVersion $(jq .schemaVersion "$dashboard"), $(jq '[.. | objects | select(.targets? | type == "array")] | length' "$dashboard") panels with queries"
+# The fleet variables: label_values queries on the data source variable, each narrowed by the
+# ones before it, and narrowing every query: the Fleet row's (first) by job and service, every
+# other panel's by all three. Prometheus' ALERTS, of rules that may aggregate the job away, by
+# service alone.
+vars_problems=$(jq -r '
+  (.templating.list | map({key: .name, value: .}) | from_entries) as $v
+  | (["job", "service", "instance"][] as $n
+      | if $v[$n] == null then "no variable \($n)"
+        elif $v[$n].type != "query" or $v[$n].datasource.uid != "${datasource}" then "variable \($n) is not a query on ${datasource}"
+        elif ($v[$n].definition | startswith("label_values(") | not) then "variable \($n) is not label_values(...)"
+        else empty end),
+    (if ($v.service.definition // "" | contains("$job")) then empty else "variable service is not narrowed by $job" end),
+    (if ($v.instance.definition // "" | contains("$job") and contains("$service")) then empty else "variable instance is not narrowed by $job and $service" end),
+    (if ($v.datasource.type // "") == "datasource" then empty else "no datasource variable" end)' "$dashboard")
+[ -z "$vars_problems" ] || fail "$dashboard: $vars_problems"
+jq -e '.panels[0] | .type == "row" and .title == "Fleet"' "$dashboard" >/dev/null || fail "$dashboard: the first row is not Fleet"
+unfiltered=$(jq -r '
+  foreach .panels[] as $p ({row: null, p: null};
+    if $p.type == "row" then {row: $p.title, p: null} else {row: .row, p: $p} end)
+  | select(.p != null) | .row as $row | .p as $p
+  | $p.targets[]? | select(.expr)
+  | select(((.expr | contains("$service") and (contains("$job") or startswith("sum by (severity) (ALERTS{"))) | not)
+           or ($row != "Fleet" and (.expr | contains("$instance") | not)))
+  | "\($p.title) \(.refId)"' "$dashboard" | paste -sd, -)
+[ -z "$unfiltered" ] || fail "$dashboard: queries not narrowed by \$job (but ALERTS) and \$service, and \$instance outside the Fleet row: $unfiltered"
+log "$dashboard: variables job, service (narrowed by \$job) and instance (by \$job and \$service); every query narrowed by them, the Fleet row first"
+
+# The image: bench/footprint.sh's sidecar JVM settings, and a HEALTHCHECK that needs no program
+# the base image may lack (its command is run against the agent in step 2).
+footprint=$(sed -n 's/^AGENT_JAVA_OPTS=\${AGENT_JAVA_OPTS:-\(.*\)}$/\1/p' bench/footprint.sh)
+image_opts=$(sed -n 's/^ENV JDK_JAVA_OPTIONS="\(.*\)"$/\1/p' "$dockerfile")
+[ -n "$footprint" ] && [ "$image_opts" = "$footprint" ] \
+  || fail "$dockerfile: ENV JDK_JAVA_OPTIONS=\"$image_opts\" is not bench/footprint.sh's sidecar settings \"$footprint\""
+healthcheck=$(/usr/bin/python3 - "$dockerfile" <<'PY'
+import json, re, sys
+text = open(sys.argv[1]).read().replace("\\\n", " ")
+found = re.findall(r"^HEALTHCHECK\s.*?\bCMD\s+(\[.*\])\s*$", text, re.M)
+if len(found) != 1:
+    sys.exit(f"{sys.argv[1]}: expected one HEALTHCHECK ... CMD [exec form], found {len(found)}")
+argv = json.loads(found[0])
+if argv[:2] != ["bash", "-c"] or len(argv) != 3 or "/health/ready" not in argv[2]:
+    sys.exit(f"{sys.argv[1]}: the HEALTHCHECK is not bash -c '...' probing /health/ready: {argv}")
+if re.search(r"\b(curl|wget|java)\b", argv[2]):
+    sys.exit(f"{sys.argv[1]}: the HEALTHCHECK needs curl, wget or a JVM: {argv[2]}")
+print(argv[2])
+PY
+) || fail "the HEALTHCHECK of $dockerfile (above)"
+log "$dockerfile: JDK_JAVA_OPTIONS is bench/footprint.sh's sidecar settings; one HEALTHCHECK, on /health/ready, with bash alone"
 
 # compose and the Grafana provisioning files: no YAML parser among the Debian tools above, so
 # Python's when it is there (Debian's python3-yaml).
@@ -141,79 +196,124 @@ if ("grafana", provider_path) not in mounts:
 uids = [d.get("uid") for d in docs["grafana/provisioning/datasources/prometheus.yml"]["datasources"]]
 if "prometheus" not in uids:
     problems.append("the Grafana data source does not have uid 'prometheus'")
+# Each service on the compose network, none in another's network namespace; each one people use
+# publishes its own port.
+for name, svc in services.items():
+    if "network_mode" in svc:
+        problems.append(f"compose.yml: service {name} has network_mode {svc['network_mode']!r}; each service belongs on the compose network")
+listens = {"agent": "8000", "prometheus": "9090", "alertmanager": "9093", "grafana": "3000", "alert-echo": "5001"}
+for name in ["agent", "prometheus", "alertmanager", "grafana"]:
+    ports = [str(p).split(":")[-1].split("/")[0] for p in (services.get(name) or {}).get("ports") or []]
+    if listens[name] not in ports:
+        problems.append(f"compose.yml: service {name} does not publish its port {listens[name]} (ports: {ports})")
+# Every host the configuration files reach is a compose service, at the port it listens on.
+prom = yaml.safe_load(open("prometheus/prometheus.yml"))
+am = yaml.safe_load(open("alertmanager/alertmanager.yml"))
+def hostport(url):
+    return url.split("://", 1)[-1].split("/", 1)[0]
+reached = [("prometheus.yml scrape target", t) for job in prom["scrape_configs"]
+           for sc in job.get("static_configs") or [] for t in sc["targets"]]
+reached += [("prometheus.yml alertmanager", t) for a in prom["alerting"]["alertmanagers"]
+            for sc in a["static_configs"] for t in sc["targets"]]
+reached += [("the Grafana data source", hostport(d["url"]))
+            for d in docs["grafana/provisioning/datasources/prometheus.yml"]["datasources"]]
+reached += [(f"alertmanager.yml receiver {r['name']}", hostport(w["url"]))
+            for r in am["receivers"] for w in r.get("webhook_configs") or []]
+for what, target in reached:
+    host, _, port = target.partition(":")
+    if host not in services or listens.get(host) != port:
+        problems.append(f"{what} {target} is no compose service at its port ({', '.join(h + ':' + p for h, p in listens.items())})")
 if problems:
     sys.exit("\n".join(problems))
-print(f"{len(docs)} files, {len(services)} services, {len(mounts)} mounts")
+print(f"{len(docs)} files, {len(services)} services, {len(mounts)} mounts, {len(reached)} hosts reached")
 PY
-  log "compose.yml and the Grafana provisioning files: valid YAML, their mounts and Dockerfile exist ($(cat "$work/yaml.out"))"
+  log "compose.yml and the Grafana provisioning files: valid YAML, their mounts and Dockerfile exist, no network_mode, each port published, every host reached a compose service ($(cat "$work/yaml.out"))"
 else
   log "NOTE: /usr/bin/python3 has no yaml module (apt-get install python3-yaml): compose.yml and the Grafana provisioning files were not parsed"
 fi
 
 # --- 2. The agent, Alertmanager and Prometheus running the deploy/ files -----------------------
 
-port=""
-for _ in $(seq 1 100); do
-  port=$(sed -n 's#.*serving metrics at http://127.0.0.1:\([0-9]*\)/metrics.*#\1#p' "$work/agent.out")
-  [ -n "$port" ] && break
-  kill -0 "$agent_pid" 2>/dev/null || { dump; fail "agent exited"; }
+port=$(agent_port "$work/agent.out" "$agent_pid")
+[ -n "$port" ] || { dump "${logs[@]}"; fail "agent exited or printed no URL in 30 s"; }
+log "agent (demo mode) serves http://127.0.0.1:$port/metrics"
+
+# The image's HEALTHCHECK command, as Docker runs it (AMPTALK_PORT set as the note beside it says):
+# healthy once the agent is ready, unhealthy on a port where nothing listens.
+probed=""
+for _ in $(seq 1 50); do
+  AMPTALK_PORT=$port bash -c "$healthcheck" >/dev/null 2>&1 && { probed=yes; break; }
   sleep 0.2
 done
-[ -n "$port" ] || { dump; fail "agent did not print its URL"; }
-log "agent (demo mode) serves http://127.0.0.1:$port/metrics"
+[ -n "$probed" ] || { dump "${logs[@]}"; fail "the HEALTHCHECK of $dockerfile fails against the ready agent: $healthcheck"; }
+closed=$(free_port)
+if AMPTALK_PORT=$closed bash -c "$healthcheck" >/dev/null 2>&1; then
+  fail "the HEALTHCHECK of $dockerfile passes on port $closed, where nothing listens"
+fi
+log "the HEALTHCHECK of $dockerfile passes against the agent's /health/ready and fails on a closed port"
+
+# Alertmanager's receiver: webhook-echo.py, as compose runs it, here on a free loopback port.
+echo_port=$(free_port)
+/usr/bin/python3 "$echo_py" "$echo_port" 127.0.0.1 >"$work/echo.log" 2>&1 &
+pids+=($!)
+echo_pid=$!
+sed "s#alert-echo:5001#127.0.0.1:$echo_port#" "$am_yml" >"$work/am.yml"
+grep -q "127.0.0.1:$echo_port/" "$work/am.yml" && ! grep -q 'alert-echo:' "$work/am.yml" \
+  || fail "cannot derive the test config from $am_yml: expected its webhooks at alert-echo:5001"
+run_tool "amtool check-config refused the derived config" amtool check-config "$work/am.yml"
 
 am_port=$(free_port)
 am="http://127.0.0.1:$am_port"
-prometheus-alertmanager --config.file="$am_yml" --storage.path="$work/am" \
+prometheus-alertmanager --config.file="$work/am.yml" --storage.path="$work/am" \
   --web.listen-address="127.0.0.1:$am_port" --cluster.listen-address= >"$work/am.log" 2>&1 &
 pids+=($!)
 am_pid=$!
 ready=""
 for _ in $(seq 1 100); do
   curl -fsS --max-time 1 "$am/-/ready" >/dev/null 2>&1 && { ready=yes; break; }
-  kill -0 "$am_pid" 2>/dev/null || { dump; fail "Alertmanager exited with $am_yml"; }
+  kill -0 "$am_pid" 2>/dev/null || { dump "${logs[@]}"; fail "Alertmanager exited with $am_yml"; }
   sleep 0.2
 done
-[ -n "$ready" ] || { dump; fail "Alertmanager not ready at $am after 20 s"; }
-log "Alertmanager runs $am_yml at $am"
+[ -n "$ready" ] || { dump "${logs[@]}"; fail "Alertmanager not ready at $am after 20 s"; }
+log "Alertmanager runs $am_yml at $am (its webhooks at webhook-echo.py on 127.0.0.1:$echo_port)"
+kill -0 "$echo_pid" 2>/dev/null || { dump "${logs[@]}"; fail "webhook-echo.py exited"; }
+curl -fsS --max-time 5 -H 'Content-Type: application/json' --data \
+  '[{"labels": {"alertname": "E2eDeployDelivery", "severity": "critical", "service": "amptalk"}, "annotations": {"summary": "through the example routing"}}]' \
+  "$am/api/v2/alerts" >/dev/null || fail "Alertmanager refused an alert"
+delivery_started=$SECONDS
 
 # prometheus.yml as shipped, but every 1 s and at the ports of this run; its rule files next to it.
 mkdir -p "$work/prom"
 cp "$rules_yml" "$slo_yml" "$work/prom/"
-sed -e "s#localhost:8000#127.0.0.1:$port#" -e "s#localhost:9093#127.0.0.1:$am_port#" \
+sed -e "s#'agent:8000'#'127.0.0.1:$port'#" -e "s#'alertmanager:9093'#'127.0.0.1:$am_port'#" \
   -e 's#\(scrape_interval:\).*#\1 1s#' -e 's#\(evaluation_interval:\).*#\1 1s#' \
   "$prom_yml" >"$work/prom/prometheus.yml"
 grep -q "'127.0.0.1:$port'" "$work/prom/prometheus.yml" && grep -q "'127.0.0.1:$am_port'" "$work/prom/prometheus.yml" \
-  && ! grep -q 'localhost:' "$work/prom/prometheus.yml" && grep -q 'evaluation_interval: 1s' "$work/prom/prometheus.yml" \
-  || fail "cannot derive the test config from $prom_yml: expected targets 'localhost:8000' and 'localhost:9093' and a global evaluation_interval"
+  && ! grep -qE "^[^#]*'(agent|alertmanager):" "$work/prom/prometheus.yml" && grep -q 'evaluation_interval: 1s' "$work/prom/prometheus.yml" \
+  || fail "cannot derive the test config from $prom_yml: expected targets 'agent:8000' and 'alertmanager:9093' and a global evaluation_interval"
 run_tool "promtool check config refused the derived config" promtool check config "$work/prom/prometheus.yml"
 prom_port=$(free_port)
-prometheus --config.file="$work/prom/prometheus.yml" --storage.tsdb.path="$work/prom/data" \
-  --web.listen-address="127.0.0.1:$prom_port" >"$work/prometheus.log" 2>&1 &
-pids+=($!)
-prom_pid=$!
-api="http://127.0.0.1:$prom_port/api/v1"
-
-# query EXPR: the JSON answer of an instant query (also on 4xx/5xx, which carry the error).
-query() { curl -sS --max-time 10 --get --data-urlencode "query=$1" "$api/query"; }
-
-up=""
-for _ in $(seq 1 60); do
-  kill -0 "$prom_pid" 2>/dev/null || { dump; fail "Prometheus exited"; }
-  up=$(query 'up{job="amptalk"}' 2>/dev/null | jq -r '.data.result[0].value[1] // empty' || true)
-  [ "$up" = "1" ] && break
-  sleep 0.5
-done
-if [ "$up" != "1" ]; then
-  curl -sS "$api/targets" | jq '.data.activeTargets[] | {scrapeUrl, health, lastError}' >&2 || true
-  dump
-  fail "Prometheus reports up=${up:-none} for job amptalk"
-fi
+start_prometheus "$work/prom/prometheus.yml" "$prom_port"
+await_up 1
 log "Prometheus $(prometheus --version 2>&1 | head -n 1 | awk '{print $3}') runs $prom_yml (every 1 s, at this run's ports) and scrapes the agent: up == 1"
 
 ams=$(curl -fsS "$api/alertmanagers" | jq -r '.data.activeAlertmanagers[].url')
 echo "$ams" | grep -q "127.0.0.1:$am_port/" || fail "Prometheus does not send to the Alertmanager of prometheus.yml (active: ${ams:-none})"
 log "Prometheus sends its alerts to the Alertmanager: $ams"
+
+# The critical alert posted above, through the example's route (group_wait 10s) to its receiver.
+delivered=""
+for _ in $(seq 1 60); do
+  delivered=$(grep -m 1 'alertname=E2eDeployDelivery' "$work/echo.log" || true)
+  [ -n "$delivered" ] && break
+  sleep 0.5
+done
+[ -n "$delivered" ] || { dump "${logs[@]}"; fail "Alertmanager did not deliver the alert to webhook-echo.py within 30 s"; }
+case "$delivered" in
+  "/alerts/critical receiver=oncall-webhook firing alertname=E2eDeployDelivery severity=critical service=amptalk"*) ;;
+  *) fail "webhook-echo.py printed '$delivered', expected the alert firing on /alerts/critical from oncall-webhook" ;;
+esac
+log "Alertmanager delivered a critical alert to its receiver after $((SECONDS - delivery_started)) s: webhook-echo.py printed '$delivered'"
 
 wait_for=$((agent_started + 25 - SECONDS))
 if [ "$wait_for" -gt 0 ]; then
@@ -240,6 +340,8 @@ event_only='alerts_raised_total|alert_notifications_total|jvm_gc_duration_second
 curl -fsS "$api/label/__name__/values" | jq -r '.data[]' >"$work/names.txt"
 # The SLO rules' own recorded series, which exist once the covered routes have traffic.
 sed -n 's/^ *- record: //p' "$slo_yml" | sort -u >>"$work/names.txt"
+# Prometheus' own series of the alerts its rules have pending or firing, there or not.
+echo ALERTS >>"$work/names.txt"
 : >"$work/used-names.txt"
 
 # check_expr WHAT EXPR: evaluates EXPR, fails on an error, prints a line; leaves the number of
@@ -299,7 +401,8 @@ total=$(jq '[.. | .expr? // empty] | length' "$dashboard")
 while IFS= read -r target; do
   title=$(echo "$target" | jq -r .title)
   what="panel '$title' $(echo "$target" | jq -r .ref)"
-  expr=$(echo "$target" | jq -r .expr | sed -e 's/\$__rate_interval/1m/g' -e 's/\$__interval/15s/g' -e 's/\$__range/1h/g')
+  expr=$(echo "$target" | jq -r .expr | sed -e 's/\$__rate_interval/1m/g' -e 's/\$__interval/15s/g' -e 's/\$__range/1h/g' \
+    -e 's/\$job/amptalk/g' -e 's/\$service/.*/g' -e 's/\$instance/.*/g')
   case "$expr" in *'$'*) fail "$what uses a template variable this check cannot fill: '$(oneline "$expr")'" ;; esac
   check_expr "$what" "$expr"
   main=""
@@ -311,7 +414,7 @@ while IFS= read -r target; do
       check_expr "$what" "$expr"
       checked=$((checked - 1))
     done
-    [ "$series" -gt 0 ] || { dump; fail "$what (a main panel) returns no data: '$(oneline "$expr")'"; }
+    [ "$series" -gt 0 ] || { dump "${logs[@]}"; fail "$what (a main panel) returns no data: '$(oneline "$expr")'"; }
     log "$what: answered with $series series (main panel: has data)"
   else
     log "$what: answered with $series series"

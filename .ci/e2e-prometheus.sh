@@ -5,15 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-work=$(mktemp -d)
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-fail() { echo "e2e: FAIL: $*" >&2; exit 1; }
+e2e=e2e
+. .ci/e2e-lib.sh
 
 # check_metrics URL: fetches a body and lints it; fails when the fetch fails or the body is empty,
 # because promtool itself passes empty input.
@@ -23,8 +16,6 @@ check_metrics() {
   [ -s "$body" ] || { echo "empty body from $1" >&2; return 1; }
   promtool check metrics <"$body"
 }
-
-free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 jar=agent/target/amptalk-monitor.jar
 [ -f "$jar" ] || fail "$jar is missing: run mvn verify first"

@@ -132,6 +132,18 @@ public final class Monitoring implements AutoCloseable {
     }
   }
 
+  /**
+   * Sets {@code app.health.status} from the overall status. Read, not taken from a listener's
+   * arguments: listeners of two changes in quick succession may run in either order, and the
+   * monitor must end on the latest.
+   */
+  private void showOverallHealth() {
+    HealthStatus now = health.getOverallStatus();
+    monitor.setHealthStatus(
+        now == HealthStatus.HEALTHY || now == HealthStatus.DEGRADED,
+        "Overall health is " + now.jsonName());
+  }
+
   private void wire(Builder builder, boolean serving) {
     health.addListener(healthAlerts);
     monitor.setHealthStatus(false, "No health check has run yet");
@@ -139,14 +151,15 @@ public final class Monitoring implements AutoCloseable {
         new HealthListener() {
           @Override
           public void onOverallStatusChange(HealthStatus previous, HealthStatus current) {
-            // Read, not taken from the arguments: listeners of two changes in quick succession
-            // may run in either order, and the monitor must end on the latest.
-            HealthStatus now = health.getOverallStatus();
-            monitor.setHealthStatus(
-                now == HealthStatus.HEALTHY || now == HealthStatus.DEGRADED,
-                "Overall health is " + now.jsonName());
+            showOverallHealth();
           }
         });
+    // The healthCheck factory may have registered checks that ran, all of them, before the
+    // listener above was there: without this read the gauge would say 0 until the overall
+    // status next changed, perhaps never.
+    if (health.getOverallStatus() != HealthStatus.UNKNOWN) {
+      showOverallHealth();
+    }
     String token = builder.apiToken;
     tokenGiven = token != null;
     Map<String, HttpHandler> endpoints = new LinkedHashMap<>();

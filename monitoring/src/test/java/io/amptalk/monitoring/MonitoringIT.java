@@ -114,6 +114,42 @@ class MonitoringIT {
   }
 
   @Test
+  void checksDoneInsideTheFactory_setTheHealthGauge() throws Exception {
+    // The agent registers its checks in the healthCheck factory, where they may all have run
+    // before the monitor listens for changes: app_health_status follows them from the start.
+    try (Monitoring early =
+        Monitoring.builder()
+            .systemMonitor(
+                SystemMonitor.builder()
+                    .serviceName("early")
+                    .prometheusHost("127.0.0.1")
+                    .prometheusPort(0)
+                    .enableJvmMetrics(false)
+                    .build())
+            .healthCheck(
+                m -> {
+                  HealthCheck health =
+                      HealthCheck.builder().meter(m.getMeter()).autoCheck(false).build();
+                  health.registerCheck("db", () -> CheckResult.healthy("db up"), "Database");
+                  health.runAllChecks();
+                  return health;
+                })
+            .build()) {
+      int port = early.systemMonitor().getPrometheusPort();
+      String body =
+          http.send(
+                  HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString())
+              .body();
+      assertThat(body.lines())
+          .contains("health_check_status{check=\"db\",state=\"healthy\"} 1.0")
+          .contains("app_health_status 1.0");
+      assertThat(early.systemMonitor().getHealthReason()).isEqualTo("Overall health is healthy");
+    }
+  }
+
+  @Test
   void checkTurningUnhealthy_raisesOneAlert_returningHealthy_resolvesIt() throws Exception {
     runChecks(1);
     db.set(CheckResult.unhealthy("connection refused"));
