@@ -19,9 +19,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The alert system's self-metrics on a monitor's meter: {@code alerts.raised} {severity, source},
  * {@code alert.notifications} {notifier, outcome}, {@code alert.queue.size} {notifier}, {@code
- * alert.store.failures}, {@code alert.store.recoveries}, {@code alerts.evicted} {from, reason} and
- * {@code alert.member.failures} {notifier, member} for Alertmanager notifiers. The attribute sets
- * are built once per combination; sources past a cap count as {@code other}.
+ * alerts.firing} {severity, state}, {@code alert.store.failures}, {@code alert.store.recoveries},
+ * {@code alerts.evicted} {from, reason} and {@code alert.member.failures} {notifier, member} for
+ * Alertmanager notifiers. The attribute sets are built once per combination; sources past a cap
+ * count as {@code other}.
  */
 final class AlertMetrics implements AutoCloseable {
   static final AttributeKey<String> SEVERITY = AttributeKey.stringKey("severity");
@@ -34,11 +35,13 @@ final class AlertMetrics implements AutoCloseable {
   private final LongCounter notifications;
   private final LongCounter storeFailures;
   private final ObservableLongGauge queueSize;
+  private final ObservableLongGauge firing;
   private final ObservableLongCounter storeRecoveries;
   private final ObservableLongCounter evicted;
   private final ObservableLongCounter memberFailures;
 
   static final AttributeKey<String> MEMBER = AttributeKey.stringKey("member");
+  static final AttributeKey<String> STATE = AttributeKey.stringKey("state");
 
   /** What {@code alerts.evicted} counts: where alerts were forgotten from. */
   static final String[] EVICTED_FROM = {"history", "dead_letters", "firing"};
@@ -107,6 +110,31 @@ final class AlertMetrics implements AutoCloseable {
                     system
                         .getQueueSizes()
                         .forEach((name, size) -> m.record(size, Attributes.of(NOTIFIER, name))));
+    Attributes[][] firingAttributes = new Attributes[AlertSeverity.values().length][];
+    for (AlertSeverity severity : AlertSeverity.values()) {
+      firingAttributes[severity.ordinal()] =
+          new Attributes[] {
+            Attributes.of(SEVERITY, severity.jsonName(), STATE, "active"),
+            Attributes.of(SEVERITY, severity.jsonName(), STATE, "suppressed")
+          };
+    }
+    // Every severity and state, zeros too: a dashboard's sum by severity shows 0, not no data.
+    this.firing =
+        meter
+            .gaugeBuilder("alerts.firing")
+            .setDescription(
+                "Alerts firing now, by severity and state: active (notified) or suppressed"
+                    + " (silenced or inhibited).")
+            .setUnit("{alert}")
+            .ofLongs()
+            .buildWithCallback(
+                m -> {
+                  long[][] counts = system.firingCounts();
+                  for (int s = 0; s < counts.length; s++) {
+                    m.record(counts[s][0], firingAttributes[s][0]);
+                    m.record(counts[s][1], firingAttributes[s][1]);
+                  }
+                });
     Attributes[][] evictedAttributes = new Attributes[EVICTED_FROM.length][];
     for (int f = 0; f < EVICTED_FROM.length; f++) {
       evictedAttributes[f] = new Attributes[Reason.values().length];
@@ -207,6 +235,7 @@ final class AlertMetrics implements AutoCloseable {
   @Override
   public void close() {
     queueSize.close();
+    firing.close();
     evicted.close();
     storeRecoveries.close();
     memberFailures.close();

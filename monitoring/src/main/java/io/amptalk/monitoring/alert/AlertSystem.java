@@ -797,6 +797,22 @@ public final class AlertSystem implements AutoCloseable {
    * (the in-memory store's, or what a failing store's guard keeps), {@code dead_letters} likewise,
    * or {@code firing} (no longer deduplicated or resolvable), by {@code reason}.
    */
+  /**
+   * The alerts firing now, counted by severity (by ordinal) and whether they are notified ({@code
+   * [s][0]}) or suppressed: silenced or inhibited ({@code [s][1]}), as Alertmanager's {@code
+   * alertmanager_alerts} tells them apart.
+   */
+  long[][] firingCounts() {
+    long[][] counts = new long[AlertSeverity.values().length][2];
+    synchronized (lock) {
+      for (Active active : firing.values()) {
+        Alert alert = active.alert();
+        counts[alert.severity().ordinal()][alert.silenced() || alert.inhibited() ? 1 : 0]++;
+      }
+    }
+    return counts;
+  }
+
   long evicted(String from, Reason reason) {
     if (from.equals("firing")) {
       synchronized (lock) {

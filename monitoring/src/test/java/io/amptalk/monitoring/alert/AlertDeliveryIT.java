@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.AfterEach;
@@ -201,6 +202,8 @@ class AlertDeliveryIT {
 
       system.alert("Disk full", "", AlertSeverity.ERROR, "disk", Map.of());
       system.alert("Disk full", "", AlertSeverity.ERROR, "disk", Map.of());
+      system.addSilence("web", null, Set.of(), Duration.ofHours(1), "deploying");
+      system.alert("Web slow", "", AlertSeverity.WARNING, "web", Map.of());
       await().atMost(Duration.ofSeconds(10)).until(() -> bodies.size() == 2);
       await()
           .atMost(Duration.ofSeconds(10))
@@ -221,7 +224,12 @@ class AlertDeliveryIT {
               "alert_notifications_total{notifier=\"webhook\",outcome=\"retried\"} 1.0",
               "alert_notifications_total{notifier=\"webhook\",outcome=\"sent\"} 1.0",
               "alert_notifications_total{notifier=\"webhook\",outcome=\"deduplicated\"} 1.0",
-              "alert_queue_size{notifier=\"webhook\"} 0.0");
+              "alert_queue_size{notifier=\"webhook\"} 0.0",
+              "alerts_firing{severity=\"error\",state=\"active\"} 1.0",
+              "alerts_firing{severity=\"error\",state=\"suppressed\"} 0.0",
+              "alerts_firing{severity=\"warning\",state=\"active\"} 0.0",
+              "alerts_firing{severity=\"warning\",state=\"suppressed\"} 1.0",
+              "alerts_firing{severity=\"critical\",state=\"active\"} 0.0");
     }
   }
 }
