@@ -191,6 +191,54 @@ class StatusHistoryIT {
     }
   }
 
+  /**
+   * The status page's CPU card reads {@code /api/system}'s latest snapshot; the CPU check judged
+   * the snapshot that was latest when it last ran. With the host sampled every second and the check
+   * run every 15 s, the two differ (99 % beside 3.5 % healthy): each figure says when it was
+   * sampled, so the page can show why.
+   */
+  @Test
+  void cpuCardAndCpuCheck_fromDifferentSamples_eachSaysWhenItWasSampled() throws Exception {
+    FakeHostProbe probe = new FakeHostProbe();
+    probe.cpu = 0.035;
+    try (Monitoring monitoring =
+        Monitoring.builder()
+            .systemMonitor(
+                SystemMonitor.builder()
+                    .prometheusHost("127.0.0.1")
+                    .prometheusPort(0)
+                    .enableJvmMetrics(false)
+                    .collectInterval(Duration.ofDays(1)) // sampled by hand below
+                    .clock(clock)
+                    .hostProbe(probe))
+            .healthCheck(
+                m ->
+                    HealthCheck.builder().meter(m.getMeter()).autoCheck(false).clock(clock).build())
+            .build()) {
+      SystemMonitor monitor = monitoring.systemMonitor();
+      monitoring
+          .healthCheck()
+          .registerCheck("cpu", HealthCheck.createCpuHealthCheck(monitor, 75, 90), "CPU");
+      clock.advance(Duration.ofSeconds(5));
+      monitoring.healthCheck().runCheck("cpu"); // judges the sample taken at build, T0
+      clock.advance(Duration.ofSeconds(1));
+      probe.cpu = 0.99;
+      monitor.sampleNow(); // the card's sample, T0 + 6 s
+
+      JsonNode snapshot =
+          JSON.readTree(send(monitoring, "GET", "/api/system").body()).get("snapshot");
+      JsonNode check =
+          JSON.readTree(send(monitoring, "GET", "/health").body()).get("checks").get("cpu");
+
+      assertThat(snapshot.get("cpu_utilization").asDouble()).isEqualTo(0.99);
+      assertThat(check.get("message").asText()).startsWith("CPU usage 3.5%");
+      assertThat(check.get("timestamp").asText()).isEqualTo("2026-12-03T15:00:05Z");
+      assertThat(snapshot.path("cpu_sampled_at").asText()).isEqualTo("2026-12-03T15:00:06Z");
+      assertThat(check.get("details").path("sampled_at").asText())
+          .isEqualTo("2026-12-03T15:00:00Z");
+    }
+  }
+
   @Test
   void grafanaUrl_notAbsoluteHttp_failsNamingTheValue() {
     for (String bad : new String[] {"/d/amptalk", "ftp://grafana/d", "https:///d", "mailto:x@y"}) {
