@@ -25,18 +25,27 @@ class StatusHistoryIT {
   private final HttpClient http = HttpClient.newHttpClient();
   private final MutableClock clock = new MutableClock(T0);
 
-  private Monitoring.Builder monitoring() {
+  /** Service "checkout" on a free loopback port, on the test's clock, with fixed host figures. */
+  private SystemMonitor.Builder monitor(FakeHostProbe probe) {
+    return SystemMonitor.builder()
+        .serviceName("checkout")
+        .prometheusHost("127.0.0.1")
+        .prometheusPort(0)
+        .enableJvmMetrics(false)
+        .clock(clock)
+        .hostProbe(probe);
+  }
+
+  /** With checks run by hand on the test's clock. */
+  private Monitoring.Builder monitoring(SystemMonitor.Builder monitor) {
     return Monitoring.builder()
-        .systemMonitor(
-            SystemMonitor.builder()
-                .serviceName("checkout")
-                .prometheusHost("127.0.0.1")
-                .prometheusPort(0)
-                .enableJvmMetrics(false)
-                .clock(clock)
-                .hostProbe(new FakeHostProbe()))
+        .systemMonitor(monitor)
         .healthCheck(
             m -> HealthCheck.builder().meter(m.getMeter()).autoCheck(false).clock(clock).build());
+  }
+
+  private Monitoring.Builder monitoring() {
+    return monitoring(monitor(new FakeHostProbe()));
   }
 
   private HttpResponse<String> send(
@@ -174,15 +183,7 @@ class StatusHistoryIT {
   @Test
   void apiSystem_configuredInstanceAndNoGrafana_noLinks() throws Exception {
     try (Monitoring monitoring =
-        Monitoring.builder()
-            .systemMonitor(
-                SystemMonitor.builder()
-                    .serviceInstanceId("checkout-1")
-                    .prometheusHost("127.0.0.1")
-                    .prometheusPort(0)
-                    .enableJvmMetrics(false)
-                    .hostProbe(new FakeHostProbe()))
-            .build()) {
+        monitoring(monitor(new FakeHostProbe()).serviceInstanceId("checkout-1")).build()) {
       JsonNode system = JSON.readTree(send(monitoring, "GET", "/api/system").body());
 
       assertThat(system.has("links")).isFalse();
@@ -202,18 +203,7 @@ class StatusHistoryIT {
     FakeHostProbe probe = new FakeHostProbe();
     probe.cpu = 0.035;
     try (Monitoring monitoring =
-        Monitoring.builder()
-            .systemMonitor(
-                SystemMonitor.builder()
-                    .prometheusHost("127.0.0.1")
-                    .prometheusPort(0)
-                    .enableJvmMetrics(false)
-                    .collectInterval(Duration.ofDays(1)) // sampled by hand below
-                    .clock(clock)
-                    .hostProbe(probe))
-            .healthCheck(
-                m ->
-                    HealthCheck.builder().meter(m.getMeter()).autoCheck(false).clock(clock).build())
+        monitoring(monitor(probe).collectInterval(Duration.ofDays(1))) // sampled by hand below
             .build()) {
       SystemMonitor monitor = monitoring.systemMonitor();
       monitoring
