@@ -257,26 +257,24 @@ class StatusHistoryTest {
             java.time.Clock.systemUTC(),
             Duration.ofMillis(100),
             Duration.ofSeconds(10));
+    long before = historyThreads(); // counted: a monitoring another test left open has one too
     history.start();
     try {
       record("/api/a", 200, 20, 3);
       await().atMost(Duration.ofSeconds(10)).until(() -> history.points().routes().size() == 1);
-      assertThat(threadNames()).contains(StatusHistory.THREAD_NAME);
+      assertThat(historyThreads()).isEqualTo(before + 1);
       assertThat(history.points().routes().get(0).requests()).isEqualTo(3);
     } finally {
       history.close();
     }
-    await()
-        .atMost(Duration.ofSeconds(10))
-        .until(() -> !threadNames().contains(StatusHistory.THREAD_NAME));
+    await().atMost(Duration.ofSeconds(10)).until(() -> historyThreads() == before);
     history.close(); // idempotent
   }
 
-  private static List<String> threadNames() {
+  private static long historyThreads() {
     return Thread.getAllStackTraces().keySet().stream()
-        .filter(Thread::isAlive)
-        .map(Thread::getName)
-        .toList();
+        .filter(t -> t.isAlive() && t.getName().equals(StatusHistory.THREAD_NAME))
+        .count();
   }
 
   /**
