@@ -115,6 +115,31 @@ class AmptalkMonitoringAutoConfigurationTest {
   }
 
   @Test
+  void statusPageProperties_reachTheMonitoring_andABadOneFailsTheStartNamingIt() {
+    web.withPropertyValues(
+            "amptalk.status-page.history=5m",
+            "amptalk.status_page.grafana_url=https://grafana.example.com/d/amptalk")
+        .run(
+            context -> {
+              AmptalkProperties.StatusPage page =
+                  context.getBean(AmptalkProperties.class).getStatusPage();
+              assertThat(page.getHistory()).isEqualTo(Duration.ofMinutes(5));
+              assertThat(page.getGrafanaUrl())
+                  .isEqualTo(java.net.URI.create("https://grafana.example.com/d/amptalk"));
+              assertThat(context).hasSingleBean(Monitoring.class);
+            });
+    web.withPropertyValues("amptalk.status-page.history=2h")
+        .run(
+            context ->
+                assertThat(context)
+                    .hasFailed()
+                    .getFailure()
+                    .rootCause()
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("statusHistory must be at most PT1H, was PT2H"));
+  }
+
+  @Test
   void blankToken_failsTheStartNamingIt() {
     web.withPropertyValues("amptalk.http.token= ")
         .run(
