@@ -129,14 +129,24 @@ class AmptalkMonitoringAutoConfigurationTest {
               assertThat(context).hasSingleBean(Monitoring.class);
             });
     web.withPropertyValues("amptalk.status-page.history=2h")
+        .run(context -> assertFailedWith(context, "statusHistory must be at most PT1H, was PT2H"));
+    web.withPropertyValues("amptalk.status-page.grafana-url=/d/amptalk")
         .run(
             context ->
-                assertThat(context)
-                    .hasFailed()
-                    .getFailure()
-                    .rootCause()
-                    .isInstanceOf(IllegalArgumentException.class)
-                    .hasMessage("statusHistory must be at most PT1H, was PT2H"));
+                assertFailedWith(
+                    context, "grafanaUrl must be an absolute http(s) URL, was '/d/amptalk'"));
+  }
+
+  /** The start failed with the library's {@code IllegalArgumentException} and its message. */
+  private static void assertFailedWith(
+      org.springframework.boot.test.context.assertj.AssertableWebApplicationContext context,
+      String message) {
+    assertThat(context)
+        .hasFailed()
+        .getFailure()
+        .rootCause()
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(message);
   }
 
   @Test
