@@ -46,8 +46,8 @@ import org.slf4j.LoggerFactory;
  * raises a WARNING alert and one that turns UNHEALTHY a CRITICAL alert (both configurable), a
  * return to HEALTHY resolves it; the overall health drives {@code app.health.status} (this is the
  * one place that sets it from the checks); and the monitor's port serves {@code /metrics}, {@code
- * /health} (and its group paths), {@code /alerts}, {@code /api/system} and {@code /}, the status
- * page.
+ * /health} (and its group paths), {@code /alerts}, {@code /api/system}, {@code /api/history} and
+ * {@code /}, the status page.
  *
  * <pre>{@code
  * try (Monitoring monitoring = Monitoring.builder()
@@ -548,10 +548,10 @@ public final class Monitoring implements AutoCloseable {
 
     /**
      * The one bearer token ({@code Authorization: Bearer <token>}) of the monitor's port: {@code
-     * GET} and {@code POST /alerts} and {@code /api/system} answer 401 without it, and {@code
-     * /health} (with its group and per-check paths) shows the status alone, without messages or
-     * details. {@code /}, the status page, stays public and asks the browser's user for the token;
-     * {@code /metrics} stays public. Compared in constant time, never logged.
+     * GET} and {@code POST /alerts}, {@code /api/system} and {@code /api/history} answer 401
+     * without it, and {@code /health} (with its group and per-check paths) shows the status alone,
+     * without messages or details. {@code /}, the status page, stays public and asks the browser's
+     * user for the token; {@code /metrics} stays public. Compared in constant time, never logged.
      *
      * <p>Default: none. Then {@code POST /alerts} is refused (403), everything else is served to
      * anyone who can reach the port, and a warning is logged when the monitoring starts.
