@@ -20,7 +20,6 @@ import io.amptalk.monitoring.internal.http.SilenceHttpHandler;
 import io.amptalk.monitoring.internal.http.SystemHttpHandler;
 import io.amptalk.monitoring.internal.slo.SloJson;
 import io.amptalk.monitoring.internal.util.FatalErrors;
-import io.amptalk.monitoring.internal.util.Options;
 import io.amptalk.monitoring.slo.ServiceLevelObjective;
 import io.amptalk.monitoring.slo.SloStatus;
 import java.io.IOException;
@@ -420,18 +419,7 @@ public final class Monitoring implements AutoCloseable {
      * @throws IllegalArgumentException naming the value when it is shorter or longer
      */
     public Builder statusHistory(Duration retention) {
-      Duration min = StatusHistory.DEFAULT_STEP.multipliedBy(2);
-      if (retention == null || retention.compareTo(min) < 0) {
-        throw new IllegalArgumentException(
-            "statusHistory must be at least "
-                + min
-                + " (two steps of "
-                + StatusHistory.DEFAULT_STEP
-                + "), was "
-                + retention);
-      }
-      this.statusHistory =
-          Options.requireAtMost("statusHistory", retention, StatusHistory.MAX_RETENTION);
+      this.statusHistory = StatusHistory.requireRetention("statusHistory", retention);
       return this;
     }
 

@@ -3,6 +3,7 @@ package io.amptalk.monitoring.internal.history;
 import io.amptalk.monitoring.internal.metrics.RequestMetrics;
 import io.amptalk.monitoring.internal.util.DaemonThreads;
 import io.amptalk.monitoring.internal.util.FatalErrors;
+import io.amptalk.monitoring.internal.util.Options;
 import io.amptalk.monitoring.metrics.RequestWindow;
 import io.amptalk.monitoring.metrics.SystemSnapshot;
 import io.amptalk.monitoring.metrics.SystemSnapshot.FileSystemUsage;
@@ -154,6 +155,26 @@ public final class StatusHistory implements AutoCloseable {
       open(newestStep);
       hostFigures(slot(newestStep));
     }
+  }
+
+  /**
+   * A retention of at least two {@link #DEFAULT_STEP}s and at most {@link #MAX_RETENTION}.
+   *
+   * @throws IllegalArgumentException naming {@code option} and the value otherwise
+   */
+  public static Duration requireRetention(String option, Duration retention) {
+    Duration min = DEFAULT_STEP.multipliedBy(2);
+    if (retention == null || retention.compareTo(min) < 0) {
+      throw new IllegalArgumentException(
+          option
+              + " must be at least "
+              + min
+              + " (two steps of "
+              + DEFAULT_STEP
+              + "), was "
+              + retention);
+    }
+    return Options.requireAtMost(option, retention, MAX_RETENTION);
   }
 
   /** Ticks at each step's boundary on a daemon thread of its own, until {@link #close}. */
