@@ -48,6 +48,10 @@ import org.slf4j.LoggerFactory;
  * (4.5 MiB).
  *
  * <p>Thread-safe: ticks and reads share one lock; a read copies what it shows.
+ *
+ * <p>Over 400 lines as one concept on purpose: the slots' layout (a step per slot, a route's counts
+ * at {@code slot * WIDTH}), the tick that writes it and the read that turns it into points must
+ * change together; the JSON is {@link HistoryJson}'s.
  */
 public final class StatusHistory implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(StatusHistory.class);
