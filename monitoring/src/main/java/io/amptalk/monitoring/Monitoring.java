@@ -5,10 +5,13 @@ import com.sun.net.httpserver.HttpHandler;
 import io.amptalk.monitoring.alert.AlertSeverity;
 import io.amptalk.monitoring.alert.AlertSystem;
 import io.amptalk.monitoring.health.CheckOptions;
+import io.amptalk.monitoring.health.CheckResult;
 import io.amptalk.monitoring.health.HealthCheck;
 import io.amptalk.monitoring.health.HealthListener;
 import io.amptalk.monitoring.health.HealthReport;
 import io.amptalk.monitoring.health.HealthStatus;
+import io.amptalk.monitoring.internal.history.HistoryJson;
+import io.amptalk.monitoring.internal.history.StatusHistory;
 import io.amptalk.monitoring.internal.http.AlertHttpHandler;
 import io.amptalk.monitoring.internal.http.Exchanges;
 import io.amptalk.monitoring.internal.http.HealthHttpHandler;
@@ -17,9 +20,11 @@ import io.amptalk.monitoring.internal.http.SilenceHttpHandler;
 import io.amptalk.monitoring.internal.http.SystemHttpHandler;
 import io.amptalk.monitoring.internal.slo.SloJson;
 import io.amptalk.monitoring.internal.util.FatalErrors;
+import io.amptalk.monitoring.internal.util.Options;
 import io.amptalk.monitoring.slo.ServiceLevelObjective;
 import io.amptalk.monitoring.slo.SloStatus;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,6 +32,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -73,6 +79,9 @@ public final class Monitoring implements AutoCloseable {
   /** The objectives' evaluation; null without objectives. */
   private final ServiceLevels serviceLevels;
 
+  /** What {@code /api/history} serves. */
+  private final StatusHistory history;
+
   private final Consumer<? super VirtualMachineError> onFatalError;
 
   /** Set once a fatal error reached one of the library's threads; null while none has. */
@@ -101,6 +110,7 @@ public final class Monitoring implements AutoCloseable {
     HealthCheck builtHealth = null;
     AlertSystem builtAlerts = null;
     ServiceLevels builtLevels = null;
+    StatusHistory builtHistory = null;
     try {
       if (serving && !startingMounted) {
         // A monitor built before it was given to us has served since its build, 404 on every
@@ -121,9 +131,19 @@ public final class Monitoring implements AutoCloseable {
       if (builtLevels != null) {
         builtLevels.registerCheck(health);
       }
+      builtHistory =
+          new StatusHistory(
+              monitor::forEachRequestSeries,
+              monitor::getLatestSnapshot,
+              monitor.clock(),
+              StatusHistory.DEFAULT_STEP,
+              builder.statusHistory);
+      this.history = builtHistory;
       wire(builder, serving);
+      history.start();
     } catch (RuntimeException | Error e) {
       // Nothing half-started: what was built is closed, the port released.
+      closeQuietly(builtHistory);
       closeQuietly(builtLevels);
       closeQuietly(builtHealth);
       closeQuietly(builtAlerts);
@@ -149,6 +169,8 @@ public final class Monitoring implements AutoCloseable {
         });
     String token = builder.apiToken;
     tokenGiven = token != null;
+    Map<String, String> links =
+        builder.grafanaUrl == null ? Map.of() : Map.of("grafana", builder.grafanaUrl.toString());
     Map<String, HttpHandler> endpoints = new LinkedHashMap<>();
     HttpHandler metrics = monitor.metricsEndpoint();
     if (metrics != null) {
@@ -163,10 +185,19 @@ public final class Monitoring implements AutoCloseable {
             () ->
                 new SystemHttpHandler.Status(
                     monitor.getSystemInfo(),
+                    instance(),
+                    monitor.getServiceInstanceId(),
                     monitor.getLatestSnapshot(),
                     monitor.isHealthy(),
                     monitor.getHealthReason(),
-                    alerts.getStoreStatus()),
+                    alerts.getStoreStatus(),
+                    links),
+            token));
+    endpoints.put(
+        HistoryJson.PATH,
+        SystemHttpHandler.json(
+            HistoryJson.PATH,
+            () -> HistoryJson.document(history.points(), checkHistories()),
             token));
     endpoints.put(
         SloJson.PATH,
@@ -238,6 +269,38 @@ public final class Monitoring implements AutoCloseable {
             Optional.empty(),
             0));
     return new HealthReport(report.service(), Instant.now(), HealthStatus.UNHEALTHY, checks);
+  }
+
+  /**
+   * The instance as the status page's header names it: the {@code service.instance.id} when one was
+   * configured, else host:port as Prometheus' {@code instance} label would (the host alone without
+   * a port), since a random id tells an operator nothing.
+   */
+  private String instance() {
+    if (monitor.instanceIdConfigured()) {
+      return monitor.getServiceInstanceId();
+    }
+    String host = monitor.getSystemInfo().hostName();
+    int port = monitor.getPrometheusPort();
+    return port < 0 ? host : host + ":" + port;
+  }
+
+  /** For tests: keeps the status page's history's step now, as its thread does every 10 s. */
+  void tickHistory() {
+    history.tick();
+  }
+
+  /** Each check's results as the registry keeps them, newest first. */
+  private Map<String, List<CheckResult>> checkHistories() {
+    Map<String, List<CheckResult>> checks = new LinkedHashMap<>();
+    for (String name : health.getCheckNames()) {
+      try {
+        checks.put(name, health.getCheckHistory(name, Integer.MAX_VALUE));
+      } catch (NoSuchElementException e) {
+        // Unregistered since the names were read: not shown.
+      }
+    }
+    return checks;
   }
 
   /** What {@code MonitoringHandler.of(this)} serves; warns, as the port does, without a token. */
@@ -315,6 +378,7 @@ public final class Monitoring implements AutoCloseable {
     } catch (RuntimeException e) {
       LOG.warn("Removing the alerts' health listener failed", e);
     }
+    closeQuietly(history);
     closeQuietly(serviceLevels);
     closeQuietly(health);
     closeQuietly(alerts);
@@ -340,8 +404,55 @@ public final class Monitoring implements AutoCloseable {
     private String apiToken;
     private Consumer<? super VirtualMachineError> onFatalError;
     private List<ServiceLevelObjective> slos = List.of();
+    private Duration statusHistory = StatusHistory.DEFAULT_RETENTION;
+    private URI grafanaUrl;
 
     private Builder() {}
+
+    /**
+     * How long the status page's history is kept: request rate, error ratio and latency quantiles
+     * overall and for the busiest routes, the host's CPU, memory and disk, every 10 seconds, served
+     * at {@code /api/history} (with each check's results over the same span, as the health registry
+     * keeps them). Memory: about 1.2 MiB at 15 minutes with 200 busy routes, 4.7 MiB at 1 hour;
+     * fewer routes take less (see {@code docs/endpoints.md}). Default 15 minutes; at least 20
+     * seconds (two steps), at most 1 hour (longer history is Prometheus' job).
+     *
+     * @throws IllegalArgumentException naming the value when it is shorter or longer
+     */
+    public Builder statusHistory(Duration retention) {
+      Duration min = StatusHistory.DEFAULT_STEP.multipliedBy(2);
+      if (retention == null || retention.compareTo(min) < 0) {
+        throw new IllegalArgumentException(
+            "statusHistory must be at least "
+                + min
+                + " (two steps of "
+                + StatusHistory.DEFAULT_STEP
+                + "), was "
+                + retention);
+      }
+      this.statusHistory =
+          Options.requireAtMost("statusHistory", retention, StatusHistory.MAX_RETENTION);
+      return this;
+    }
+
+    /**
+     * A Grafana dashboard for this service (the fleet's view, with more history than the page's),
+     * linked from the status page and given in {@code /api/system} as {@code links.grafana}.
+     * Default: none.
+     *
+     * @throws IllegalArgumentException unless it is an absolute http or https URL with a host
+     */
+    public Builder grafanaUrl(URI grafanaUrl) {
+      Objects.requireNonNull(grafanaUrl, "grafanaUrl");
+      String scheme = grafanaUrl.getScheme();
+      if (!("http".equalsIgnoreCase(scheme) || "https".equalsIgnoreCase(scheme))
+          || grafanaUrl.getHost() == null) {
+        throw new IllegalArgumentException(
+            "grafanaUrl must be an absolute http(s) URL, was '" + grafanaUrl + "'");
+      }
+      this.grafanaUrl = grafanaUrl;
+      return this;
+    }
 
     /**
      * Service level objectives on the requests the monitor records, evaluated in the service every

@@ -108,6 +108,7 @@ public final class SystemMonitor implements HostView, RequestView, AutoCloseable
 
   private final String serviceName;
   private final String serviceInstanceId;
+  private final boolean instanceIdConfigured;
   private final Clock clock;
   private final ThrottledLogger throttledLog;
   private final ApplicationMetrics metrics;
@@ -140,6 +141,7 @@ public final class SystemMonitor implements HostView, RequestView, AutoCloseable
   private SystemMonitor(Builder builder, HttpHandler rootHandler) {
     this.serviceName = builder.serviceName;
     this.serviceInstanceId = builder.serviceInstanceId;
+    this.instanceIdConfigured = builder.instanceIdConfigured;
     this.clock = builder.clock;
     this.throttledLog = new ThrottledLogger(LOG, clock, Duration.ofMinutes(1));
     this.windowRetention = builder.requestWindowRetention;
@@ -462,6 +464,16 @@ public final class SystemMonitor implements HostView, RequestView, AutoCloseable
     return metrics.droppedCount(reason);
   }
 
+  /** For the wiring: whether {@code serviceInstanceId} was given rather than made up. */
+  boolean instanceIdConfigured() {
+    return instanceIdConfigured;
+  }
+
+  /** For the wiring: the clock the monitor stamps its figures with. */
+  Clock clock() {
+    return clock;
+  }
+
   /** For tests: samples the host and ticks the request windows now, on this thread. */
   SystemSnapshot sampleNow() {
     return sampler.sample();
@@ -520,6 +532,7 @@ public final class SystemMonitor implements HostView, RequestView, AutoCloseable
   public static final class Builder {
     private String serviceName = "amptalk";
     private String serviceInstanceId = UUID.randomUUID().toString();
+    private boolean instanceIdConfigured;
     private String prometheusHost = "0.0.0.0";
     private int prometheusPort = 8000;
     private boolean enablePrometheus = true;
@@ -636,6 +649,7 @@ public final class SystemMonitor implements HostView, RequestView, AutoCloseable
     /** {@code service.instance.id} of the resource. Default: a random UUID per monitor. */
     public Builder serviceInstanceId(String serviceInstanceId) {
       this.serviceInstanceId = Options.requireNonBlank("serviceInstanceId", serviceInstanceId);
+      this.instanceIdConfigured = true;
       return this;
     }
 

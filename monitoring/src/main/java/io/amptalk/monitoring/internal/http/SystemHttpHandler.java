@@ -33,13 +33,23 @@ public final class SystemHttpHandler {
 
   private SystemHttpHandler() {}
 
-  /** What {@code /api/system} shows, read anew for each request. */
+  /**
+   * What {@code /api/system} shows, read anew for each request.
+   *
+   * @param instance the instance as the page's header names it: the configured {@code
+   *     service.instance.id}, else host:port
+   * @param instanceId the {@code service.instance.id} (the alerts' {@code instance} label)
+   * @param links the page's links elsewhere by name ({@code grafana}); empty for none
+   */
   public record Status(
       SystemInfo info,
+      String instance,
+      String instanceId,
       SystemSnapshot snapshot,
       boolean healthy,
       String healthReason,
-      StoreStatus store) {}
+      StoreStatus store,
+      Map<String, String> links) {}
 
   /**
    * {@code /api/system}; with a token, only for requests bearing {@code Authorization: Bearer
@@ -51,11 +61,17 @@ public final class SystemHttpHandler {
         () -> {
           Status now = status.get();
           Map<String, Object> json = new LinkedHashMap<>();
-          json.put("system", info(now.info()));
+          Map<String, Object> system = info(now.info());
+          system.put("instance", now.instance());
+          system.put("instance_id", now.instanceId());
+          json.put("system", system);
           json.put("snapshot", snapshot(now.snapshot()));
           json.put("healthy", now.healthy());
           json.put("health_reason", now.healthReason());
           json.put("store", store(now.store()));
+          if (!now.links().isEmpty()) {
+            json.put("links", now.links());
+          }
           return json;
         },
         token);
