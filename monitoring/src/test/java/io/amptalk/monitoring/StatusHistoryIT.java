@@ -25,18 +25,27 @@ class StatusHistoryIT {
   private final HttpClient http = HttpClient.newHttpClient();
   private final MutableClock clock = new MutableClock(T0);
 
-  private Monitoring.Builder monitoring() {
+  /** Service "checkout" on a free loopback port, on the test's clock, with fixed host figures. */
+  private SystemMonitor.Builder monitor(FakeHostProbe probe) {
+    return SystemMonitor.builder()
+        .serviceName("checkout")
+        .prometheusHost("127.0.0.1")
+        .prometheusPort(0)
+        .enableJvmMetrics(false)
+        .clock(clock)
+        .hostProbe(probe);
+  }
+
+  /** With checks run by hand on the test's clock. */
+  private Monitoring.Builder monitoring(SystemMonitor.Builder monitor) {
     return Monitoring.builder()
-        .systemMonitor(
-            SystemMonitor.builder()
-                .serviceName("checkout")
-                .prometheusHost("127.0.0.1")
-                .prometheusPort(0)
-                .enableJvmMetrics(false)
-                .clock(clock)
-                .hostProbe(new FakeHostProbe()))
+        .systemMonitor(monitor)
         .healthCheck(
             m -> HealthCheck.builder().meter(m.getMeter()).autoCheck(false).clock(clock).build());
+  }
+
+  private Monitoring.Builder monitoring() {
+    return monitoring(monitor(new FakeHostProbe()));
   }
 
   private HttpResponse<String> send(
@@ -174,20 +183,49 @@ class StatusHistoryIT {
   @Test
   void apiSystem_configuredInstanceAndNoGrafana_noLinks() throws Exception {
     try (Monitoring monitoring =
-        Monitoring.builder()
-            .systemMonitor(
-                SystemMonitor.builder()
-                    .serviceInstanceId("checkout-1")
-                    .prometheusHost("127.0.0.1")
-                    .prometheusPort(0)
-                    .enableJvmMetrics(false)
-                    .hostProbe(new FakeHostProbe()))
-            .build()) {
+        monitoring(monitor(new FakeHostProbe()).serviceInstanceId("checkout-1")).build()) {
       JsonNode system = JSON.readTree(send(monitoring, "GET", "/api/system").body());
 
       assertThat(system.has("links")).isFalse();
       assertThat(system.get("system").get("instance").asText()).isEqualTo("checkout-1");
       assertThat(system.get("system").get("instance_id").asText()).isEqualTo("checkout-1");
+    }
+  }
+
+  /**
+   * The status page's CPU card reads {@code /api/system}'s latest snapshot; the CPU check judged
+   * the snapshot that was latest when it last ran. With the host sampled every second and the check
+   * run every 15 s, the two differ (99 % beside 3.5 % healthy): each figure says when it was
+   * sampled, so the page can show why.
+   */
+  @Test
+  void cpuCardAndCpuCheck_fromDifferentSamples_eachSaysWhenItWasSampled() throws Exception {
+    FakeHostProbe probe = new FakeHostProbe();
+    probe.cpu = 0.035;
+    try (Monitoring monitoring =
+        monitoring(monitor(probe).collectInterval(Duration.ofDays(1))) // sampled by hand below
+            .build()) {
+      SystemMonitor monitor = monitoring.systemMonitor();
+      monitoring
+          .healthCheck()
+          .registerCheck("cpu", HealthCheck.createCpuHealthCheck(monitor, 75, 90), "CPU");
+      clock.advance(Duration.ofSeconds(5));
+      monitoring.healthCheck().runCheck("cpu"); // judges the sample taken at build, T0
+      clock.advance(Duration.ofSeconds(1));
+      probe.cpu = 0.99;
+      monitor.sampleNow(); // the card's sample, T0 + 6 s
+
+      JsonNode snapshot =
+          JSON.readTree(send(monitoring, "GET", "/api/system").body()).get("snapshot");
+      JsonNode check =
+          JSON.readTree(send(monitoring, "GET", "/health").body()).get("checks").get("cpu");
+
+      assertThat(snapshot.get("cpu_utilization").asDouble()).isEqualTo(0.99);
+      assertThat(check.get("message").asText()).startsWith("CPU usage 3.5%");
+      assertThat(check.get("timestamp").asText()).isEqualTo("2026-12-03T15:00:05Z");
+      assertThat(snapshot.path("cpu_sampled_at").asText()).isEqualTo("2026-12-03T15:00:06Z");
+      assertThat(check.get("details").path("sampled_at").asText())
+          .isEqualTo("2026-12-03T15:00:00Z");
     }
   }
 

@@ -2,6 +2,7 @@ package io.amptalk.monitoring.agent;
 
 import static io.amptalk.monitoring.agent.Bindings.step;
 
+import io.amptalk.monitoring.Monitoring;
 import io.amptalk.monitoring.SystemMonitor;
 import io.amptalk.monitoring.alert.AlertNotifier;
 import io.amptalk.monitoring.alert.AlertSeverity;
@@ -12,6 +13,7 @@ import io.amptalk.monitoring.health.Check;
 import io.amptalk.monitoring.health.CheckOptions;
 import io.amptalk.monitoring.health.HealthCheck;
 import io.amptalk.monitoring.slo.ServiceLevelObjective;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -57,6 +59,7 @@ import java.util.stream.Stream;
  * @param unhealthySeverity the severity of the alert a check turning UNHEALTHY raises
  * @param slos the service level objectives
  * @param route {@code alerting.route}, the routing tree; null without one
+ * @param statusPage steps on the {@link Monitoring} builder: the status page's history and links
  */
 record AgentConfig(
     String source,
@@ -77,7 +80,8 @@ record AgentConfig(
     AlertSeverity degradedSeverity,
     AlertSeverity unhealthySeverity,
     List<ServiceLevelObjective> slos,
-    Route route) {
+    Route route,
+    List<Consumer<Monitoring.Builder>> statusPage) {
 
   static final Duration CHECK_INTERVAL = Duration.ofSeconds(15);
 
@@ -204,6 +208,7 @@ record AgentConfig(
             .map(NotifierBinding::read)
             .orElseGet(() -> List.of(new LoggingNotifier()));
     List<ServiceLevelObjective> slos = SloBinding.read(root.section("slos"));
+    List<Consumer<Monitoring.Builder>> statusPage = readStatusPage(root.section("status_page"));
     root.end();
     // Only now are the notifiers known that the route tree's receivers must name.
     List<String> names = notifiers.stream().map(AlertNotifier::name).toList();
@@ -232,7 +237,30 @@ record AgentConfig(
         degraded,
         unhealthy,
         slos,
-        alerting.route());
+        alerting.route(),
+        statusPage);
+  }
+
+  /** {@code status_page}: how long its history is kept, and the Grafana dashboard it links to. */
+  private static List<Consumer<Monitoring.Builder>> readStatusPage(ConfigReader.Section page) {
+    List<Consumer<Monitoring.Builder>> steps = new ArrayList<>();
+    Supplier<Monitoring.Builder> scratch = Monitoring::builder;
+    page.get("history").ifPresent(v -> step(steps, scratch, v, b -> b.statusHistory(v.duration())));
+    page.get("grafana_url")
+        .filter(v -> !v.text().isBlank())
+        .ifPresent(v -> step(steps, scratch, v, b -> b.grafanaUrl(grafanaUrl(v.text().strip()))));
+    page.end();
+    return List.copyOf(steps);
+  }
+
+  /** The URL, or the library's message for one that is not an absolute http(s) URL. */
+  private static URI grafanaUrl(String text) {
+    try {
+      return URI.create(text);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "grafanaUrl must be an absolute http(s) URL, was '" + text + "'", e);
+    }
   }
 
   /** Registers the checks with {@code health}, made from {@code monitor}. */

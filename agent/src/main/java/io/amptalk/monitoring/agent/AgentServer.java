@@ -102,6 +102,7 @@ final class AgentServer {
               .degradedSeverity(config.degradedSeverity())
               .unhealthySeverity(config.unhealthySeverity())
               .slos(config.slos());
+      config.statusPage().forEach(step -> step.accept(builder));
       String token = options.apiToken() != null ? options.apiToken() : config.apiToken();
       if (token != null) {
         builder.apiToken(token);

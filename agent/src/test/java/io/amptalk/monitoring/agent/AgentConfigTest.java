@@ -3,6 +3,7 @@ package io.amptalk.monitoring.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.amptalk.monitoring.Monitoring;
 import io.amptalk.monitoring.SystemMonitor;
 import io.amptalk.monitoring.alert.AlertNotifier;
 import io.amptalk.monitoring.alert.AlertSeverity;
@@ -249,6 +250,46 @@ class AgentConfigTest {
     }
   }
 
+  @Test
+  void statusPageKeys_reachTheMonitoring() throws Exception {
+    AgentConfig config =
+        parse(
+            "status_page:\n"
+                + "  history: 5m\n"
+                + "  grafana_url: https://grafana.example.com/d/amptalk\n");
+    Monitoring.Builder builder =
+        Monitoring.builder()
+            .systemMonitor(
+                SystemMonitor.builder()
+                    .prometheusHost("127.0.0.1")
+                    .prometheusPort(0)
+                    .enableJvmMetrics(false));
+    config.statusPage().forEach(step -> step.accept(builder));
+    try (Monitoring monitoring = builder.build()) {
+      String base = "http://127.0.0.1:" + monitoring.systemMonitor().getPrometheusPort();
+      HttpClient http = HttpClient.newHttpClient();
+      String history =
+          http.send(
+                  HttpRequest.newBuilder(URI.create(base + "/api/history")).build(),
+                  HttpResponse.BodyHandlers.ofString())
+              .body();
+      String system =
+          http.send(
+                  HttpRequest.newBuilder(URI.create(base + "/api/system")).build(),
+                  HttpResponse.BodyHandlers.ofString())
+              .body();
+
+      assertThat(history).startsWith("{\"step_seconds\":10,\"retention_seconds\":300,");
+      assertThat(system)
+          .contains("\"links\":{\"grafana\":\"https://grafana.example.com/d/amptalk\"}");
+    }
+  }
+
+  @Test
+  void statusPage_emptyGrafanaUrl_meansNone() {
+    assertThat(parse("status_page:\n  grafana_url: ${GRAFANA_URL:-}\n").statusPage()).isEmpty();
+  }
+
   /**
    * Every duration key with a value that overflows when added to an instant (the scheduler would
    * throw on every tick, a silence or a notifier at start): refused while the file is read, at its
@@ -265,6 +306,9 @@ class AgentConfigTest {
         Arguments.of(
             "metrics:\n  request_window_retention: PT9999999999999H\n",
             "test.yml:2: metrics.request_window_retention: requestWindowRetention must be at most P1D, was PT9999999999999H"),
+        Arguments.of(
+            "status_page:\n  history: PT9999999999999H\n",
+            "test.yml:2: status_page.history: statusHistory must be at most PT1H, was PT9999999999999H"),
         Arguments.of(
             "slos:\n  x:\n    objective: 99\n    window: PT9999999999999H\n",
             "test.yml:4: slos.x.window: window must be at most P365D, was PT9999999999999H"),

@@ -5,6 +5,7 @@ import io.amptalk.monitoring.health.CheckResult;
 import io.amptalk.monitoring.internal.host.LocalReadings;
 import io.amptalk.monitoring.internal.util.Options;
 import io.amptalk.monitoring.metrics.HostView;
+import io.amptalk.monitoring.metrics.SystemSnapshot;
 import io.amptalk.monitoring.metrics.SystemSnapshot.FileSystemUsage;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -14,11 +15,13 @@ import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -52,11 +55,12 @@ public final class HostChecks {
    */
   public static Check cpu(HostView host, double warningThreshold, double criticalThreshold) {
     Objects.requireNonNull(host, "monitor");
-    return new Utilization(
+    return new Sampled(
         "CPU usage",
         Thresholds.percent(warningThreshold, criticalThreshold),
-        () -> {
-          OptionalDouble fraction = host.getLatestSnapshot().effectiveCpuUtilization();
+        host,
+        snapshot -> {
+          OptionalDouble fraction = snapshot.effectiveCpuUtilization();
           return fraction.isPresent()
               ? OptionalDouble.of(fraction.getAsDouble() * 100)
               : OptionalDouble.empty();
@@ -78,11 +82,12 @@ public final class HostChecks {
    */
   public static Check memory(HostView host, double warningThreshold, double criticalThreshold) {
     Objects.requireNonNull(host, "monitor");
-    return new Utilization(
+    return new Sampled(
         "Memory usage",
         Thresholds.percent(warningThreshold, criticalThreshold),
-        () ->
-            host.getLatestSnapshot()
+        host,
+        snapshot ->
+            snapshot
                 .effectiveMemory()
                 .map(m -> OptionalDouble.of(m.utilization() * 100))
                 .orElse(OptionalDouble.empty()));
@@ -129,6 +134,36 @@ public final class HostChecks {
     }
   }
 
+  /**
+   * A figure of the view's latest snapshot, with that snapshot's time in the details as {@code
+   * sampled_at}: the host is sampled more often than a check runs, so the status page's latest
+   * figure and the check's may differ, and the time says why.
+   */
+  private record Sampled(
+      String what,
+      Thresholds thresholds,
+      HostView host,
+      Function<SystemSnapshot, OptionalDouble> reading)
+      implements Check {
+    @Override
+    public CheckResult check() {
+      SystemSnapshot snapshot = host.getLatestSnapshot();
+      OptionalDouble percent = reading.apply(snapshot);
+      return percent.isPresent()
+          ? thresholds.judgePercent(what, percent.getAsDouble(), sampledAt(snapshot))
+          : CheckResult.unknown(what + " has not been sampled yet");
+    }
+
+    @Override
+    public String measurement() {
+      return "utilization";
+    }
+  }
+
+  private static Map<String, Object> sampledAt(SystemSnapshot snapshot) {
+    return Map.of("sampled_at", snapshot.time().toString());
+  }
+
   /** Use of the file system holding {@code path}: from the view's snapshot when one matches. */
   private record Disk(String path, Thresholds thresholds, HostView host) implements Check {
     @Override
@@ -140,13 +175,18 @@ public final class HostChecks {
       } catch (NoSuchFileException e) {
         return CheckResult.unhealthy("Disk path " + path + " does not exist", Map.of("path", path));
       }
+      SystemSnapshot snapshot = host == null ? null : host.getLatestSnapshot();
       Optional<FileSystemUsage> mounted =
-          host == null
-              ? Optional.empty()
-              : fileSystemOf(real, host.getLatestSnapshot().fileSystems());
-      double percent =
-          mounted.isPresent() ? mounted.get().utilization() * 100 : fileStorePercent(real);
-      return thresholds.judgePercent("Disk usage of " + path, percent, Map.of("path", path));
+          snapshot == null ? Optional.empty() : fileSystemOf(real, snapshot.fileSystems());
+      if (mounted.isEmpty()) {
+        return thresholds.judgePercent(
+            "Disk usage of " + path, fileStorePercent(real), Map.of("path", path));
+      }
+      Map<String, Object> details = new LinkedHashMap<>();
+      details.put("path", path);
+      details.putAll(sampledAt(snapshot));
+      return thresholds.judgePercent(
+          "Disk usage of " + path, mounted.get().utilization() * 100, details);
     }
 
     @Override

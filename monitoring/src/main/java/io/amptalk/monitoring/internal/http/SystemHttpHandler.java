@@ -201,6 +201,9 @@ public final class SystemHttpHandler {
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("time", s.time().toString());
     json.put("cpu_utilization", value(s.cpuUtilization()));
+    // The CPU figure is over the interval ending then; a check shows the one it judged, with its
+    // own sampled_at, so the page can say why two figures differ.
+    json.put("cpu_sampled_at", s.cpuUtilization().isPresent() ? s.time().toString() : null);
     json.put(
         "memory_total_bytes", s.memory().map(SystemSnapshot.MemoryUsage::totalBytes).orElse(null));
     json.put(

@@ -17,7 +17,9 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -69,6 +71,11 @@ class BuiltInChecksTest {
     for (int i = 0; i < count; i++) {
       monitor.recordRequest("/api", "GET", status, durationMs);
     }
+  }
+
+  /** The detail a check from the monitor's snapshot adds: when that snapshot was taken. */
+  private static Map<String, Object> sampledAt(SystemMonitor monitor) {
+    return Map.of("sampled_at", monitor.getLatestSnapshot().time().toString());
   }
 
   /** A real reading is judged exactly as {@link Thresholds#judgePercent} would judge it. */
@@ -176,9 +183,10 @@ class BuiltInChecksTest {
   void cpuWithMonitor_firstSampleOnly_isAlreadyJudged() throws Exception {
     // The next sample is an hour away: the first one carries the JVM's recent CPU figure, so the
     // check judges at once instead of reporting UNKNOWN until a second sample.
-    CheckResult result = HostChecks.cpu(quietMonitor(), 75, 90).check();
+    SystemMonitor monitor = quietMonitor();
+    CheckResult result = HostChecks.cpu(monitor, 75, 90).check();
 
-    assertJudgedPercent(result, "CPU usage", Thresholds.percent(75, 90), Map.of());
+    assertJudgedPercent(result, "CPU usage", Thresholds.percent(75, 90), sampledAt(monitor));
   }
 
   @Test
@@ -189,7 +197,15 @@ class BuiltInChecksTest {
         .until(() -> monitor.getLatestSnapshot().cpuUtilization().isPresent());
     Check check = HostChecks.cpu(monitor, 75, 90);
 
-    assertJudgedPercent(check.check(), "CPU usage", Thresholds.percent(75, 90), Map.of());
+    CheckResult result = check.check();
+    // Sampled every 20 ms: the one judged is at most as new as the latest after the run.
+    Instant sampledAt = Instant.parse((String) result.details().get("sampled_at"));
+    assertThat(sampledAt).isBeforeOrEqualTo(monitor.getLatestSnapshot().time());
+    assertJudgedPercent(
+        result,
+        "CPU usage",
+        Thresholds.percent(75, 90),
+        Map.of("sampled_at", sampledAt.toString()));
     assertThat(check.measurement()).isEqualTo("utilization");
   }
 
@@ -211,8 +227,9 @@ class BuiltInChecksTest {
     Thresholds thresholds = Thresholds.percent(75, 90);
 
     assertJudgedPercent(HostChecks.memory(75, 90).check(), "Memory usage", thresholds, Map.of());
+    SystemMonitor monitor = quietMonitor();
     assertJudgedPercent(
-        HostChecks.memory(quietMonitor(), 75, 90).check(), "Memory usage", thresholds, Map.of());
+        HostChecks.memory(monitor, 75, 90).check(), "Memory usage", thresholds, sampledAt(monitor));
     assertThat(HostChecks.memory(75, 90).measurement()).isEqualTo("utilization");
   }
 
@@ -237,11 +254,14 @@ class BuiltInChecksTest {
 
   @Test
   void disk_withMonitorOnRoot_agreesWithTheFileStore() throws Exception {
-    CheckResult fromSnapshot = HostChecks.disk(quietMonitor(), "/", 75, 90).check();
+    SystemMonitor monitor = quietMonitor();
+    CheckResult fromSnapshot = HostChecks.disk(monitor, "/", 75, 90).check();
     CheckResult fromStore = HostChecks.disk("/", 75, 90).check();
 
-    assertJudgedPercent(
-        fromSnapshot, "Disk usage of /", Thresholds.percent(75, 90), Map.of("path", "/"));
+    Map<String, Object> extra = new LinkedHashMap<>();
+    extra.put("path", "/");
+    extra.putAll(sampledAt(monitor));
+    assertJudgedPercent(fromSnapshot, "Disk usage of /", Thresholds.percent(75, 90), extra);
     // Both count used as total minus unallocated; only writes in between may move the figure.
     assertThat((Double) fromSnapshot.details().get("value"))
         .isCloseTo(
