@@ -399,6 +399,8 @@ class StatusPageIT {
               assertThat(pending.isDisplayed()).isTrue();
               assertThat(pending.getText()).isEqualTo("\u2192 unhealthy 2 of 3");
               assertThat(pending.getDomAttribute("data-status")).isEqualTo("unhealthy");
+              assertThat(find("[data-check=\"queue\"] .pending-note").getText())
+                  .isEqualTo("2 of 3 bad results before unhealthy");
             });
     assertThat(find("[data-check=\"database\"] .pending").isDisplayed()).isFalse();
     assertThat(find("[data-check=\"queue\"] .skipped").isDisplayed()).isFalse();
@@ -947,6 +949,48 @@ class StatusPageIT {
     }
   }
 
+  @Test
+  void page_cpuCardAndCpuCheckFromDifferentSamples_sayWhenEachWasSampled() {
+    MutableClock clock = new MutableClock(Instant.parse("2026-12-03T15:00:00Z"));
+    FakeHostProbe probe = new FakeHostProbe();
+    probe.cpu = 0.035;
+    try (Monitoring sampled =
+        Monitoring.builder()
+            .systemMonitor(
+                SystemMonitor.builder()
+                    .prometheusHost("127.0.0.1")
+                    .prometheusPort(0)
+                    .enableJvmMetrics(false)
+                    .hostProbe(probe)
+                    .collectInterval(Duration.ofDays(1)) // sampled by hand below
+                    .clock(clock))
+            .build()) {
+      SystemMonitor monitor = sampled.systemMonitor();
+      sampled
+          .healthCheck()
+          .registerCheck("cpu", HealthCheck.createCpuHealthCheck(monitor, 75, 90), "CPU");
+      clock.advance(Duration.ofSeconds(5));
+      sampled.healthCheck().runCheck("cpu"); // judges the sample taken at build, 15:00:00
+      clock.advance(Duration.ofSeconds(1));
+      probe.cpu = 0.99;
+      monitor.sampleNow(); // the card's, 15:00:06
+      driver.executeCdpCommand("Emulation.setTimezoneOverride", Map.of("timezoneId", "UTC"));
+      driver.get("http://127.0.0.1:" + monitor.getPrometheusPort() + "/");
+
+      await()
+          .atMost(PAGE_TIMEOUT)
+          .ignoreExceptions()
+          .untilAsserted(
+              () -> {
+                assertThat(shown("#metric-cpu .value")).isEqualTo("99 %");
+                assertThat(find("#metric-cpu .sampled").getText())
+                    .isEqualTo("sampled 15:00:06; the cpu check judged the 15:00:00 sample");
+              });
+      assertThat(checkStatus("cpu")).isEqualTo("healthy");
+      assertThat(find("[data-check=\"cpu\"] .message").getText()).startsWith("CPU usage 3.5%");
+    }
+  }
+
   /**
    * The README's pictures, written to docs/images: desktop (1280×800) and phone (390×844, at 2x,
    * the viewport meta tag honoured) in light, and desktop in dark.
@@ -996,6 +1040,17 @@ class StatusPageIT {
               assertThat(driver.findElements(By.cssSelector("[data-check=\"database\"] .cell")))
                   .hasSizeGreaterThanOrEqualTo(12);
             });
+    // The bars are one tab stop; the arrow keys move between them and the focused one is told.
+    List<WebElement> bars = driver.findElements(By.cssSelector("[data-check=\"database\"] .cell"));
+    tabTo(bars.get(bars.size() - 1));
+    new Actions(driver).sendKeys(Keys.ARROW_LEFT).perform();
+    WebElement focused = driver.switchTo().activeElement();
+    assertThat(focused).isEqualTo(bars.get(bars.size() - 2));
+    assertThat(focused.getDomAttribute("title"))
+        .matches("healthy at \\d\\d:\\d\\d:\\d\\d \\(<?\\d+ ms\\): connected to main");
+    assertThat(find("[data-check=\"database\"] .cell-detail").getText())
+        .isEqualTo(focused.getDomAttribute("title"));
+    driver.executeScript("document.activeElement.blur()");
     Path images = repositoryRoot().resolve("docs/images");
     Files.createDirectories(images);
     screenshot(1280, 800, false, images.resolve("status-page-desktop.png"));
