@@ -128,6 +128,14 @@ class StatusPageIT {
     return started;
   }
 
+  /** A monitor on a free loopback port, without the JVM's metrics. */
+  private static SystemMonitor.Builder onLoopback() {
+    return SystemMonitor.builder()
+        .prometheusHost("127.0.0.1")
+        .prometheusPort(0)
+        .enableJvmMetrics(false);
+  }
+
   @AfterEach
   void stop() throws IOException {
     try {
@@ -172,14 +180,7 @@ class StatusPageIT {
                 OptionalDouble.of(0.5),
                 Optional.of(new SystemSnapshot.MemoryUsage(512L << 20, 128L << 20))));
     try (Monitoring limited =
-        Monitoring.builder()
-            .systemMonitor(
-                SystemMonitor.builder()
-                    .prometheusHost("127.0.0.1")
-                    .prometheusPort(0)
-                    .enableJvmMetrics(false)
-                    .hostProbe(probe))
-            .build()) {
+        Monitoring.builder().systemMonitor(onLoopback().hostProbe(probe)).build()) {
       driver.get("http://127.0.0.1:" + limited.systemMonitor().getPrometheusPort() + "/");
 
       await()
@@ -200,11 +201,7 @@ class StatusPageIT {
   void page_withObjectives_showsEachBudgetItsBurnRatesAndWhichAlertsBurn() throws IOException {
     try (Monitoring withSlos =
         Monitoring.builder()
-            .systemMonitor(
-                SystemMonitor.builder()
-                    .prometheusHost("127.0.0.1")
-                    .prometheusPort(0)
-                    .enableJvmMetrics(false))
+            .systemMonitor(onLoopback())
             .slos(
                 List.of(
                     ServiceLevelObjective.builder("api").objective(99).build(),
@@ -525,11 +522,7 @@ class StatusPageIT {
       throws IOException {
     try (Monitoring withRules =
         Monitoring.builder()
-            .systemMonitor(
-                SystemMonitor.builder()
-                    .prometheusHost("127.0.0.1")
-                    .prometheusPort(0)
-                    .enableJvmMetrics(false))
+            .systemMonitor(onLoopback())
             .alertSystem(
                 m ->
                     AlertSystem.builder()
@@ -847,6 +840,11 @@ class StatusPageIT {
     Map<String, Object> result = JSON.readValue(json, Map.class);
     assertThat(result.get("error")).isNull();
     assertThat((Integer) result.get("passes")).isGreaterThan(10);
+    System.out.printf(
+        "axe-core %s: %d rules passed, %d violated%n",
+        driver.executeScript("return axe.version"),
+        result.get("passes"),
+        ((List<?>) result.get("violations")).size());
     return (List<Map<String, Object>>) result.get("violations");
   }
 
@@ -855,13 +853,7 @@ class StatusPageIT {
     MutableClock clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.MINUTES));
     try (Monitoring traffic =
         Monitoring.builder()
-            .systemMonitor(
-                SystemMonitor.builder()
-                    .serviceName("checkout")
-                    .prometheusHost("127.0.0.1")
-                    .prometheusPort(0)
-                    .enableJvmMetrics(false)
-                    .clock(clock))
+            .systemMonitor(onLoopback().serviceName("checkout").clock(clock))
             .grafanaUrl(URI.create("https://grafana.example.com/d/amptalk"))
             .build()) {
       SystemMonitor monitor = traffic.systemMonitor();
@@ -923,6 +915,35 @@ class StatusPageIT {
       assertThat(shown("#chart-latency .value")).isEqualTo(latency(lastOf(requests.get("p99_ms"))));
       assertThat(find("#links [data-link='grafana']").getDomAttribute("href"))
           .isEqualTo("https://grafana.example.com/d/amptalk");
+      assertThat(
+              driver.findElements(By.cssSelector("#links a")).stream()
+                  .map(a -> a.getDomProperty("href"))
+                  .toList())
+          .containsExactly(
+              base + "/metrics",
+              base + "/health",
+              base + "/alerts",
+              base + "/silences",
+              base + "/api/system",
+              base + "/api/history",
+              base + "/api/slo",
+              "https://grafana.example.com/d/amptalk");
+      // The header names the service once, then the instance (host:port) without the host again.
+      JsonNode system = api(base, "/api/system", null).get("system");
+      String instance = system.get("instance").asText();
+      assertThat(instance)
+          .isEqualTo(system.get("host").asText() + ":" + monitor.getPrometheusPort());
+      assertThat(find("#service").getText()).isEqualTo("checkout");
+      assertThat(find("#host").getText())
+          .isEqualTo(
+              instance
+                  + " · "
+                  + system.get("os").asText()
+                  + " "
+                  + system.get("os_version").asText()
+                  + " · "
+                  + system.get("logical_cores").asInt()
+                  + " CPUs");
 
       // How fast a fresh load shows it all, from loopback (printed, not asserted).
       driver.navigate().refresh();
@@ -957,10 +978,7 @@ class StatusPageIT {
     try (Monitoring sampled =
         Monitoring.builder()
             .systemMonitor(
-                SystemMonitor.builder()
-                    .prometheusHost("127.0.0.1")
-                    .prometheusPort(0)
-                    .enableJvmMetrics(false)
+                onLoopback()
                     .hostProbe(probe)
                     .collectInterval(Duration.ofDays(1)) // sampled by hand below
                     .clock(clock))
