@@ -413,7 +413,7 @@ public final class Monitoring implements AutoCloseable {
      * How long the status page's history is kept: request rate, error ratio and latency quantiles
      * overall and for the busiest routes, the host's CPU, memory and disk, every 10 seconds, served
      * at {@code /api/history} (with each check's results over the same span, as the health registry
-     * keeps them). Memory: about 1.2 MiB at 15 minutes with 200 busy routes, 4.7 MiB at 1 hour;
+     * keeps them). Memory: about 1.2 MiB at 15 minutes with 200 busy routes, 4.5 MiB at 1 hour;
      * fewer routes take less (see {@code docs/endpoints.md}). Default 15 minutes; at least 20
      * seconds (two steps), at most 1 hour (longer history is Prometheus' job).
      *

@@ -38,12 +38,12 @@ import org.slf4j.LoggerFactory;
  * stays unknown (nulls), so a stalled thread never looks like an idle service.
  *
  * <p>Memory: fixed at construction but for the routes. With {@code n = retention / step + 1} steps:
- * {@code 168 n} bytes for the overall counts and the host figures, {@code 64 n + 16} bytes for each
- * route with requests within the retention (15 bucket counts and the server errors, as ints, per
- * step), at most {@link #MAX_ROUTES} of them plus {@code other}, and 288 bytes of cumulative counts
- * per route the cells hold. At the default 15 minutes ({@code n = 91}) with 200 busy routes: 15,288
- * + 201 × 5,840 + 201 × 288 = 1,247,016 bytes (about 1.2 MiB); at the longest retention, 1 hour,
- * 4.7 MiB. BENCHMARKS.md gives the heap measured.
+ * {@code 168 n + 96} bytes for the overall counts and the host figures, {@code 64 n + 16} bytes for
+ * each route with requests within the retention (15 bucket counts and the server errors, as ints,
+ * per step), at most {@link #MAX_ROUTES} of them plus {@code other}, and 288 bytes of cumulative
+ * counts per route the cells hold. At the default 15 minutes ({@code n = 91}) with 200 busy routes:
+ * 15,384 + 201 × 5,840 + 201 × 288 = 1,247,112 bytes (1.2 MiB; 1,264,000 measured on the heap, see
+ * BENCHMARKS.md); at the longest retention, 1 hour ({@code n = 361}), 4,765,752 bytes (4.5 MiB).
  *
  * <p>Thread-safe: ticks and reads share one lock; a read copies what it shows.
  */
@@ -54,7 +54,7 @@ public final class StatusHistory implements AutoCloseable {
   public static final Duration DEFAULT_RETENTION = Duration.ofMinutes(15);
 
   /**
-   * The longest retention: 361 steps, 4.7 MiB with 200 busy routes. Longer history is Prometheus'
+   * The longest retention: 361 steps, 4.5 MiB with 200 busy routes. Longer history is Prometheus'
    * job; the page links to the Grafana dashboard for it.
    */
   public static final Duration MAX_RETENTION = Duration.ofHours(1);
