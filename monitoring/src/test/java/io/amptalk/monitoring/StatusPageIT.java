@@ -895,6 +895,14 @@ class StatusPageIT {
               perSecond(routes.get("/report").get("rate").asDouble()));
       assertThat(routeColumn("p99").get(2))
           .isEqualTo(latency(routes.get("/report").get("p99_ms").asDouble()));
+      // Each route's rate over time beside it, one point per step with requests.
+      int usersPoints = 0;
+      for (JsonNode rate : routes.get("/users").get("series").get("rate")) {
+        usersPoints += rate.isNull() ? 0 : 1;
+      }
+      assertThat(usersPoints).isGreaterThanOrEqualTo(89);
+      assertThat(find("#routes tr[data-route='/users'] svg.plot").getDomAttribute("data-drawn"))
+          .isEqualTo(String.valueOf(usersPoints));
       // By p99: the slow report first.
       find("#routes button[data-sort='p99']").click();
       assertThat(routeColumn("route")).containsExactly("/report", "/pay", "/users");
@@ -1068,7 +1076,7 @@ class StatusPageIT {
         .matches("healthy at \\d\\d:\\d\\d:\\d\\d \\(<?\\d+ ms\\): connected to main");
     assertThat(find("[data-check=\"database\"] .cell-detail").getText())
         .isEqualTo(focused.getDomAttribute("title"));
-    driver.executeScript("document.activeElement.blur()");
+    driver.executeScript("document.activeElement.blur(); window.scrollTo(0, 0)");
     Path images = repositoryRoot().resolve("docs/images");
     Files.createDirectories(images);
     screenshot(1280, 800, false, images.resolve("status-page-desktop.png"));
