@@ -2,11 +2,13 @@ package io.amptalk.monitoring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.amptalk.monitoring.health.CheckResult;
 import io.amptalk.monitoring.health.HealthCheck;
+import io.amptalk.monitoring.internal.history.StatusHistory;
 import io.amptalk.monitoring.testing.FakeHostProbe;
 import io.amptalk.monitoring.testing.MutableClock;
 import java.net.URI;
@@ -139,6 +141,24 @@ class StatusHistoryIT {
                   + "\"checks\":{}}");
       assertThat(send(monitoring, "GET", "/api/history/x").statusCode()).isEqualTo(404);
     }
+  }
+
+  @Test
+  void close_stopsTheHistorysThread() {
+    // Counted, not looked for: a monitoring another test class left open has one too.
+    long before = historyThreads();
+    Monitoring monitoring = monitoring().build();
+    assertThat(historyThreads()).isEqualTo(before + 1);
+
+    monitoring.close();
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> historyThreads() == before);
+  }
+
+  private static long historyThreads() {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> t.isAlive() && t.getName().equals(StatusHistory.THREAD_NAME))
+        .count();
   }
 
   @Test

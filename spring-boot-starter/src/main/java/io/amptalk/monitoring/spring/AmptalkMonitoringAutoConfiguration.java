@@ -135,6 +135,8 @@ public class AmptalkMonitoringAutoConfiguration {
             .alertSystem(m -> alerts);
     set(properties.getHealth().getDegradedAlert(), builder::degradedSeverity);
     set(properties.getHealth().getUnhealthyAlert(), builder::unhealthySeverity);
+    set(properties.getStatusPage().getHistory(), builder::statusHistory);
+    set(properties.getStatusPage().getGrafanaUrl(), builder::grafanaUrl);
     String token = properties.getHttp().getToken();
     if (token != null) {
       builder.apiToken(token); // a blank one fails, naming apiToken, rather than serving open

@@ -1,6 +1,7 @@
 package io.amptalk.monitoring.spring;
 
 import io.amptalk.monitoring.alert.AlertSeverity;
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,6 +25,7 @@ public class AmptalkProperties {
   private final Health health = new Health();
   private final Alerting alerting = new Alerting();
   private final Filter filter = new Filter();
+  private final StatusPage statusPage = new StatusPage();
 
   public boolean isEnabled() {
     return enabled;
@@ -55,6 +57,35 @@ public class AmptalkProperties {
 
   public Filter getFilter() {
     return filter;
+  }
+
+  public StatusPage getStatusPage() {
+    return statusPage;
+  }
+
+  /** The status page at {@code /}: how long its history is kept, and where it links. */
+  public static class StatusPage {
+    /** How long the history of {@code /api/history} is kept, 20s to 1h. Default 15m. */
+    private Duration history;
+
+    /** An absolute http(s) URL of a Grafana dashboard the page links to. Default none. */
+    private URI grafanaUrl;
+
+    public Duration getHistory() {
+      return history;
+    }
+
+    public void setHistory(Duration history) {
+      this.history = history;
+    }
+
+    public URI getGrafanaUrl() {
+      return grafanaUrl;
+    }
+
+    public void setGrafanaUrl(URI grafanaUrl) {
+      this.grafanaUrl = grafanaUrl;
+    }
   }
 
   /** The service the metrics and alerts are of. */

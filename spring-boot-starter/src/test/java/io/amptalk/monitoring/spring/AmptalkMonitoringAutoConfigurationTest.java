@@ -115,6 +115,41 @@ class AmptalkMonitoringAutoConfigurationTest {
   }
 
   @Test
+  void statusPageProperties_reachTheMonitoring_andABadOneFailsTheStartNamingIt() {
+    web.withPropertyValues(
+            "amptalk.status-page.history=5m",
+            "amptalk.status_page.grafana_url=https://grafana.example.com/d/amptalk")
+        .run(
+            context -> {
+              AmptalkProperties.StatusPage page =
+                  context.getBean(AmptalkProperties.class).getStatusPage();
+              assertThat(page.getHistory()).isEqualTo(Duration.ofMinutes(5));
+              assertThat(page.getGrafanaUrl())
+                  .isEqualTo(java.net.URI.create("https://grafana.example.com/d/amptalk"));
+              assertThat(context).hasSingleBean(Monitoring.class);
+            });
+    web.withPropertyValues("amptalk.status-page.history=2h")
+        .run(context -> assertFailedWith(context, "statusHistory must be at most PT1H, was PT2H"));
+    web.withPropertyValues("amptalk.status-page.grafana-url=/d/amptalk")
+        .run(
+            context ->
+                assertFailedWith(
+                    context, "grafanaUrl must be an absolute http(s) URL, was '/d/amptalk'"));
+  }
+
+  /** The start failed with the library's {@code IllegalArgumentException} and its message. */
+  private static void assertFailedWith(
+      org.springframework.boot.test.context.assertj.AssertableWebApplicationContext context,
+      String message) {
+    assertThat(context)
+        .hasFailed()
+        .getFailure()
+        .rootCause()
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(message);
+  }
+
+  @Test
   void blankToken_failsTheStartNamingIt() {
     web.withPropertyValues("amptalk.http.token= ")
         .run(

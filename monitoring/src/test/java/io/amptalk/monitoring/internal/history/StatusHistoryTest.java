@@ -1,6 +1,7 @@
 package io.amptalk.monitoring.internal.history;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.amptalk.monitoring.internal.history.StatusHistory.Points;
 import io.amptalk.monitoring.internal.history.StatusHistory.RouteFigures;
@@ -245,6 +246,35 @@ class StatusHistoryTest {
     }
     assertThat(history.points().times()).hasSize(steps);
     return history;
+  }
+
+  @Test
+  void start_ticksOnItsOwnThreadOnEachStep_untilClosed() {
+    StatusHistory history =
+        new StatusHistory(
+            requests::forEachSeries,
+            host::get,
+            java.time.Clock.systemUTC(),
+            Duration.ofMillis(100),
+            Duration.ofSeconds(10));
+    long before = historyThreads(); // counted: a monitoring another test left open has one too
+    history.start();
+    try {
+      record("/api/a", 200, 20, 3);
+      await().atMost(Duration.ofSeconds(10)).until(() -> history.points().routes().size() == 1);
+      assertThat(historyThreads()).isEqualTo(before + 1);
+      assertThat(history.points().routes().get(0).requests()).isEqualTo(3);
+    } finally {
+      history.close();
+    }
+    await().atMost(Duration.ofSeconds(10)).until(() -> historyThreads() == before);
+    history.close(); // idempotent
+  }
+
+  private static long historyThreads() {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> t.isAlive() && t.getName().equals(StatusHistory.THREAD_NAME))
+        .count();
   }
 
   /**
