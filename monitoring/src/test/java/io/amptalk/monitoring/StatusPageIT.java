@@ -769,6 +769,10 @@ class StatusPageIT {
             Duration.ofHours(4),
             "ops",
             "resizing the volume");
+    monitoring
+        .systemMonitor()
+        .recordRequest("/api/v2/organisations/{organisation}/invoices/{invoice}", "GET", 200, 5);
+    monitoring.tickHistory();
     viewport(390, 844, true);
     driver.get(baseUrl() + "/");
     await()
@@ -778,6 +782,8 @@ class StatusPageIT {
             () -> {
               assertThat(checkStatus("database")).isEqualTo("healthy");
               assertThat(driver.findElements(By.cssSelector("[data-silence-id]"))).hasSize(1);
+              assertThat(routeColumn("route"))
+                  .containsExactly("/api/v2/organisations/{organisation}/invoices/{invoice}");
             });
     Object widths =
         driver.executeScript(
