@@ -719,11 +719,26 @@ class StatusPageIT {
             () ->
                 assertThat(find("#silences .empty").getText()).isEqualTo("No silences in force."));
 
-    // A custom duration.
+    // A custom duration: one the server refuses is shown in its words, and the form stays open.
     alert("Replica lag").findElement(By.cssSelector("button.silence")).click();
     form = alert("Replica lag").findElement(By.cssSelector("form.silence-form"));
-    form.findElement(By.name("duration")).sendKeys("90m");
+    form.findElement(By.name("duration")).sendKeys("soon");
     form.findElement(By.name("comment")).sendKeys("until the drill ends");
+    form.findElement(By.cssSelector("button[type=submit]")).click();
+    await()
+        .atMost(PAGE_TIMEOUT)
+        .ignoreExceptions()
+        .untilAsserted(
+            () ->
+                assertThat(
+                        alert("Replica lag").findElement(By.cssSelector(".action-error")).getText())
+                    .isEqualTo(
+                        "Failed: duration must be a positive duration such as 90m, 4h or 2d,"
+                            + " was 'soon'"));
+    assertThat(form.isDisplayed()).isTrue();
+    assertThat(api("/silences", "page-T0ken").get("silences")).isEmpty();
+    form.findElement(By.name("duration")).clear();
+    form.findElement(By.name("duration")).sendKeys("90m");
     asked = Instant.now();
     form.findElement(By.cssSelector("button[type=submit]")).click();
     await()
