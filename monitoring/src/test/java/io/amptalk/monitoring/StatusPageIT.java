@@ -463,6 +463,8 @@ class StatusPageIT {
     assertThat(find("#checks .empty").getText()).isEqualTo("Check details need the API token.");
     assertThat(find("#alerts .empty").getText()).isEqualTo("Alerts need the API token.");
     assertThat(find("#host").getText()).isEqualTo("host details need the API token");
+    assertThat(find("#history-note").getText()).isEqualTo("The history needs the API token.");
+    assertThat(find("#silences .empty").getText()).isEqualTo("Silences need the API token.");
     assertThat(driver.findElements(By.cssSelector("[data-check]"))).isEmpty();
 
     // A wrong token is refused, forgotten, and asked for again.
