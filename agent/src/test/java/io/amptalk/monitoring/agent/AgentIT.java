@@ -758,6 +758,9 @@ class AgentIT {
               "\"p99\"");
       assertThat(get(port, "/api/system").statusCode()).isEqualTo(401);
       assertThat(get(port, "/api/system", "Authorization", bearer).statusCode()).isEqualTo(200);
+      assertThat(get(port, "/api/history").statusCode()).isEqualTo(401);
+      assertThat(get(port, "/api/history", "Authorization", bearer).body())
+          .startsWith("{\"step_seconds\":10,\"retention_seconds\":900,");
       assertThat(get(port, "/alerts").statusCode()).isEqualTo(401);
       assertThat(get(port, "/alerts", "Authorization", bearer).statusCode()).isEqualTo(200);
 

@@ -42,8 +42,9 @@ import org.slf4j.LoggerFactory;
  * each route with requests within the retention (15 bucket counts and the server errors, as ints,
  * per step), at most {@link #MAX_ROUTES} of them plus {@code other}, and 288 bytes of cumulative
  * counts per route the cells hold. At the default 15 minutes ({@code n = 91}) with 200 busy routes:
- * 15,384 + 201 × 5,840 + 201 × 288 = 1,247,112 bytes (1.2 MiB; 1,264,000 measured on the heap, see
- * BENCHMARKS.md); at the longest retention, 1 hour ({@code n = 361}), 4,765,752 bytes (4.5 MiB).
+ * 15,384 + 201 × 5,840 + 201 × 288 = 1,247,112 bytes (1.2 MiB; about 1,265,000 measured on the
+ * heap, see BENCHMARKS.md); at the longest retention, 1 hour ({@code n = 361}), 4,765,752 bytes
+ * (4.5 MiB).
  *
  * <p>Thread-safe: ticks and reads share one lock; a read copies what it shows.
  */
@@ -189,8 +190,6 @@ public final class StatusHistory implements AutoCloseable {
 
   /** Keeps what was recorded since the last tick, and the host's latest figures, at now. */
   public void tick() {
-    // Made now, not while the routes are iterated: the one routes past MAX_ROUTES are kept under.
-    routes.put(OTHER, new Route(OTHER));
     long now = clock.millis();
     synchronized (lock) {
       read();
