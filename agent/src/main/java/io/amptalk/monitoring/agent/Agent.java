@@ -123,6 +123,6 @@ public final class Agent implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    return AgentServer.serve(options, demo);
+    return AgentServer.serve(options, demo, false);
   }
 }
