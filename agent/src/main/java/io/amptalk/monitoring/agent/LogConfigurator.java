@@ -13,9 +13,10 @@ import org.slf4j.Logger;
 
 /**
  * The agent's logging, set in code rather than by a {@code logback.xml}: log lines on stderr, INFO
- * and up. Parsing the XML took logback's Joran and the JDK's XML parser, some 600 classes and a
- * sixth of the agent's start-up, to say those few lines. A file named by {@code
- * -Dlogback.configurationFile} still wins: this configurator then steps aside for logback's own.
+ * and up. Parsing the XML took logback's Joran and the JDK's XML parser, 520 classes more on every
+ * start (of 2,700 for {@code --version}) and about 100 ms of CPU, to say those few lines. A file
+ * named by {@code -Dlogback.configurationFile} still wins: this configurator then steps aside for
+ * logback's own.
  */
 @ConfiguratorRank(ConfiguratorRank.CUSTOM_NORMAL_PRIORITY)
 public final class LogConfigurator extends ContextAwareBase implements Configurator {

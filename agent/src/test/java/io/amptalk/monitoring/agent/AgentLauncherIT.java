@@ -28,9 +28,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The launcher the README starts the agent with, {@code target/amptalk-monitor}, as the package
  * phase leaves it beside the jar with its class-data sharing archive: started as a user would (with
- * {@code JAVA} naming this JVM), probed over HTTP, stopped with SIGTERM; and started again from
- * copies whose archive is missing or does not match the jar, which must start the same, without a
- * word on stderr.
+ * {@code JAVA} naming the JVM that made the archive, the build's), probed over HTTP, stopped with
+ * SIGTERM; and started again from copies whose archive is missing or does not match the jar, on the
+ * JVM running the tests (in CI's second pass another JDK, which the archive does not match either),
+ * which must start the same, without a notice.
  */
 class AgentLauncherIT {
   private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
@@ -83,7 +84,18 @@ class AgentLauncherIT {
     }
   }
 
-  private Launched launch(Path launcher, Map<String, String> environment, String... args)
+  /** The JVM that made the archive: Maven's, which need not be the one running the tests. */
+  private static String buildJava() {
+    String configured = System.getProperty("amptalk.build.java");
+    return configured != null ? configured : testJava();
+  }
+
+  private static String testJava() {
+    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
+
+  private Launched launch(
+      String java, Path launcher, Map<String, String> environment, String... args)
       throws IOException {
     Path run = Files.createTempDirectory(dir, "run");
     List<String> command = new ArrayList<>(List.of(launcher.toString()));
@@ -91,9 +103,7 @@ class AgentLauncherIT {
     ProcessBuilder builder = AgentIT.inRunDirectory(command, run);
     builder.environment().remove("JAVA_OPTS");
     builder.environment().remove("JAVA_HOME");
-    builder
-        .environment()
-        .put("JAVA", Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    builder.environment().put("JAVA", java);
     builder.environment().putAll(environment);
     Process process = builder.start();
     started.add(process);
@@ -101,8 +111,10 @@ class AgentLauncherIT {
   }
 
   /** Serving on a free loopback port with a token (so no warning of a missing one), own data. */
-  private Launched serve(Path launcher, Map<String, String> environment) throws IOException {
+  private Launched serve(String java, Path launcher, Map<String, String> environment)
+      throws IOException {
     return launch(
+        java,
         launcher,
         environment,
         "--host",
@@ -157,12 +169,12 @@ class AgentLauncherIT {
 
   @Test
   void launcher_servesWithItsSettingsAndTheArchive_stopsOnSigtermWith143() throws Exception {
-    Launched agent = serve(built("amptalk-monitor"), Map.of());
+    Launched agent = serve(buildJava(), built("amptalk-monitor"), Map.of());
     int port = awaitReady(agent);
 
     assertThat(get(port, "/metrics").body()).contains("system_cpu_utilization");
     List<String> command = agent.commandLine();
-    assertThat(command.get(0)).as("exec'd: the pid is the JVM's").endsWith("/bin/java");
+    assertThat(command.get(0)).as("exec'd: the pid is the JVM's").isEqualTo(buildJava());
     assertThat(command)
         .contains("-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData")
         .containsSubsequence("-jar", built("amptalk-monitor.jar").toString(), "--host");
@@ -178,6 +190,7 @@ class AgentLauncherIT {
     Path config = Files.writeString(spaced.resolve("monitor.yml"), "checks: {}\n");
     Launched validate =
         launch(
+            buildJava(),
             built("amptalk-monitor"),
             Map.of("JAVA_OPTS", "-Xmx96m"),
             "validate",
@@ -188,7 +201,7 @@ class AgentLauncherIT {
     assertThat(validate.stderr()).isEmpty();
     assertThat(validate.process().exitValue()).isZero();
 
-    Launched agent = serve(built("amptalk-monitor"), Map.of("JAVA_OPTS", "-Xmx96m"));
+    Launched agent = serve(buildJava(), built("amptalk-monitor"), Map.of("JAVA_OPTS", "-Xmx96m"));
     awaitReady(agent);
     assertThat(agent.commandLine()).containsSubsequence("-Xmx128m", "-Xmx96m", "-jar");
     stopWithSigterm(agent);
@@ -208,7 +221,7 @@ class AgentLauncherIT {
       if (withArchive) {
         Files.copy(built("amptalk-monitor.jsa"), copy.resolve("amptalk-monitor.jsa"));
       }
-      Launched agent = serve(copy.resolve("amptalk-monitor"), Map.of());
+      Launched agent = serve(testJava(), copy.resolve("amptalk-monitor"), Map.of());
       awaitReady(agent);
 
       assertThat(agent.maps(copy.resolve("amptalk-monitor.jsa"))).isFalse();
