@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end: the agent's real /metrics body passes `promtool check metrics`, and a real
 # Prometheus scrapes the agent (up == 1) and answers a query for a recorded request's series.
-# Needs agent/target/amptalk-monitor.jar (built by `mvn verify`), prometheus, promtool, jq, curl.
+# Needs agent/target/amptalk-monitor and its jar (built by `mvn verify`), prometheus, promtool, jq, curl.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,10 +17,11 @@ check_metrics() {
   promtool check metrics <"$body"
 }
 
-jar=agent/target/amptalk-monitor.jar
-[ -f "$jar" ] || fail "$jar is missing: run mvn verify first"
+# Started as the README starts it: the launcher, with its JVM settings and class-data archive.
+launcher=agent/target/amptalk-monitor
+[ -x "$launcher" ] || fail "$launcher is missing: run mvn verify first"
 
-java -jar "$jar" --host 127.0.0.1 --port 0 --demo --service-name e2e >"$work/agent.out" 2>"$work/agent.err" &
+"$launcher" --host 127.0.0.1 --port 0 --demo --service-name e2e >"$work/agent.out" 2>"$work/agent.err" &
 pids+=($!)
 port=""
 for _ in $(seq 1 100); do

@@ -6,11 +6,13 @@
 #   bench/footprint.sh [minutes, default 3]
 #
 # Needs prometheus-node-exporter (Debian: apt-get install prometheus-node-exporter), curl, and the
-# agent jar (built here when missing). The agent runs twice: as `java -jar` starts it (the JVM's
-# defaults for this machine), and with AGENT_JAVA_OPTS, by default the settings a sidecar would use:
-# a small heap, the serial collector, C1 only, and no perf-data file (whose sampling, every 50 ms,
-# costs an idle JVM more CPU than anything the agent does; jstat and jps cannot see it then).
-# BEFORE_JAR=<path> adds an older agent jar with the same settings, for a before/after in one run.
+# built agent (built here when missing). The agent runs three times: as the README starts it, with
+# the launcher agent/target/amptalk-monitor (its JVM settings and its class-data sharing archive);
+# as `java -jar` starts it (the JVM's defaults for this machine); and as `java AGENT_JAVA_OPTS -jar`,
+# by default the launcher's settings without its archive: a small heap, the serial collector, C1
+# only, and no perf-data file (whose sampling, every 50 ms, costs an idle JVM more CPU than anything
+# the agent does; jstat and jps cannot see it then).
+# BEFORE_JAR=<path> adds an older agent jar with AGENT_JAVA_OPTS, for a before/after in one run.
 AGENT_JAVA_OPTS=${AGENT_JAVA_OPTS:--Xms16m -Xmx64m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss512k -XX:MaxMetaspaceSize=96m -XX:ReservedCodeCacheSize=32m -XX:-UsePerfData}
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,7 +20,7 @@ minutes=${1:-3}
 exporter=$(command -v prometheus-node-exporter || true)
 [ -n "$exporter" ] || { echo "node_exporter is missing: apt-get install prometheus-node-exporter" >&2; exit 1; }
 jar=agent/target/amptalk-monitor.jar
-[ -f "$jar" ] || mvn -B -q package -DskipTests
+[ -f agent/target/amptalk-monitor ] || mvn -B -q package -DskipTests
 
 work=$(mktemp -d)
 pick_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
@@ -31,9 +33,11 @@ serve() { # name command...: starts a server on a free port (the command ends wi
   "$@$port" >"$work/$name.out" 2>&1 &
   names+=("$name") pids+=($!) ports+=("$port")
 }
-# shellcheck disable=SC2086
-serve amptalk java $AGENT_JAVA_OPTS -jar "$jar" --data-dir "$work/amptalk" --host 127.0.0.1 --port=
+serve amptalk agent/target/amptalk-monitor --data-dir "$work/amptalk" --host 127.0.0.1 --port=
 serve amptalk-java-jar java -jar "$jar" --data-dir "$work/plain" --host 127.0.0.1 --port=
+# shellcheck disable=SC2086
+serve amptalk-opts java $AGENT_JAVA_OPTS -jar "$jar" --data-dir "$work/opts" --host 127.0.0.1 \
+  --port=
 # BEFORE_JAR=<an older agent jar>: the same sidecar settings, for a before/after in one run.
 if [[ -n ${BEFORE_JAR:-} ]]; then
   # shellcheck disable=SC2086
@@ -77,7 +81,8 @@ for pid in "${pids[@]}"; do before+=("$(cpu "$pid")"); done
 scrape_all "$seconds"
 for pid in "${pids[@]}"; do after+=("$(cpu "$pid")"); done
 
-echo "$minutes min, one scrape a second each; amptalk: java $AGENT_JAVA_OPTS -jar; amptalk-java-jar: java -jar"
+echo "$minutes min, one scrape a second each; amptalk: agent/target/amptalk-monitor (the launcher);" \
+  "amptalk-java-jar: java -jar; amptalk-opts: java $AGENT_JAVA_OPTS -jar"
 printf "%-16s %8s %12s %10s %10s %10s %10s\n" "" "cpu s/min" "cpu ms/scrape" "RSS MiB" "p50 ms" "p99 ms" "body bytes"
 for i in "${!names[@]}"; do
   times="$work/${names[$i]}.times"

@@ -23,7 +23,7 @@
 # then the load scripts, whose printed figures go into summary.md:
 #   health       health-load.sh    /health under wrk, next to a trivial JDK handler
 #   alerts-load  alerts-load.sh    alerts/s into history, alert() to webhook latency, a storm
-#   footprint    footprint.sh      the agent next to node_exporter, both scraped every second
+#   footprint    footprint.sh      the agent (launcher, java -jar, sidecar flags), node_exporter
 #   http-overhead http-overhead.sh request instrumentation on Jetty 12 under wrk, against peers
 # wrk and prometheus-node-exporter are installed from Debian's packages when missing (as root).
 # Every run has -prof gc. Other arguments go to JMH: an option replaces the preset's (-i 5, -f 2,
@@ -173,7 +173,7 @@ for script in "${selected_scripts[@]}"; do
       args=$([[ $mode == short ]] && echo "50000 1000 100000" || echo "200000 2000 100000") ;;
     footprint)
       install_missing prometheus-node-exporter prometheus-node-exporter
-      [[ -f $root_dir/agent/target/amptalk-monitor.jar && $build == false ]] ||
+      [[ -x $root_dir/agent/target/amptalk-monitor && $build == false ]] ||
         (cd "$root_dir" && mvn -B -q -pl agent -am package -DskipTests)
       args=$([[ $mode == short ]] && echo "1" || echo "3") ;;
     http-overhead)

@@ -25,6 +25,6 @@ final class AgentDemo implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    return AgentServer.serve(options, true);
+    return AgentServer.serve(options, true, false);
   }
 }

@@ -29,8 +29,16 @@ final class AgentRun implements Callable<Integer> {
       description = "Record synthetic requests and errors, to see every series move.")
   boolean demo;
 
+  /**
+   * For the build: a whole start, until {@code /health/ready} answers 200 and each page has been
+   * served once, then a clean exit (0). The build runs it to record the classes the agent loads in
+   * its class-data sharing archive; hidden, as it serves nobody else.
+   */
+  @Option(names = "--exit-when-ready", hidden = true)
+  boolean exitWhenReady;
+
   @Override
   public Integer call() throws InterruptedException {
-    return AgentServer.serve(options, demo);
+    return AgentServer.serve(options, demo, exitWhenReady);
   }
 }

@@ -60,9 +60,13 @@ final class AgentServer {
     this.err = System.err;
   }
 
-  /** Serves until the JVM stops; returns 2 at once when the options are bad. */
-  static int serve(AgentOptions.Serve options, boolean demo) throws InterruptedException {
-    return new AgentServer(options).serve(demo);
+  /**
+   * Serves until the JVM stops, or with {@code exitWhenReady} until it is ready; returns 2 at once
+   * when the options are bad.
+   */
+  static int serve(AgentOptions.Serve options, boolean demo, boolean exitWhenReady)
+      throws InterruptedException {
+    return new AgentServer(options).serve(demo, exitWhenReady);
   }
 
   /** The agent does not live on half-dead: the error was logged; the process ends now. */
@@ -75,7 +79,7 @@ final class AgentServer {
     }
   }
 
-  private int serve(boolean demo) throws InterruptedException {
+  private int serve(boolean demo, boolean exitWhenReady) throws InterruptedException {
     AgentConfig config;
     SqliteAlertStore store;
     try {
@@ -132,6 +136,9 @@ final class AgentServer {
                 },
                 "amptalk-shutdown"));
     printStarted(monitoring, config);
+    if (exitWhenReady) {
+      return WarmUp.untilReady(config.tls(), monitoring.systemMonitor().getPrometheusPort(), err);
+    }
     if (demo) {
       LOG.info("Demo mode: recording synthetic requests and errors");
       runDemo(monitoring.systemMonitor());

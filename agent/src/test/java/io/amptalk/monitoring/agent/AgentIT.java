@@ -119,16 +119,20 @@ class AgentIT {
     command.add("-jar");
     command.add(jar().toString());
     command.addAll(List.of(args));
-    ProcessBuilder builder =
-        new ProcessBuilder(command)
-            .directory(run.toFile())
-            .redirectOutput(run.resolve("stdout.txt").toFile())
-            .redirectError(run.resolve("stderr.txt").toFile());
+    ProcessBuilder builder = inRunDirectory(command, run);
     builder.environment().remove("AMPTALK_API_TOKEN");
     builder.environment().putAll(environment);
     Process process = builder.start();
     started.add(process);
     return new Child(process, run.resolve("stdout.txt"), run.resolve("stderr.txt"));
+  }
+
+  /** {@code command} to start in {@code run}, its output to stdout.txt and stderr.txt there. */
+  static ProcessBuilder inRunDirectory(List<String> command, Path run) {
+    return new ProcessBuilder(command)
+        .directory(run.toFile())
+        .redirectOutput(run.resolve("stdout.txt").toFile())
+        .redirectError(run.resolve("stderr.txt").toFile());
   }
 
   private Child start(String... args) throws IOException {

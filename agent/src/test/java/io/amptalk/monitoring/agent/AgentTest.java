@@ -31,13 +31,51 @@ class AgentTest {
     StringWriter usage = new StringWriter();
     System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
     try {
-      CommandLine commandLine = Agent.commandLine();
+      CommandLine commandLine = Agent.commandLine(args);
       commandLine.setOut(new PrintWriter(out));
       commandLine.setErr(new PrintWriter(usage));
       int code = commandLine.execute(args);
       return new Run(code, out.toString(), err.toString(StandardCharsets.UTF_8) + usage);
     } finally {
       System.setErr(originalErr);
+    }
+  }
+
+  /**
+   * Options alone, as the agent is started to serve, build the default command without the eight
+   * others; a subcommand, a request for help, a typo or a bad value build them all, so that the
+   * usage, the suggestions and the refusals stay those of the whole command line.
+   */
+  @Test
+  void commandLine_optionsAloneWithoutTheSubcommands_anythingElseWithThem() {
+    assertThat(Agent.commandLine(new String[0]).getSubcommands()).isEmpty();
+    assertThat(
+            Agent.commandLine(new String[] {"--host", "127.0.0.1", "--port", "0", "--demo"})
+                .getSubcommands())
+        .isEmpty();
+    assertThat(Agent.commandLine().getSubcommands().keySet())
+        .containsExactly(
+            "run", "check", "alert", "resolve", "silence", "validate", "slo-rules", "demo", "help");
+    for (String[] args :
+        List.of(
+            new String[] {"check"},
+            new String[] {"--data-dir", "x", "alert", "--title", "t"},
+            new String[] {"--help"},
+            new String[] {"chek"},
+            new String[] {"--port"},
+            new String[] {"--port", "70000"})) {
+      assertThat(Agent.commandLine(args).getSubcommands().keySet())
+          .as(String.join(" ", args))
+          .containsExactly(
+              "run",
+              "check",
+              "alert",
+              "resolve",
+              "silence",
+              "validate",
+              "slo-rules",
+              "demo",
+              "help");
     }
   }
 
