@@ -3,6 +3,7 @@ package io.amptalk.monitoring.bench;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.lang.ref.Reference;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,14 +22,18 @@ import javax.management.ObjectName;
  * with the library built and still empty, divided by N. So bytes per series, without what a library
  * holds whatever its series (statics, threads, an SDK). Each library is built without its HTTP
  * server; the label values' strings are the caller's (the workload holds them throughout) and not
- * counted. Each figure is the median of {@code --runs} JVMs (3 by default). Writes {@code
- * curve-heap.tsv}:
+ * counted. Each figure is the median of {@code --runs} JVMs (3 by default). Then, in the same JVM,
+ * the writing thread's CPU time per body (the best of several; waiting for a core is not in it, as
+ * it is in JMH's wall time on a shared machine). Writes {@code curve-heap.tsv}:
  *
  * <pre>{@code java -cp bench/target/benchmarks.jar io.amptalk.monitoring.bench.CurveHeap DIR
  *     [--runs 3] [--series 1000,10000,100000] [library ...]}</pre>
  */
 public final class CurveHeap {
   static final String FILE = "curve-heap.tsv";
+
+  /** Series written in all for the CPU time per body (at least 3 bodies). */
+  private static final int CPU_SERIES = 500_000;
 
   private CurveHeap() {}
 
@@ -55,7 +60,7 @@ public final class CurveHeap {
     }
     if (child) {
       long[] measured = retained(Exposition.Library.valueOf(libraries.get(0)), sizes.get(0));
-      System.out.println(measured[0] + "\t" + measured[1]);
+      System.out.println(measured[0] + "\t" + measured[1] + "\t" + measured[2]);
       return;
     }
     if (dir == null) {
@@ -66,15 +71,18 @@ public final class CurveHeap {
       libraries = List.of(ScrapeCurveBenchmark.LIBRARIES);
     }
     List<String> rows = new ArrayList<>();
-    rows.add("library\tseries\tretained_bytes\tbytes_per_series\tbody_bytes");
+    rows.add(
+        "library\tseries\tretained_bytes\tbytes_per_series\tbody_bytes\tthread_cpu_us_per_series");
     for (String library : libraries) {
       for (int series : sizes) {
         long[] perRun = new long[runs];
         long body = 0;
+        long cpu = Long.MAX_VALUE;
         for (int r = 0; r < runs; r++) {
           long[] measured = runChild(library, series);
           perRun[r] = measured[0];
           body = measured[1];
+          cpu = Math.min(cpu, measured[2]);
         }
         Arrays.sort(perRun);
         long bytes = perRun[runs / 2];
@@ -85,7 +93,8 @@ public final class CurveHeap {
                 String.valueOf(series),
                 String.valueOf(bytes),
                 String.format(Locale.ROOT, "%.0f", bytes / (double) series),
-                String.valueOf(body));
+                String.valueOf(body),
+                String.format(Locale.ROOT, "%.3f", cpu / 1e3 / series));
         System.err.println(row + "\t(runs: " + Arrays.toString(perRun) + ")");
         rows.add(row);
       }
@@ -113,12 +122,15 @@ public final class CurveHeap {
             library);
     String last = ScrapeCpu.lastLine(command, library + " at " + series + " series");
     String[] cells = last.strip().split("\t");
-    return new long[] {Long.parseLong(cells[0]), Long.parseLong(cells[1])};
+    return new long[] {
+      Long.parseLong(cells[0]), Long.parseLong(cells[1]), Long.parseLong(cells[2])
+    };
   }
 
   /**
    * The used heap after a full collection with the library holding {@code series} and having
-   * written one body, less the same with the library built and empty; and that body's bytes.
+   * written one body, less the same with the library built and empty; that body's bytes; and the
+   * thread CPU nanoseconds of the fastest of several bodies.
    */
   private static long[] retained(Exposition.Library library, int series) throws IOException {
     long[] empty = new long[1];
@@ -126,7 +138,7 @@ public final class CurveHeap {
         Exposition.Workload.series(series).beforeRecording(() -> empty[0] = usedAfterGc());
     try (Exposition exposition = Exposition.create(library, workload, false)) {
       long[] body = new long[1];
-      exposition.writeTo(
+      OutputStream counting =
           new OutputStream() {
             @Override
             public void write(int b) {
@@ -137,11 +149,22 @@ public final class CurveHeap {
             public void write(byte[] b, int off, int len) {
               body[0] += len;
             }
-          });
+          };
+      exposition.writeTo(counting);
+      long bodyBytes = body[0];
       long used = usedAfterGc();
       // The workload's arrays are the benchmark's: alive at both measures, counted in neither.
       Reference.reachabilityFence(workload);
-      return new long[] {used - empty[0], body[0]};
+      // Then the writing thread's CPU time per body, best of a few hundred thousand series'
+      // bodies: time waiting for a core on a shared machine is not in it, as it is in JMH's.
+      ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+      long best = Long.MAX_VALUE;
+      for (int r = Math.max(3, CPU_SERIES / series); r > 0; r--) {
+        long start = threads.getCurrentThreadCpuTime();
+        exposition.writeTo(counting);
+        best = Math.min(best, threads.getCurrentThreadCpuTime() - start);
+      }
+      return new long[] {used - empty[0], bodyBytes, best};
     }
   }
 

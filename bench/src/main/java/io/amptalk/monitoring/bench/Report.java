@@ -252,7 +252,7 @@ public final class Report {
           .put(series, r);
     }
     libraries.sort((a, b) -> Boolean.compare(!a.equals(OURS), !b.equals(OURS)));
-    // library → series → {retained bytes per series, body bytes}
+    // library → series → {retained bytes per series, body bytes, thread CPU µs per series}
     Map<String, Map<Integer, double[]>> heap = new LinkedHashMap<>();
     Path heapFile = dir.resolve(CurveHeap.FILE);
     if (Files.exists(heapFile)) {
@@ -262,14 +262,20 @@ public final class Report {
         heap.computeIfAbsent(cells[0], k -> new LinkedHashMap<>())
             .put(
                 Integer.valueOf(cells[1]),
-                new double[] {Double.parseDouble(cells[3]), Double.parseDouble(cells[4])});
+                new double[] {
+                  Double.parseDouble(cells[3]),
+                  Double.parseDouble(cells[4]),
+                  cells.length > 5 ? Double.parseDouble(cells[5]) : Double.NaN
+                });
       }
     }
     StringBuilder md = new StringBuilder();
     md.append(
-        "| series | library | in-process ms | B/op | B/op ÷ body | µs/series | over HTTP ms |"
-            + " B/op | µs/series | heap B/series | body bytes | ours/peer in-process, HTTP |\n"
-            + "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+        "| series | library | in-process ms | B/op | B/op ÷ body | µs/series | thread CPU µs/series"
+            + " | over HTTP ms | B/op | µs/series | heap B/series | body bytes | ours/peer"
+            + " in-process, HTTP |\n"
+            + "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+            + " ---: |\n");
     for (int series : sizes) {
       for (String library : libraries) {
         Result in = inProcess.getOrDefault(library, Map.of()).get(series);
@@ -290,6 +296,7 @@ public final class Report {
                             ? "–"
                             : formatRatio(r.alloc() / body)))
             .append(cell(in, r -> format(millis(r.score(), r.unit()) * 1000 / series)))
+            .append(memory == null ? " – |" : " " + format(memory[2]) + " |")
             .append(cell(over, r -> format(millis(r.score(), r.unit()))))
             .append(cell(over, r -> r.alloc() == null ? "–" : bytes(r.alloc())))
             .append(cell(over, r -> format(millis(r.score(), r.unit()) * 1000 / series)))
@@ -411,6 +418,9 @@ public final class Report {
               last));
       List<String> parts = new ArrayList<>();
       parts.add(flatness("in-process time", perSeries(inProcess, sizes, true)));
+      Map<Integer, Double> cpu = new java.util.TreeMap<>();
+      heap.getOrDefault(OURS, Map.of()).forEach((n, v) -> cpu.put(n, v[2]));
+      parts.add(flatness("in-process thread CPU time", cpu));
       parts.add(flatness("HTTP time", perSeries(http, sizes, true)));
       parts.add(flatness("bytes allocated in-process", perSeries(inProcess, sizes, false)));
       Map<Integer, Double> retained = new java.util.TreeMap<>();
