@@ -5,9 +5,10 @@
 #
 #   bench/run.sh [short|full] [--build] [--cpu] [--only GROUP,...] [JMH arguments...]
 #
-#   short (default)  a quick check, about 7 minutes (17 with the curve): 1 fork, few iterations
-#   full             for publishing, about 33 minutes (42 with --cpu; the curve adds about 25):
-#                    2 forks, longer warm-up
+#   short (default)  a quick check, about 7 minutes, and 9 more for the curve: 1 fork, few
+#                    iterations
+#   full             for publishing, about 33 minutes (42 with --cpu; the curve adds about 25,
+#                    estimated): 2 forks, longer warm-up
 #   --build          rebuild bench/target/benchmarks.jar (it is built anyway when missing)
 #   --only           run some groups only, e.g. --only scrape,checks
 #   --cpu            also measure the CPU time of a scrape per library (ScrapeCpu: one JVM per
