@@ -5,8 +5,10 @@
 #
 #   bench/run.sh [short|full] [--build] [--cpu] [--only GROUP,...] [JMH arguments...]
 #
-#   short (default)  a quick check, about 7 minutes: 1 fork, few iterations
-#   full             for publishing, about 33 minutes (42 with --cpu): 2 forks, longer warm-up
+#   short (default)  a quick check, about 7 minutes, and 9 more for the curve: 1 fork, few
+#                    iterations
+#   full             for publishing, about 33 minutes (42 with --cpu; the curve adds about 25,
+#                    estimated): 2 forks, longer warm-up
 #   --build          rebuild bench/target/benchmarks.jar (it is built anyway when missing)
 #   --only           run some groups only, e.g. --only scrape,checks
 #   --cpu            also measure the CPU time of a scrape per library (ScrapeCpu: one JVM per
@@ -20,6 +22,10 @@
 #   alert        AlertBenchmark            1                 AlertSystem.alert()
 #   slo          SloBenchmark              1                 one evaluation of 1 and 4 objectives
 #   filter       MonitoringFilterBenchmark 1                 the Servlet filters alone, ours and peers
+#   curve        ScrapeCurveBenchmark      1                 one body at 1,000, 10,000 and 100,000
+#                                                            series, in-process and over HTTP, ours
+#                                                            and the peers; then CurveHeap, the heap
+#                                                            retained per series (curve-heap.tsv)
 # then the load scripts, whose printed figures go into summary.md:
 #   health       health-load.sh    /health under wrk, next to a trivial JDK handler
 #   alerts-load  alerts-load.sh    alerts/s into history, alert() to webhook latency, a storm
@@ -62,29 +68,31 @@ while [[ $# -gt 0 ]]; do
   shift
 done
 
-groups=(record scrape scrape-http checks alert slo filter)
+groups=(record scrape scrape-http checks alert slo filter curve)
 scripts=(health alerts-load footprint http-overhead)
 declare -A class=(
   [record]=RecordRequestBenchmark [scrape]=ScrapeBenchmark [scrape-http]=ScrapeHttpBenchmark
   [checks]=ParallelChecksBenchmark [alert]=AlertBenchmark [slo]=SloBenchmark
-  [filter]=MonitoringFilterBenchmark)
+  [filter]=MonitoringFilterBenchmark [curve]=ScrapeCurveBenchmark)
 # Scrapes take several seconds of warm-up before their time settles (1 MB bodies, much garbage).
 if [[ $mode == short ]]; then
   declare -A preset=(
     [record]="-f 1 -wi 3 -w 1s -i 3 -r 1s" [scrape]="-f 1 -wi 6 -w 1s -i 3 -r 1s"
     [scrape-http]="-f 1 -wi 6 -w 1s -i 3 -r 1s" [checks]="-f 1 -wi 2 -i 5"
     [alert]="-f 1 -wi 3 -w 1s -i 3 -r 1s" [slo]="-f 1 -wi 3 -w 1s -i 3 -r 1s"
-    [filter]="-f 1 -wi 3 -w 1s -i 3 -r 1s")
+    [filter]="-f 1 -wi 3 -w 1s -i 3 -r 1s" [curve]="-f 1 -wi 2 -w 1s -i 3 -r 1s")
   declare -A thread_counts=([record]="1 2" [scrape]=1 [scrape-http]=1 [checks]=1 [alert]=1
-    [slo]=1 [filter]=1)
+    [slo]=1 [filter]=1 [curve]=1)
+  curve_heap_runs=1
 else
   declare -A preset=(
     [record]="-f 2 -wi 8 -w 1s -i 5 -r 1s" [scrape]="-f 2 -wi 10 -w 1s -i 5 -r 1s"
     [scrape-http]="-f 2 -wi 10 -w 1s -i 5 -r 1s" [checks]="-f 2 -wi 3 -i 10"
     [alert]="-f 2 -wi 5 -w 1s -i 5 -r 1s" [slo]="-f 2 -wi 5 -w 1s -i 5 -r 1s"
-    [filter]="-f 2 -wi 5 -w 1s -i 5 -r 1s")
+    [filter]="-f 2 -wi 5 -w 1s -i 5 -r 1s" [curve]="-f 2 -wi 4 -w 2s -i 5 -r 2s")
   declare -A thread_counts=([record]="1 2" [scrape]="1 2" [scrape-http]="1 2" [checks]=1 [alert]=1
-    [slo]=1 [filter]=1)
+    [slo]=1 [filter]=1 [curve]=1)
+  curve_heap_runs=3
 fi
 
 selected=()
@@ -116,6 +124,7 @@ mkdir -p "$out"
   echo "commit: $(git -C "$root_dir" rev-parse --short HEAD 2>/dev/null || echo unknown)$(
     git -C "$root_dir" diff --quiet HEAD -- 2>/dev/null || echo ' (with local changes)')"
   echo "mode: $mode; groups: ${selected[*]}; extra arguments: ${jmh_options[*]:-} ${filters[*]:-}"
+  echo "start: $(date -u +%FT%TZ), load average $(cut -d' ' -f1-3 /proc/loadavg)"
 } >"$out/machine.txt"
 
 # An include pattern for JMH (which searches it in the full benchmark name): the group's class,
@@ -195,6 +204,11 @@ fi
 if [[ " ${ran[*]} " == *" scrape"* ]]; then
   "$java" -cp "$jar" io.amptalk.monitoring.bench.ScrapeBodies "$out/scrape" >/dev/null
 fi
+# The heap the curve's series retain, per library and size (one JVM per measure).
+if [[ " ${ran[*]} " == *" curve "* ]]; then
+  echo "=== curve: heap retained per series (CurveHeap)"
+  "$java" -cp "$jar" io.amptalk.monitoring.bench.CurveHeap "$out" --runs "$curve_heap_runs"
+fi
 # CPU time per body, which waiting for a busy core does not inflate as it does wall time.
 if [[ $cpu == true && " ${ran[*]} " == *" scrape "* ]]; then
   echo "=== scrape: CPU time per body (ScrapeCpu)"
@@ -205,6 +219,7 @@ if [[ $cpu == true && " ${ran[*]} " == *" scrape-http "* ]]; then
   echo "=== scrape-http: process CPU time per GET (ScrapeCpu --http)"
   "$java" -cp "$jar" io.amptalk.monitoring.bench.ScrapeCpu --http | tee "$out/scrape/cpu-http.tsv"
 fi
+echo "end: $(date -u +%FT%TZ), load average $(cut -d' ' -f1-3 /proc/loadavg)" >>"$out/machine.txt"
 if compgen -G "$out/*.json" >/dev/null; then
   "$java" -Djava.awt.headless=true -cp "$jar" io.amptalk.monitoring.bench.Report "$out"
 fi

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.ToDoubleFunction;
 import javax.imageio.ImageIO;
 
@@ -95,6 +96,48 @@ final class BarChart {
     int left = MARGIN + labelWidth + 12;
     int width = left + panels.size() * WIDTH_PER_PANEL + MARGIN;
 
+    draw(
+        width,
+        height,
+        title,
+        file,
+        g -> {
+          legend(g, table, threads, MARGIN, 52);
+
+          g.setFont(TEXT);
+          FontMetrics fm = g.getFontMetrics();
+          for (int r = 0; r < table.rows.size(); r++) {
+            String row = table.rows.get(r);
+            int y = top + r * rowHeight + ROW_PAD / 2;
+            int middle =
+                y + (threads.size() * (BAR + BAR_GAP) - BAR_GAP) / 2 + fm.getAscent() / 2 - 2;
+            g.setColor(INK);
+            g.setFont(rowFont(table, row));
+            g.drawString(row, left - 12 - g.getFontMetrics().stringWidth(row), middle);
+          }
+          for (int p = 0; p < panels.size(); p++) {
+            int x0 = left + p * WIDTH_PER_PANEL + (p == 0 ? 0 : 30);
+            int x1 = left + (p + 1) * WIDTH_PER_PANEL - 30;
+            panel(
+                g,
+                table,
+                threads,
+                panels.get(p),
+                p == 0 ? references : Map.of(),
+                x0,
+                x1,
+                top,
+                rowHeight);
+          }
+        });
+  }
+
+  /**
+   * A white image of that size with {@code title} at its top left, on which {@code body} draws
+   * (antialiased), written to {@code file} as PNG: what every chart of the bench starts and ends
+   * with.
+   */
+  static void draw(int width, int height, String title, File file, Consumer<Graphics2D> body) {
     BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = image.createGraphics();
     try {
@@ -106,32 +149,7 @@ final class BarChart {
       g.setColor(INK);
       g.setFont(TITLE);
       g.drawString(title, MARGIN, 26);
-      legend(g, table, threads, MARGIN, 52);
-
-      g.setFont(TEXT);
-      FontMetrics fm = g.getFontMetrics();
-      for (int r = 0; r < table.rows.size(); r++) {
-        String row = table.rows.get(r);
-        int y = top + r * rowHeight + ROW_PAD / 2;
-        int middle = y + (threads.size() * (BAR + BAR_GAP) - BAR_GAP) / 2 + fm.getAscent() / 2 - 2;
-        g.setColor(INK);
-        g.setFont(rowFont(table, row));
-        g.drawString(row, left - 12 - g.getFontMetrics().stringWidth(row), middle);
-      }
-      for (int p = 0; p < panels.size(); p++) {
-        int x0 = left + p * WIDTH_PER_PANEL + (p == 0 ? 0 : 30);
-        int x1 = left + (p + 1) * WIDTH_PER_PANEL - 30;
-        panel(
-            g,
-            table,
-            threads,
-            panels.get(p),
-            p == 0 ? references : Map.of(),
-            x0,
-            x1,
-            top,
-            rowHeight);
-      }
+      body.accept(g);
     } finally {
       g.dispose();
     }

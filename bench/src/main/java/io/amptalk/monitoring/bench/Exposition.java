@@ -2,12 +2,6 @@ package io.amptalk.monitoring.bench;
 
 import static io.amptalk.monitoring.bench.RecordRequestBenchmark.BOUNDARIES;
 import static io.amptalk.monitoring.bench.RecordRequestBenchmark.BOUNDS;
-import static io.amptalk.monitoring.bench.RecordRequestBenchmark.COMBINATIONS;
-import static io.amptalk.monitoring.bench.RecordRequestBenchmark.METHOD;
-import static io.amptalk.monitoring.bench.RecordRequestBenchmark.MILLIS;
-import static io.amptalk.monitoring.bench.RecordRequestBenchmark.ROUTE;
-import static io.amptalk.monitoring.bench.RecordRequestBenchmark.SEQUENCE;
-import static io.amptalk.monitoring.bench.RecordRequestBenchmark.STATUS;
 
 import com.sun.net.httpserver.HttpServer;
 import io.amptalk.monitoring.InProcessScrape;
@@ -21,6 +15,7 @@ import io.opentelemetry.api.metrics.DoubleHistogram;
 import io.opentelemetry.exporter.prometheus.PrometheusHttpServer;
 import io.opentelemetry.exporter.prometheus.PrometheusMetricReader;
 import io.opentelemetry.sdk.metrics.SdkMeterProvider;
+import io.opentelemetry.sdk.metrics.SdkMeterProviderBuilder;
 import io.opentelemetry.sdk.metrics.export.MetricReader;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
@@ -39,9 +34,10 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One library holding the same 400 request-duration series (20 routes × 4 methods × 5 statuses, the
- * same 15 buckets, filled from {@link RecordRequestBenchmark}'s input sequence), able to write its
- * Prometheus text body in-process and serving it on loopback by its usual server.
+ * One library holding the same request-duration series (by default 400: 20 routes × 4 methods × 5
+ * statuses, the same 15 buckets, filled from {@link RecordRequestBenchmark}'s input sequence; or
+ * any {@link Workload}), able to write its Prometheus text body in-process and serving it on
+ * loopback by its usual server.
  *
  * <p>Every library names the histogram {@code http_server_request_duration_seconds} with the labels
  * {@code http_route}, {@code http_request_method} and {@code http_response_status_code}, so the
@@ -84,9 +80,11 @@ abstract class Exposition implements AutoCloseable {
   }
 
   private final String library;
+  private final int series;
 
-  Exposition(String library) {
+  Exposition(String library, Workload workload) {
     this.library = library;
+    this.series = workload.series();
   }
 
   /** Writes the body as the library produces it in-process. */
@@ -98,18 +96,102 @@ abstract class Exposition implements AutoCloseable {
   @Override
   public abstract void close();
 
+  /**
+   * The series a library holds and the observations recorded into them: route, method, status and
+   * milliseconds of each step, and how many distinct (route, method, status) series they make.
+   */
+  record Workload(
+      int series,
+      int routes,
+      String[] route,
+      String[] method,
+      int[] status,
+      double[] millis,
+      Runnable beforeRecording) {
+
+    /** Observations per series in a {@link #series(int)} workload. */
+    static final int OBSERVATIONS = 2;
+
+    /** Series per route: 4 methods × 5 statuses. */
+    static final int PER_ROUTE =
+        RecordRequestBenchmark.METHODS.size() * RecordRequestBenchmark.STATUSES.length;
+
+    /** The 400 series of the scrape benchmarks: {@link RecordRequestBenchmark}'s sequence. */
+    static Workload standard() {
+      return new Workload(
+          RecordRequestBenchmark.COMBINATIONS,
+          RecordRequestBenchmark.ROUTES.size(),
+          RecordRequestBenchmark.ROUTE,
+          RecordRequestBenchmark.METHOD,
+          RecordRequestBenchmark.STATUS,
+          RecordRequestBenchmark.MILLIS,
+          () -> {});
+    }
+
+    /**
+     * {@code series} series (a multiple of {@value #PER_ROUTE}-series routes: {@code
+     * /api/v1/resource<i>/{id}} × the 4 methods × the 5 statuses), each observed {@value
+     * #OBSERVATIONS} times with durations from the standard sequence.
+     */
+    static Workload series(int series) {
+      if (series <= 0 || series % PER_ROUTE != 0) {
+        throw new IllegalArgumentException(
+            "series must be a positive multiple of " + PER_ROUTE + ", was " + series);
+      }
+      int routes = series / PER_ROUTE;
+      String[] names = new String[routes];
+      for (int r = 0; r < routes; r++) {
+        names[r] = "/api/v1/resource" + r + "/{id}";
+      }
+      int steps = series * OBSERVATIONS;
+      String[] route = new String[steps];
+      String[] method = new String[steps];
+      int[] status = new int[steps];
+      double[] millis = new double[steps];
+      for (int k = 0; k < steps; k++) {
+        int c = k % series;
+        route[k] = names[c / PER_ROUTE];
+        method[k] = RecordRequestBenchmark.method(c % PER_ROUTE);
+        status[k] = RecordRequestBenchmark.status(c % PER_ROUTE);
+        millis[k] = RecordRequestBenchmark.MILLIS[k & RecordRequestBenchmark.MASK];
+      }
+      return new Workload(series, routes, route, method, status, millis, () -> {});
+    }
+
+    /**
+     * The same workload, running {@code hook} once the library is built and before its first
+     * observation (the heap measure takes the empty library's there).
+     */
+    Workload beforeRecording(Runnable hook) {
+      return new Workload(series, routes, route, method, status, millis, hook);
+    }
+
+    int steps() {
+      return route.length;
+    }
+  }
+
   static Exposition create(Library library) {
+    return create(library, Workload.standard(), true);
+  }
+
+  /**
+   * The library holding {@code workload}; with {@code served} false, without its HTTP server (and,
+   * for the SDK, without the second SDK its server needs): only the in-process body.
+   */
+  static Exposition create(Library library, Workload workload, boolean served) {
+    String name = library.name();
     Exposition exposition =
         switch (library) {
-          case amptalk -> new Amptalk(library.name(), false, false, false, false);
-          case amptalkWithJvm -> new Amptalk(library.name(), true, false, false, false);
-          case amptalkClientJavaWriter -> new Amptalk(library.name(), false, true, false, false);
-          case amptalkProtobuf -> new Amptalk(library.name(), false, false, false, true);
-          case amptalkNative -> new Amptalk(library.name(), false, false, true, true);
-          case otelSdk -> new OtelSdk(library.name());
-          case prometheusClient -> new PrometheusClient(library.name());
-          case micrometer -> new Micrometer(library.name(), false);
-          case micrometerStream -> new Micrometer(library.name(), true);
+          case amptalk -> new Amptalk(name, workload, false, false, false, false);
+          case amptalkWithJvm -> new Amptalk(name, workload, true, false, false, false);
+          case amptalkClientJavaWriter -> new Amptalk(name, workload, false, true, false, false);
+          case amptalkProtobuf -> new Amptalk(name, workload, false, false, false, true);
+          case amptalkNative -> new Amptalk(name, workload, false, false, true, true);
+          case otelSdk -> new OtelSdk(name, workload, served);
+          case prometheusClient -> new PrometheusClient(name, workload, served);
+          case micrometer -> new Micrometer(name, workload, false, served);
+          case micrometerStream -> new Micrometer(name, workload, true, served);
         };
     try {
       exposition.requireAllSeries();
@@ -136,11 +218,11 @@ abstract class Exposition implements AutoCloseable {
     return body();
   }
 
-  /** Fails unless the body holds the 400 series × 15 buckets: else the data are not identical. */
+  /** Fails unless the body holds every series × 15 buckets: else the data are not identical. */
   private void requireAllSeries() {
     long buckets =
         textBody().lines().filter(line -> line.startsWith(HISTOGRAM + "_bucket{")).count();
-    long expected = (long) COMBINATIONS * (BOUNDS.length + 1);
+    long expected = (long) series * (BOUNDS.length + 1);
     if (buckets != expected) {
       throw new IllegalStateException(
           library + " writes " + buckets + " histogram bucket lines, not " + expected);
@@ -153,32 +235,42 @@ abstract class Exposition implements AutoCloseable {
     /** Where client_java's handler serves the same body, for the before of a before/after. */
     private static final String CLIENT_JAVA_PATH = "/metrics-client-java";
 
+    /** {@code SystemMonitor.Builder.maxRoutes}' default. */
+    static final int DEFAULT_MAX_ROUTES = 200;
+
     private final InProcessScrape scrape;
     private final boolean clientJava;
     private final boolean protobuf;
 
     Amptalk(
         String name,
+        Workload workload,
         boolean jvmMetrics,
         boolean clientJava,
         boolean nativeHistograms,
         boolean protobuf) {
-      super(name);
+      super(name, workload);
       this.clientJava = clientJava;
       this.protobuf = protobuf;
-      scrape =
-          InProcessScrape.build(
-              SystemMonitor.builder()
-                  .prometheusHost("127.0.0.1")
-                  .prometheusPort(0)
-                  .enablePrometheus(true)
-                  .enableJvmMetrics(jvmMetrics)
-                  .nativeHistograms(nativeHistograms)
-                  // One host sample at start-up, none during the measurement.
-                  .collectInterval(Duration.ofHours(1)));
+      SystemMonitor.Builder builder =
+          SystemMonitor.builder()
+              .prometheusHost("127.0.0.1")
+              .prometheusPort(0)
+              .enablePrometheus(true)
+              .enableJvmMetrics(jvmMetrics)
+              .nativeHistograms(nativeHistograms)
+              // One host sample at start-up, none during the measurement.
+              .collectInterval(Duration.ofHours(1));
+      if (workload.routes() > DEFAULT_MAX_ROUTES) {
+        // As a user raises the cap (metrics.max_routes in the agent's YAML).
+        builder.maxRoutes(workload.routes());
+      }
+      scrape = InProcessScrape.build(builder);
       SystemMonitor monitor = scrape.monitor();
-      for (int k = 0; k < SEQUENCE; k++) {
-        monitor.recordRequest(ROUTE[k], METHOD[k], STATUS[k], MILLIS[k]);
+      workload.beforeRecording().run();
+      for (int k = 0; k < workload.steps(); k++) {
+        monitor.recordRequest(
+            workload.route()[k], workload.method()[k], workload.status()[k], workload.millis()[k]);
       }
       if (clientJava) {
         scrape.serveWithClientJava(CLIENT_JAVA_PATH);
@@ -231,33 +323,47 @@ abstract class Exposition implements AutoCloseable {
     static final AttributeKey<String> METHOD_KEY = AttributeKey.stringKey("http.request.method");
     static final AttributeKey<Long> STATUS_KEY = AttributeKey.longKey("http.response.status_code");
 
+    /** The SDK's default: 2,000 series per instrument, further ones go to one overflow series. */
+    static final int DEFAULT_CARDINALITY_LIMIT = 2000;
+
     private final SdkMeterProvider inProcessProvider;
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
     private final SdkMeterProvider servedProvider;
     private final int port;
 
-    OtelSdk(String name) {
-      super(name);
+    OtelSdk(String name, Workload workload, boolean served) {
+      super(name, workload);
       // In-process: the exporter's reader in a registry, written as its server would write it.
       PrometheusMetricReader reader =
           PrometheusMetricReader.builder().setOtelScopeLabelsEnabled(false).build();
       registry.register(reader);
-      inProcessProvider = populated(reader);
+      inProcessProvider = populated(reader, workload);
       // Served: the exporter's own HTTP server, which holds a reader of its own; so a second SDK
       // with the same data. Port 0 cannot be read back from PrometheusHttpServer's public API.
-      port = freePort();
+      port = served ? freePort() : -1;
       servedProvider =
-          populated(
-              PrometheusHttpServer.builder()
-                  .setHost("127.0.0.1")
-                  .setPort(port)
-                  .setOtelScopeLabelsEnabled(false)
-                  .build());
+          served
+              ? populated(
+                  PrometheusHttpServer.builder()
+                      .setHost("127.0.0.1")
+                      .setPort(port)
+                      .setOtelScopeLabelsEnabled(false)
+                      .build(),
+                  workload)
+              : null;
     }
 
-    private static SdkMeterProvider populated(MetricReader reader) {
-      SdkMeterProvider provider = SdkMeterProvider.builder().registerMetricReader(reader).build();
+    private static SdkMeterProvider populated(MetricReader reader, Workload workload) {
+      SdkMeterProviderBuilder builder = SdkMeterProvider.builder();
+      if (workload.series() >= DEFAULT_CARDINALITY_LIMIT) {
+        // As a user raises the SDK's limit (the overflow series takes one of the limit's places).
+        int limit = workload.series() + 1;
+        builder.registerMetricReader(reader, type -> limit);
+      } else {
+        builder.registerMetricReader(reader);
+      }
+      SdkMeterProvider provider = builder.build();
       DoubleHistogram histogram =
           provider
               .get("bench")
@@ -266,11 +372,17 @@ abstract class Exposition implements AutoCloseable {
               .setUnit("s")
               .setExplicitBucketBoundariesAdvice(BOUNDARIES)
               .build();
-      for (int k = 0; k < SEQUENCE; k++) {
+      workload.beforeRecording().run();
+      for (int k = 0; k < workload.steps(); k++) {
         histogram.record(
-            MILLIS[k] / 1000.0,
+            workload.millis()[k] / 1000.0,
             Attributes.of(
-                ROUTE_KEY, ROUTE[k], METHOD_KEY, METHOD[k], STATUS_KEY, (long) STATUS[k]));
+                ROUTE_KEY,
+                workload.route()[k],
+                METHOD_KEY,
+                workload.method()[k],
+                STATUS_KEY,
+                (long) workload.status()[k]));
       }
       return provider;
     }
@@ -288,7 +400,9 @@ abstract class Exposition implements AutoCloseable {
     @Override
     public void close() {
       inProcessProvider.close();
-      servedProvider.close();
+      if (servedProvider != null) {
+        servedProvider.close();
+      }
     }
   }
 
@@ -299,8 +413,8 @@ abstract class Exposition implements AutoCloseable {
     private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
     private final HTTPServer server;
 
-    PrometheusClient(String name) {
-      super(name);
+    PrometheusClient(String name, Workload workload, boolean served) {
+      super(name, workload);
       Histogram histogram =
           Histogram.builder()
               .name(HISTOGRAM)
@@ -309,14 +423,22 @@ abstract class Exposition implements AutoCloseable {
               .classicUpperBounds(BOUNDS)
               .labelNames("http_route", "http_request_method", "http_response_status_code")
               .register(registry);
-      for (int k = 0; k < SEQUENCE; k++) {
+      workload.beforeRecording().run();
+      for (int k = 0; k < workload.steps(); k++) {
         histogram
-            .labelValues(ROUTE[k], METHOD[k], String.valueOf(STATUS[k]))
-            .observe(MILLIS[k] / 1000.0);
+            .labelValues(
+                workload.route()[k], workload.method()[k], String.valueOf(workload.status()[k]))
+            .observe(workload.millis()[k] / 1000.0);
       }
       try {
         server =
-            HTTPServer.builder().hostname("127.0.0.1").port(0).registry(registry).buildAndStart();
+            served
+                ? HTTPServer.builder()
+                    .hostname("127.0.0.1")
+                    .port(0)
+                    .registry(registry)
+                    .buildAndStart()
+                : null;
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
@@ -334,7 +456,9 @@ abstract class Exposition implements AutoCloseable {
 
     @Override
     public void close() {
-      server.close();
+      if (server != null) {
+        server.close();
+      }
     }
   }
 
@@ -346,28 +470,33 @@ abstract class Exposition implements AutoCloseable {
     private final boolean toStream;
     private final HttpServer server;
 
-    Micrometer(String name, boolean toStream) {
-      super(name);
+    Micrometer(String name, Workload workload, boolean toStream, boolean served) {
+      super(name, workload);
       this.toStream = toStream;
       Duration[] slos =
           BOUNDARIES.stream()
               .map(s -> Duration.ofNanos(Math.round(s * 1e9)))
               .toArray(Duration[]::new);
-      for (int k = 0; k < SEQUENCE; k++) {
+      workload.beforeRecording().run();
+      for (int k = 0; k < workload.steps(); k++) {
         // The same buckets, as serviceLevelObjectives: percentilesHistogram(true) would add
         // Micrometer's own 69 default buckets besides them.
         Timer.builder("http.server.request.duration")
             .description("Duration of HTTP server requests.")
             .tags(
                 "http.route",
-                ROUTE[k],
+                workload.route()[k],
                 "http.request.method",
-                METHOD[k],
+                workload.method()[k],
                 "http.response.status_code",
-                String.valueOf(STATUS[k]))
+                String.valueOf(workload.status()[k]))
             .serviceLevelObjectives(slos)
             .register(registry)
-            .record((long) (MILLIS[k] * 1e6), TimeUnit.NANOSECONDS);
+            .record((long) (workload.millis()[k] * 1e6), TimeUnit.NANOSECONDS);
+      }
+      if (!served) {
+        server = null;
+        return;
       }
       // Served as Micrometer's documentation shows: scrape() behind a JDK HttpServer.
       try {
@@ -406,7 +535,9 @@ abstract class Exposition implements AutoCloseable {
 
     @Override
     public void close() {
-      server.stop(0);
+      if (server != null) {
+        server.stop(0);
+      }
       registry.close();
     }
   }

@@ -38,6 +38,9 @@ public final class Report {
     TITLES.put("ScrapeBenchmark", "One /metrics text body, in-process (400 series × 15 buckets)");
     TITLES.put("ScrapeHttpBenchmark", "One GET /metrics over loopback HTTP (the same 400 series)");
     TITLES.put(
+        "ScrapeCurveBenchmark",
+        "The cost curve: one /metrics body from 1,000 to 100,000 series, in-process and over HTTP");
+    TITLES.put(
         "ParallelChecksBenchmark",
         "HealthCheck.runAllChecks(): "
             + ParallelChecksBenchmark.CHECKS
@@ -190,6 +193,10 @@ public final class Report {
           .append(": ")
           .append(TITLES.getOrDefault(className, className))
           .append("\n\n");
+      if (CURVE.equals(className)) {
+        md.append(curve(dir, section));
+        continue;
+      }
       Table table = Table.of(section, OWN.contains(className));
       if ("ParallelChecksBenchmark".equals(className)) {
         md.append(checksTable(table));
@@ -216,6 +223,256 @@ public final class Report {
       md.append("\n![").append(className).append("](").append(png).append(")\n\n");
     }
     return md.toString();
+  }
+
+  static final String CURVE = "ScrapeCurveBenchmark";
+
+  /** The curve's target: time and bytes per series within this factor from the smallest size. */
+  static final double FLAT = 1.25;
+
+  /**
+   * The cost curve: a table per size and library (time and bytes per body in-process and over HTTP,
+   * per series, the heap retained per series from {@link CurveHeap}'s file), the targets read from
+   * it, and {@code ScrapeCurveBenchmark.png}: lines per library on log-log axes.
+   */
+  static String curve(Path dir, List<Result> section) throws IOException {
+    Map<String, Map<Integer, Result>> inProcess = new LinkedHashMap<>();
+    Map<String, Map<Integer, Result>> http = new LinkedHashMap<>();
+    TreeSet<Integer> sizes = new TreeSet<>();
+    List<String> libraries = new ArrayList<>();
+    for (Result r : section) {
+      String library = r.params().get("library");
+      int series = Integer.parseInt(r.params().get("series"));
+      if (!libraries.contains(library)) {
+        libraries.add(library);
+      }
+      sizes.add(series);
+      (r.method().equals("http") ? http : inProcess)
+          .computeIfAbsent(library, k -> new LinkedHashMap<>())
+          .put(series, r);
+    }
+    libraries.sort((a, b) -> Boolean.compare(!a.equals(OURS), !b.equals(OURS)));
+    // library → series → {retained bytes per series, body bytes, thread CPU µs per series}
+    Map<String, Map<Integer, double[]>> heap = new LinkedHashMap<>();
+    Path heapFile = dir.resolve(CurveHeap.FILE);
+    if (Files.exists(heapFile)) {
+      List<String> lines = Files.readAllLines(heapFile);
+      for (String line : lines.subList(1, lines.size())) {
+        String[] cells = line.split("\t");
+        heap.computeIfAbsent(cells[0], k -> new LinkedHashMap<>())
+            .put(
+                Integer.valueOf(cells[1]),
+                new double[] {
+                  Double.parseDouble(cells[3]),
+                  Double.parseDouble(cells[4]),
+                  cells.length > 5 ? Double.parseDouble(cells[5]) : Double.NaN
+                });
+      }
+    }
+    StringBuilder md = new StringBuilder();
+    md.append(
+        "| series | library | in-process ms | B/op | B/op ÷ body | µs/series | thread CPU µs/series"
+            + " | over HTTP ms | B/op | µs/series | heap B/series | body bytes | ours/peer"
+            + " in-process, HTTP |\n"
+            + "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+            + " ---: |\n");
+    for (int series : sizes) {
+      for (String library : libraries) {
+        Result in = inProcess.getOrDefault(library, Map.of()).get(series);
+        Result over = http.getOrDefault(library, Map.of()).get(series);
+        double[] memory = heap.getOrDefault(library, Map.of()).get(series);
+        double body = memory == null ? Double.NaN : memory[1];
+        Result oursIn = inProcess.getOrDefault(OURS, Map.of()).get(series);
+        Result oursOver = http.getOrDefault(OURS, Map.of()).get(series);
+        String name = library.equals(OURS) ? "**" + library + "**" : library;
+        md.append(String.format(Locale.ROOT, "| %,d | %s |", series, name))
+            .append(cell(in, r -> format(millis(r.score(), r.unit()))))
+            .append(cell(in, r -> r.alloc() == null ? "–" : bytes(r.alloc())))
+            .append(
+                cell(
+                    in,
+                    r ->
+                        r.alloc() == null || Double.isNaN(body)
+                            ? "–"
+                            : formatRatio(r.alloc() / body)))
+            .append(cell(in, r -> format(millis(r.score(), r.unit()) * 1000 / series)))
+            .append(memory == null ? " – |" : " " + format(memory[2]) + " |")
+            .append(cell(over, r -> format(millis(r.score(), r.unit()))))
+            .append(cell(over, r -> r.alloc() == null ? "–" : bytes(r.alloc())))
+            .append(cell(over, r -> format(millis(r.score(), r.unit()) * 1000 / series)))
+            .append(memory == null ? " – |" : " " + bytes(memory[0]) + " |")
+            .append(Double.isNaN(body) ? " – |" : String.format(Locale.ROOT, " %,.0f |", body))
+            .append(' ')
+            .append(
+                library.equals(OURS) ? "" : ratioOf(oursIn, in) + ", " + ratioOf(oursOver, over))
+            .append(" |\n");
+      }
+    }
+    md.append(curveTargets(libraries, sizes, inProcess, http, heap));
+
+    List<LineChart.Panel> panels = new ArrayList<>();
+    panels.add(
+        new LineChart.Panel(
+            "ms per body (log scale), lower is better",
+            lines(libraries, inProcess, http, (r, n) -> millis(r.score(), r.unit()))));
+    panels.add(
+        new LineChart.Panel(
+            "µs per series (log scale), lower is better",
+            lines(libraries, inProcess, http, (r, n) -> millis(r.score(), r.unit()) * 1000 / n)));
+    List<LineChart.Line> memoryLines = new ArrayList<>();
+    for (String library : libraries) {
+      java.util.TreeMap<Integer, Double> retained = new java.util.TreeMap<>();
+      heap.getOrDefault(library, Map.of()).forEach((n, v) -> retained.put(n, v[0]));
+      memoryLines.add(new LineChart.Line(library, false, retained));
+      java.util.TreeMap<Integer, Double> allocated = new java.util.TreeMap<>();
+      inProcess
+          .getOrDefault(library, Map.of())
+          .forEach((n, r) -> allocated.put(n, r.alloc() == null ? Double.NaN : r.alloc() / n));
+      memoryLines.add(new LineChart.Line(library, true, allocated));
+    }
+    panels.add(
+        new LineChart.Panel(
+            "bytes per series (log scale): heap retained, allocated per body", memoryLines));
+    String png = CURVE + ".png";
+    LineChart.write(
+        TITLES.get(CURVE),
+        libraries,
+        new String[] {"in-process; heap retained", "over HTTP; allocated per in-process body"},
+        panels,
+        dir.resolve(png).toFile());
+    md.append("\n![").append(CURVE).append("](").append(png).append(")\n\n");
+    return md.toString();
+  }
+
+  private static String cell(Result r, java.util.function.Function<Result, String> value) {
+    return " " + (r == null ? "–" : value.apply(r)) + " |";
+  }
+
+  private static String ratioOf(Result ours, Result peer) {
+    return ours == null || peer == null ? "–" : formatRatio(ours.score() / peer.score());
+  }
+
+  private static List<LineChart.Line> lines(
+      List<String> libraries,
+      Map<String, Map<Integer, Result>> inProcess,
+      Map<String, Map<Integer, Result>> http,
+      java.util.function.ToDoubleBiFunction<Result, Integer> value) {
+    List<LineChart.Line> lines = new ArrayList<>();
+    for (String library : libraries) {
+      for (boolean dashed : new boolean[] {false, true}) {
+        java.util.TreeMap<Integer, Double> points = new java.util.TreeMap<>();
+        (dashed ? http : inProcess)
+            .getOrDefault(library, Map.of())
+            .forEach((n, r) -> points.put(n, value.applyAsDouble(r, n)));
+        if (!points.isEmpty()) {
+          lines.add(new LineChart.Line(library, dashed, points));
+        }
+      }
+    }
+    return lines;
+  }
+
+  /** Each target of the curve, met or not, with the figures it is read from. */
+  private static String curveTargets(
+      List<String> libraries,
+      TreeSet<Integer> sizes,
+      Map<String, Map<Integer, Result>> inProcess,
+      Map<String, Map<Integer, Result>> http,
+      Map<String, Map<Integer, double[]>> heap) {
+    StringBuilder md = new StringBuilder("\n");
+    // Ahead of every peer at every size: our time below each peer's, both ways.
+    List<String> behind = new ArrayList<>();
+    for (int series : sizes) {
+      for (String library : libraries) {
+        if (library.equals(OURS)) {
+          continue;
+        }
+        for (Map<String, Map<Integer, Result>> way : List.of(inProcess, http)) {
+          Result ours = way.getOrDefault(OURS, Map.of()).get(series);
+          Result peer = way.getOrDefault(library, Map.of()).get(series);
+          if (ours != null && peer != null && ours.score() >= peer.score()) {
+            behind.add(
+                String.format(
+                    Locale.ROOT,
+                    "%s at %,d (%s)",
+                    library,
+                    series,
+                    way == inProcess ? "in-process" : "HTTP"));
+          }
+        }
+      }
+    }
+    md.append("- Ahead of every peer at every size, in-process and over HTTP: ")
+        .append(behind.isEmpty() ? "**met**" : "**missed**: " + String.join("; ", behind))
+        .append(".\n");
+    if (sizes.size() > 1) {
+      int first = sizes.first();
+      int last = sizes.last();
+      md.append(
+          String.format(
+              Locale.ROOT,
+              "- Flat per series within %.0f %% from %,d to %,d series (ours, largest ÷ smallest"
+                  + " size's figure): ",
+              (FLAT - 1) * 100,
+              first,
+              last));
+      List<String> parts = new ArrayList<>();
+      parts.add(flatness("in-process time", perSeries(inProcess, sizes, true)));
+      Map<Integer, Double> cpu = new java.util.TreeMap<>();
+      heap.getOrDefault(OURS, Map.of()).forEach((n, v) -> cpu.put(n, v[2]));
+      parts.add(flatness("in-process thread CPU time", cpu));
+      parts.add(flatness("HTTP time", perSeries(http, sizes, true)));
+      parts.add(flatness("bytes allocated in-process", perSeries(inProcess, sizes, false)));
+      Map<Integer, Double> retained = new java.util.TreeMap<>();
+      heap.getOrDefault(OURS, Map.of()).forEach((n, v) -> retained.put(n, v[0]));
+      parts.add(flatness("heap retained", retained));
+      md.append(String.join("; ", parts)).append(".\n");
+      Result largest = inProcess.getOrDefault(OURS, Map.of()).get(last);
+      double[] memory = heap.getOrDefault(OURS, Map.of()).get(last);
+      if (largest != null && largest.alloc() != null && memory != null) {
+        md.append(
+            String.format(
+                Locale.ROOT,
+                "- A %,d-series body allocating no more than its size: %s (%s B/op in-process"
+                    + " against a %,.0f-byte body, %.2f×).%n",
+                last,
+                largest.alloc() <= memory[1] ? "**met**" : "**missed**",
+                bytes(largest.alloc()),
+                memory[1],
+                largest.alloc() / memory[1]));
+      }
+    }
+    return md.toString();
+  }
+
+  /** Ours per series at each size: time in µs, or bytes allocated. */
+  private static Map<Integer, Double> perSeries(
+      Map<String, Map<Integer, Result>> way, TreeSet<Integer> sizes, boolean time) {
+    Map<Integer, Double> values = new java.util.TreeMap<>();
+    for (int series : sizes) {
+      Result r = way.getOrDefault(OURS, Map.of()).get(series);
+      if (r != null && (time || r.alloc() != null)) {
+        values.put(
+            series, (time ? millis(r.score(), r.unit()) * 1000 : r.alloc()) / (double) series);
+      }
+    }
+    return values;
+  }
+
+  private static String flatness(String what, Map<Integer, Double> values) {
+    if (values.size() < 2) {
+      return what + " –";
+    }
+    double min = values.values().stream().mapToDouble(d -> d).min().orElseThrow();
+    double max = values.values().stream().mapToDouble(d -> d).max().orElseThrow();
+    double spread = max / min;
+    return String.format(
+        Locale.ROOT,
+        "%s %s (%s, spread %.2f×)",
+        what,
+        spread <= FLAT ? "**met**" : "**missed**",
+        String.join(" → ", values.values().stream().map(Report::format).toList()),
+        spread);
   }
 
   private static String checksTable(Table table) {

@@ -131,6 +131,12 @@ public final class ScrapeCpu {
     if (http) {
       command.add("--http");
     }
+    return lastLine(command, library).split("\t");
+  }
+
+  /** Runs {@code command} (a measuring JVM) and returns the last line it printed. */
+  static String lastLine(List<String> command, String what)
+      throws IOException, InterruptedException {
     Process process =
         new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
     String last = null;
@@ -142,9 +148,9 @@ public final class ScrapeCpu {
       }
     }
     if (process.waitFor() != 0 || last == null) {
-      throw new IllegalStateException(library + ": the measuring JVM failed");
+      throw new IllegalStateException(what + ": the measuring JVM failed");
     }
-    return last.split("\t");
+    return last;
   }
 
   private static void measure(Exposition.Library library, boolean http, int batches, int batch)

@@ -37,11 +37,18 @@ import java.util.zip.GZIPOutputStream;
  * <p>client_java's handler cannot be given other writers, so its {@code PrometheusScrapeHandler} is
  * followed step by step here; the writer is still chosen by its {@link ExpositionFormats}, and ours
  * replaces the one it picks. An uncompressed body is written into a buffer kept for the next scrape
- * rather than a new one each time.
+ * rather than a new one each time, and with its length, as client_java sends it; once a body has
+ * been over 16 MiB, the next is streamed in chunks instead (without a length), so a scrape of a
+ * large body allocates no more than its snapshots.
  */
 public final class MetricsHttpHandler implements HttpHandler {
-  /** A buffer that grew past this is not kept for the next scrape. */
+  /**
+   * A buffer that grew past this is not kept for the next scrape, and the next body is streamed
+   * rather than held whole.
+   */
   private static final int MAX_KEPT_BUFFER = 16 << 20;
+
+  private final int maxKeptBuffer;
 
   private final PrometheusRegistry registry;
   private final ExpositionFormats formats;
@@ -59,6 +66,12 @@ public final class MetricsHttpHandler implements HttpHandler {
   }
 
   public MetricsHttpHandler(PrometheusProperties config, PrometheusRegistry registry) {
+    this(config, registry, MAX_KEPT_BUFFER);
+  }
+
+  /** For tests: with another bound than 16 MiB on the body kept whole. */
+  MetricsHttpHandler(PrometheusProperties config, PrometheusRegistry registry, int maxKeptBuffer) {
+    this.maxKeptBuffer = maxKeptBuffer;
     this.registry = registry;
     this.formats = ExpositionFormats.init(config);
     this.text = textWriter(config);
@@ -100,6 +113,16 @@ public final class MetricsHttpHandler implements HttpHandler {
         try (GZIPOutputStream gzip = new GZIPOutputStream(response.sendHeadersAndGetBody(200, 0))) {
           writer.write(gzip, snapshots, escapingScheme);
         }
+      } else if (lastResponseSize.get() > maxKeptBuffer && !request.getMethod().equals("HEAD")) {
+        // The last body was too large to keep a buffer for (over 16 MiB: some 6,500 request
+        // series): this one is streamed in chunks. client_java holds every body whole to send its
+        // length, which cost each such scrape a new array of the body's size besides its
+        // snapshots.
+        CountingStream counted = new CountingStream(response.sendHeadersAndGetBody(200, 0));
+        try (OutputStream out = counted) {
+          writer.write(out, snapshots, escapingScheme);
+        }
+        lastResponseSize.set((int) Math.min(Integer.MAX_VALUE, counted.count));
       } else {
         ExpositionBuffer body = takeBuffer();
         try {
@@ -151,8 +174,29 @@ public final class MetricsHttpHandler implements HttpHandler {
   }
 
   private void release(ExpositionBuffer buffer) {
-    if (buffer.capacity() <= MAX_KEPT_BUFFER) {
+    if (buffer.capacity() <= maxKeptBuffer) {
       idleBuffer.set(buffer);
+    }
+  }
+
+  /** Counts the bytes written through it: the size of a streamed body, for the next scrape. */
+  private static final class CountingStream extends java.io.FilterOutputStream {
+    long count;
+
+    CountingStream(OutputStream out) {
+      super(out);
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      out.write(b);
+      count++;
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      out.write(b, off, len);
+      count += len;
     }
   }
 

@@ -24,6 +24,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.LongSupplier;
 import java.util.stream.DoubleStream;
 
@@ -126,6 +127,17 @@ public final class RequestMetrics {
   private static final int MIN_STATUS = 100;
   private static final int STATUS_SLOTS = 500;
 
+  /** The method indexes in the order of their label values, as client_java sorts labels. */
+  private static final int[] METHODS_BY_NAME =
+      java.util.stream.IntStream.range(0, METHODS.size())
+          .boxed()
+          .sorted(java.util.Comparator.comparing(METHODS::get))
+          .mapToInt(i -> i)
+          .toArray();
+
+  /** Words of a bit set over the status slots of one method. */
+  private static final int STATUS_WORDS = (STATUS_SLOTS + 63) / 64;
+
   private final int maxRoutes;
   private final HistogramLayout layout;
   private final LongSupplier epochNanos;
@@ -133,6 +145,18 @@ public final class RequestMetrics {
   private final ConcurrentHashMap<String, Route> routes = new ConcurrentHashMap<>();
   private final Object routeCreationLock = new Object();
   private final Route otherRoute;
+
+  /**
+   * Every route, {@link #otherRoute} too, sorted by name; replaced whole when a route is added
+   * (under {@link #routeCreationLock}, at most {@code maxRoutes} times).
+   */
+  private volatile Route[] routesByName;
+
+  /**
+   * For each method, the status slots some route has a cell for (bit per slot): with {@link
+   * #routesByName}, the Prometheus points are visited in their labels' order.
+   */
+  private final AtomicLongArray statusesInUse = new AtomicLongArray(METHODS.size() * STATUS_WORDS);
 
   public RequestMetrics(int maxRoutes, LongSupplier epochNanos, Runnable onRouteOverflow) {
     this(maxRoutes, HistogramLayout.CLASSIC, epochNanos, onRouteOverflow);
@@ -145,6 +169,7 @@ public final class RequestMetrics {
     this.epochNanos = epochNanos;
     this.onRouteOverflow = onRouteOverflow;
     this.otherRoute = new Route(Labels.OTHER);
+    this.routesByName = new Route[] {otherRoute};
   }
 
   /** For tests: distinct routes with their own series (the overflow route not counted). */
@@ -228,9 +253,20 @@ public final class RequestMetrics {
         }
         route = new Route(name);
         routes.put(name, route);
+        routesByName = withRoute(routesByName, route);
       }
       return route;
     }
+  }
+
+  /** {@code sorted} with {@code route} inserted at its place by name. */
+  private static Route[] withRoute(Route[] sorted, Route route) {
+    int at = -Arrays.binarySearch(sorted, route, (a, b) -> a.name.compareTo(b.name)) - 1;
+    Route[] grown = new Route[sorted.length + 1];
+    System.arraycopy(sorted, 0, grown, 0, at);
+    grown[at] = route;
+    System.arraycopy(sorted, at, grown, at + 1, sorted.length - at);
+    return grown;
   }
 
   /**
@@ -353,13 +389,37 @@ public final class RequestMetrics {
    * trace_id} and {@code span_id}), built from the cells directly.
    */
   public HistogramSnapshot prometheusSnapshot() {
+    return new HistogramSnapshot(PROMETHEUS_METADATA, prometheusPoints());
+  }
+
+  /**
+   * The points of {@link #prometheusSnapshot()}, in the order client_java sorts them (by method,
+   * status code, then route: its labels' values in the order of their names). {@code
+   * HistogramSnapshot} sorts its points with {@code List.sort}, which on a sorted list makes one
+   * comparison per point; on points in hash order it made O(n log n) comparisons of three strings
+   * each, most of a 100,000-series scrape's time.
+   */
+  List<HistogramDataPointSnapshot> prometheusPoints() {
     long now = epochNanos.getAsLong();
+    Route[] sorted = routesByName;
     List<HistogramDataPointSnapshot> points = new ArrayList<>();
-    for (Route route : routes.values()) {
-      route.forEachCell((status, cell) -> points.add(cell.prometheusPoint(now, layout)));
+    for (int method : METHODS_BY_NAME) {
+      for (int word = 0; word < STATUS_WORDS; word++) {
+        // Slots ascending are status codes ascending, and as text too: all have three digits.
+        for (long bits = statusesInUse.get(method * STATUS_WORDS + word);
+            bits != 0;
+            bits &= bits - 1) {
+          int slot = word * 64 + Long.numberOfTrailingZeros(bits);
+          for (Route route : sorted) {
+            Cell cell = route.existingCell(method, slot);
+            if (cell != null) {
+              points.add(cell.prometheusPoint(now, layout));
+            }
+          }
+        }
+      }
     }
-    otherRoute.forEachCell((status, cell) -> points.add(cell.prometheusPoint(now, layout)));
-    return new HistogramSnapshot(PROMETHEUS_METADATA, points);
+    return points;
   }
 
   /**
@@ -386,6 +446,12 @@ public final class RequestMetrics {
       return cellSlowPath(method, statusSlot);
     }
 
+    /** The cell, or null when none was created yet; read with volatile semantics. */
+    Cell existingCell(int method, int statusSlot) {
+      Cell[] row = (Cell[]) ROWS.getVolatile(byMethod, method);
+      return row == null ? null : (Cell) CELLS.getVolatile(row, statusSlot);
+    }
+
     private Cell cellSlowPath(int method, int statusSlot) {
       Cell[] row = (Cell[]) ROWS.getVolatile(byMethod, method);
       if (row == null) {
@@ -394,6 +460,10 @@ public final class RequestMetrics {
       }
       Cell cell = (Cell) CELLS.getVolatile(row, statusSlot);
       if (cell == null) {
+        // Marked before the cell is published: no scrape after that misses the cell.
+        long bit = 1L << (statusSlot & 63);
+        statusesInUse.accumulateAndGet(
+            method * STATUS_WORDS + (statusSlot >> 6), bit, (word, b) -> word | b);
         Attributes attributes =
             Attributes.of(
                 HTTP_ROUTE,

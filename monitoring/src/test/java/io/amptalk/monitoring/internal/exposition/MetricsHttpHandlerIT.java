@@ -149,6 +149,35 @@ class MetricsHttpHandlerIT {
     }
   }
 
+  @Test
+  void handle_afterABodyOverTheKeptBound_streamsTheNextInChunksWithTheSameBytes() throws Exception {
+    PrometheusRegistry registry = registry(TextExpositionWriterTest.everyType());
+    server =
+        MonitoringServer.builder()
+            .host("127.0.0.1")
+            .port(0)
+            .handler("/metrics", new MetricsHttpHandler(PrometheusProperties.get(), registry, 2048))
+            .handler("/client-java", new MetricsHandler(PrometheusProperties.get(), registry))
+            .build()
+            .start();
+    // The body (3,050 bytes) is over the bound (2,048); the first scrape does not know it yet.
+    Answer theirs = get("/client-java", "", "", "GET");
+
+    Answer first = get("/metrics", "", "", "GET");
+    Answer second = get("/metrics", "", "", "GET");
+    Answer head = get("/metrics", "", "", "HEAD");
+
+    assertThat(first).isEqualTo(theirs);
+    assertThat(theirs.headers().get("content-length"))
+        .containsExactly(String.valueOf(theirs.body().length()));
+    assertThat(second.headers()).doesNotContainKey("content-length");
+    assertThat(second.headers().get("transfer-encoding")).containsExactly("chunked");
+    assertThat(second.body()).isEqualTo(theirs.body());
+    assertThat(second.headers().get("content-type"))
+        .isEqualTo(theirs.headers().get("content-type"));
+    assertThat(head).isEqualTo(get("/client-java", "", "", "HEAD"));
+  }
+
   // ---------------------------------------------------------------- helpers
 
   private static PrometheusRegistry registry(MetricSnapshots snapshots) {

@@ -51,6 +51,39 @@ class RequestMetricsTest {
   }
 
   @Test
+  void prometheusPoints_inTheOrderClientJavaSortsThemIn_soItsSortComparesOncePerPoint() {
+    RequestMetrics metrics = new RequestMetrics(100, now::get, () -> {});
+    // Routes, methods and statuses recorded out of order, some only later, "other" among them.
+    String[] routes = {"/z", "/a/{id}", "other", "/m", "/a", "/b/c"};
+    String[] methods = {"PUT", "GET", "delete", "QUERY", null, "POST"};
+    int[] statuses = {503, 200, 404, 201, 100, 599, 302};
+    int recorded = 0;
+    for (int i = 0; i < 60; i++) {
+      metrics.record(
+          routes[(i * 7) % routes.length],
+          methods[(i * 5) % methods.length],
+          statuses[(i * 3) % statuses.length],
+          i);
+      recorded++;
+    }
+    metrics.record("/late", "PATCH", 204, 1);
+
+    List<HistogramDataPointSnapshot> points = metrics.prometheusPoints();
+
+    assertThat(points).extracting(p -> p.getLabels()).isSorted().doesNotHaveDuplicates();
+    assertThat(points)
+        .extracting(p -> p.getLabels())
+        .isEqualTo(labelsOf(metrics.prometheusSnapshot()));
+    assertThat(points.stream().mapToLong(HistogramDataPointSnapshot::getCount).sum())
+        .isEqualTo(recorded + 1);
+  }
+
+  private static List<Labels> labelsOf(
+      io.prometheus.metrics.model.snapshots.HistogramSnapshot snapshot) {
+    return snapshot.getDataPoints().stream().map(p -> p.getLabels()).toList();
+  }
+
+  @Test
   void methodIndex_standardMethodsCaseInsensitive_othersAndMissing() {
     assertThat(RequestMetrics.METHODS.get(RequestMetrics.methodIndex("GET"))).isEqualTo("GET");
     assertThat(RequestMetrics.METHODS.get(RequestMetrics.methodIndex("delete")))
