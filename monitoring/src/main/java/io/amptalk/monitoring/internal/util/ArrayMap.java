@@ -30,6 +30,11 @@ public abstract class ArrayMap<V> extends AbstractMap<String, V> {
     this.sorted = sorted;
   }
 
+  /** The entries as given, for subclasses to search. */
+  protected final Object[] entries() {
+    return entries;
+  }
+
   /** The name of the {@code i}th entry, for reading without an entry object. */
   public final String nameAt(int i) {
     return (String) entries[2 * i];

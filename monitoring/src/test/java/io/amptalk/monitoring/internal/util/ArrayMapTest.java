@@ -84,6 +84,20 @@ class ArrayMapTest {
   }
 
   @Test
+  void labels_manyGiven_theFieldsFoundWherePastAByteOfIndexes() {
+    Map<String, String> given = new TreeMap<>();
+    for (int i = 0; i < 300; i++) {
+      given.put(String.format("z%03d", i), "v" + i); // after every built-in name
+    }
+    Map<String, String> labels = AlertLabels.of(given, "T", "warning", "src", "svc");
+
+    assertThat(labels).hasSize(304).containsEntry("z299", "v299").containsEntry("source", "src");
+    assertThat(AlertLabels.of(labels, "T", "warning", "src", "svc")).isSameAs(labels);
+    Map<String, String> other = AlertLabels.of(labels, "T", "error", "src", "svc");
+    assertThat(other).isNotSameAs(labels).containsEntry("severity", "error").hasSize(304);
+  }
+
+  @Test
   void details_keepTheCallersOrder_andTwoKeysCutToOneAreOne() {
     String longKey = "k".repeat(Details.MAX_KEY_LENGTH);
     Map<String, Object> given = new LinkedHashMap<>();
