@@ -44,6 +44,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.concurrent.atomic.AtomicReference;
+import org.awaitility.core.ThrowingRunnable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -183,17 +184,14 @@ class StatusPageIT {
         Monitoring.builder().systemMonitor(onLoopback().hostProbe(probe)).build()) {
       driver.get("http://127.0.0.1:" + limited.systemMonitor().getPrometheusPort() + "/");
 
-      await()
-          .atMost(PAGE_TIMEOUT)
-          .ignoreExceptions()
-          .untilAsserted(
-              () -> {
-                assertThat(shown("#metric-cpu .value")).isEqualTo("50 %");
-                assertThat(shown("#metric-cpu .sub")).isEqualTo("of a 1.5-CPU quota · host 25 %");
-                assertThat(shown("#metric-memory .value")).isEqualTo("75 %");
-                assertThat(shown("#metric-memory .sub"))
-                    .isEqualTo("384 MiB of a 512 MiB limit · host 25 %");
-              });
+      eventually(
+          () -> {
+            assertThat(shown("#metric-cpu .value")).isEqualTo("50 %");
+            assertThat(shown("#metric-cpu .sub")).isEqualTo("of a 1.5-CPU quota · host 25 %");
+            assertThat(shown("#metric-memory .value")).isEqualTo("75 %");
+            assertThat(shown("#metric-memory .sub"))
+                .isEqualTo("384 MiB of a 512 MiB limit · host 25 %");
+          });
     }
   }
 
@@ -246,10 +244,7 @@ class StatusPageIT {
   void page_withoutObjectives_hidesTheirSection() {
     driver.get(baseUrl() + "/");
 
-    await()
-        .atMost(PAGE_TIMEOUT)
-        .ignoreExceptions()
-        .untilAsserted(() -> assertThat(checkStatus("database")).isEqualTo("healthy"));
+    eventually(() -> assertThat(checkStatus("database")).isEqualTo("healthy"));
     assertThat(find("#slo-section").isDisplayed()).isFalse();
   }
 
@@ -268,16 +263,13 @@ class StatusPageIT {
       // The bare base redirects to /monitoring/, against which the page's links resolve.
       driver.get("http://127.0.0.1:" + server.getAddress().getPort() + "/monitoring");
 
-      await()
-          .atMost(PAGE_TIMEOUT)
-          .ignoreExceptions()
-          .untilAsserted(
-              () -> {
-                assertThat(checkStatus("database")).isEqualTo("healthy");
-                assertThat(checkStatus("cache")).isEqualTo("healthy");
-                assertThat(find("#connection").getDomAttribute("data-state")).isEqualTo("live");
-                assertThat(find("#service").getText()).isEqualTo("checkout");
-              });
+      eventually(
+          () -> {
+            assertThat(checkStatus("database")).isEqualTo("healthy");
+            assertThat(checkStatus("cache")).isEqualTo("healthy");
+            assertThat(find("#connection").getDomAttribute("data-state")).isEqualTo("live");
+            assertThat(find("#service").getText()).isEqualTo("checkout");
+          });
       assertThat(driver.getCurrentUrl())
           .isEqualTo("http://127.0.0.1:" + server.getAddress().getPort() + "/monitoring/");
     } finally {
@@ -289,18 +281,14 @@ class StatusPageIT {
   void page_checkTurnsUnhealthyAndAlertsRaised_showsThemWithinSeconds() throws IOException {
     driver.get(baseUrl() + "/");
 
-    await()
-        .atMost(PAGE_TIMEOUT)
-        .ignoreExceptions()
-        .untilAsserted(
-            () -> {
-              assertThat(find("#overall-status").getDomAttribute("data-status"))
-                  .isEqualTo("healthy");
-              assertThat(find("#overall-status").getText()).isEqualTo("healthy");
-              assertThat(checkStatus("database")).isEqualTo("healthy");
-              assertThat(checkStatus("cache")).isEqualTo("healthy");
-              assertThat(find("#connection").getDomAttribute("data-state")).isEqualTo("live");
-            });
+    eventually(
+        () -> {
+          assertThat(find("#overall-status").getDomAttribute("data-status")).isEqualTo("healthy");
+          assertThat(find("#overall-status").getText()).isEqualTo("healthy");
+          assertThat(checkStatus("database")).isEqualTo("healthy");
+          assertThat(checkStatus("cache")).isEqualTo("healthy");
+          assertThat(find("#connection").getDomAttribute("data-state")).isEqualTo("live");
+        });
     assertThat(find("#service").getText()).isEqualTo("checkout");
     // No token on the server: nothing is asked.
     assertThat(find("#auth").getDomAttribute("data-state")).isEqualTo("none");
@@ -313,22 +301,17 @@ class StatusPageIT {
     database.set(CheckResult.unhealthy("connection refused"));
     monitoring.healthCheck().runAllChecks();
 
-    await()
-        .atMost(PAGE_TIMEOUT)
-        .ignoreExceptions()
-        .untilAsserted(
-            () -> {
-              assertThat(checkStatus("database")).isEqualTo("unhealthy");
-              assertThat(find("[data-check=\"database\"] .status").getText())
-                  .isEqualTo("unhealthy");
-              assertThat(find("[data-check=\"database\"] .message").getText())
-                  .isEqualTo("connection refused");
-              assertThat(find("#overall-status").getDomAttribute("data-status"))
-                  .isEqualTo("unhealthy");
-              WebElement raised = alert("Health check 'database' is unhealthy");
-              assertThat(raised.getDomAttribute("data-state")).isEqualTo("firing");
-              assertThat(raised.getDomAttribute("data-severity")).isEqualTo("critical");
-            });
+    eventually(
+        () -> {
+          assertThat(checkStatus("database")).isEqualTo("unhealthy");
+          assertThat(find("[data-check=\"database\"] .status").getText()).isEqualTo("unhealthy");
+          assertThat(find("[data-check=\"database\"] .message").getText())
+              .isEqualTo("connection refused");
+          assertThat(find("#overall-status").getDomAttribute("data-status")).isEqualTo("unhealthy");
+          WebElement raised = alert("Health check 'database' is unhealthy");
+          assertThat(raised.getDomAttribute("data-state")).isEqualTo("firing");
+          assertThat(raised.getDomAttribute("data-severity")).isEqualTo("critical");
+        });
     // The history strip remembers the healthy runs before the failure.
     List<String> history =
         driver.findElements(By.cssSelector("[data-check=\"database\"] .history .cell")).stream()
@@ -340,18 +323,15 @@ class StatusPageIT {
         .alertSystem()
         .alert("Disk almost full", "95%", AlertSeverity.ERROR, "disk", Map.of());
 
-    await()
-        .atMost(PAGE_TIMEOUT)
-        .ignoreExceptions()
-        .untilAsserted(
-            () -> {
-              WebElement disk = alert("Disk almost full");
-              assertThat(disk.getDomAttribute("data-state")).isEqualTo("firing");
-              assertThat(disk.getDomAttribute("data-severity")).isEqualTo("error");
-              assertThat(disk.findElement(By.cssSelector(".message")).getText()).isEqualTo("95%");
-              assertThat(disk.findElement(By.cssSelector(".source")).getText()).isEqualTo("disk");
-              assertThat(find("#metric-memory .value").getText()).endsWith("%");
-            });
+    eventually(
+        () -> {
+          WebElement disk = alert("Disk almost full");
+          assertThat(disk.getDomAttribute("data-state")).isEqualTo("firing");
+          assertThat(disk.getDomAttribute("data-severity")).isEqualTo("error");
+          assertThat(disk.findElement(By.cssSelector(".message")).getText()).isEqualTo("95%");
+          assertThat(disk.findElement(By.cssSelector(".source")).getText()).isEqualTo("disk");
+          assertThat(find("#metric-memory .value").getText()).endsWith("%");
+        });
     // Self-contained: everything the page loaded came from the monitor itself.
     Object resources =
         ((JavascriptExecutor) driver)
@@ -384,45 +364,36 @@ class StatusPageIT {
     monitoring.healthCheck().runCheck("queue");
     driver.get(baseUrl() + "/");
 
-    await()
-        .atMost(PAGE_TIMEOUT)
-        .ignoreExceptions()
-        .untilAsserted(
-            () -> {
-              assertThat(checkStatus("queue")).isEqualTo("healthy");
-              assertThat(find("[data-check=\"queue\"] .message").getText())
-                  .isEqualTo("9,000 messages waiting");
-              WebElement pending = find("[data-check=\"queue\"] .pending");
-              assertThat(pending.isDisplayed()).isTrue();
-              assertThat(pending.getText()).isEqualTo("\u2192 unhealthy 2 of 3");
-              assertThat(pending.getDomAttribute("data-status")).isEqualTo("unhealthy");
-              assertThat(find("[data-check=\"queue\"] .pending-note").getText())
-                  .isEqualTo("2 of 3 bad results before unhealthy");
-            });
+    eventually(
+        () -> {
+          assertThat(checkStatus("queue")).isEqualTo("healthy");
+          assertThat(find("[data-check=\"queue\"] .message").getText())
+              .isEqualTo("9,000 messages waiting");
+          WebElement pending = find("[data-check=\"queue\"] .pending");
+          assertThat(pending.isDisplayed()).isTrue();
+          assertThat(pending.getText()).isEqualTo("\u2192 unhealthy 2 of 3");
+          assertThat(pending.getDomAttribute("data-status")).isEqualTo("unhealthy");
+          assertThat(find("[data-check=\"queue\"] .pending-note").getText())
+              .isEqualTo("2 of 3 bad results before unhealthy");
+        });
     assertThat(find("[data-check=\"database\"] .pending").isDisplayed()).isFalse();
     assertThat(find("[data-check=\"queue\"] .skipped").isDisplayed()).isFalse();
 
     monitoring.healthCheck().runCheck("queue");
 
-    await()
-        .atMost(PAGE_TIMEOUT)
-        .ignoreExceptions()
-        .untilAsserted(
-            () -> {
-              assertThat(checkStatus("queue")).isEqualTo("unhealthy");
-              assertThat(find("[data-check=\"queue\"] .pending").isDisplayed()).isFalse();
-            });
+    eventually(
+        () -> {
+          assertThat(checkStatus("queue")).isEqualTo("unhealthy");
+          assertThat(find("[data-check=\"queue\"] .pending").isDisplayed()).isFalse();
+        });
   }
 
   @Test
   void page_serverGoneAndBack_showsConnectionLostThenRecovers() {
     int port = monitoring.systemMonitor().getPrometheusPort();
     driver.get(baseUrl() + "/");
-    await()
-        .atMost(PAGE_TIMEOUT)
-        .ignoreExceptions()
-        .untilAsserted(
-            () -> assertThat(find("#connection").getDomAttribute("data-state")).isEqualTo("live"));
+    eventually(
+        () -> assertThat(find("#connection").getDomAttribute("data-state")).isEqualTo("live"));
 
     monitoring.close();
 
@@ -449,17 +420,13 @@ class StatusPageIT {
     driver.get(baseUrl() + "/");
 
     // Without the token: the status alone, and the form asking for it.
-    await()
-        .atMost(PAGE_TIMEOUT)
-        .ignoreExceptions()
-        .untilAsserted(
-            () -> {
-              assertThat(find("#auth").getDomAttribute("data-state")).isEqualTo("needed");
-              assertThat(find("#auth").isDisplayed()).isTrue();
-              assertThat(find("#overall-status").getDomAttribute("data-status"))
-                  .isEqualTo("healthy");
-              assertThat(find("#connection").getDomAttribute("data-state")).isEqualTo("live");
-            });
+    eventually(
+        () -> {
+          assertThat(find("#auth").getDomAttribute("data-state")).isEqualTo("needed");
+          assertThat(find("#auth").isDisplayed()).isTrue();
+          assertThat(find("#overall-status").getDomAttribute("data-status")).isEqualTo("healthy");
+          assertThat(find("#connection").getDomAttribute("data-state")).isEqualTo("live");
+        });
     assertThat(find("#checks .empty").getText()).isEqualTo("Check details need the API token.");
     assertThat(find("#alerts .empty").getText()).isEqualTo("Alerts need the API token.");
     assertThat(find("#host").getText()).isEqualTo("host details need the API token");
@@ -470,52 +437,39 @@ class StatusPageIT {
     // A wrong token is refused, forgotten, and asked for again.
     find("#token-input").sendKeys("wrong-T0ken");
     find("#auth button").click();
-    await()
-        .atMost(PAGE_TIMEOUT)
-        .ignoreExceptions()
-        .untilAsserted(
-            () -> {
-              assertThat(find("#auth").getDomAttribute("data-state")).isEqualTo("refused");
-              assertThat(find("#auth label").getText())
-                  .isEqualTo("The token was refused: enter the monitor's API token again.");
-            });
+    eventually(
+        () -> {
+          assertThat(find("#auth").getDomAttribute("data-state")).isEqualTo("refused");
+          assertThat(find("#auth label").getText())
+              .isEqualTo("The token was refused: enter the monitor's API token again.");
+        });
     assertThat(storedToken()).isNull();
 
     // The right one shows everything, and stays in the tab's sessionStorage.
     find("#token-input").sendKeys("page-T0ken");
     find("#auth button").click();
-    await()
-        .atMost(PAGE_TIMEOUT)
-        .ignoreExceptions()
-        .untilAsserted(
-            () -> {
-              assertThat(find("#auth").getDomAttribute("data-state")).isEqualTo("ok");
-              assertThat(find("#auth").isDisplayed()).isFalse();
-              assertThat(checkStatus("database")).isEqualTo("healthy");
-              assertThat(find("#metric-memory .value").getText()).endsWith("%");
-              assertThat(find("#service").getText()).isEqualTo("checkout");
-            });
+    eventually(
+        () -> {
+          assertThat(find("#auth").getDomAttribute("data-state")).isEqualTo("ok");
+          assertThat(find("#auth").isDisplayed()).isFalse();
+          assertThat(checkStatus("database")).isEqualTo("healthy");
+          assertThat(find("#metric-memory .value").getText()).endsWith("%");
+          assertThat(find("#service").getText()).isEqualTo("checkout");
+        });
     assertThat(storedToken()).isEqualTo("page-T0ken");
     assertThat(find("#token-input").getDomProperty("value")).isEmpty();
 
     // A reload in the same tab asks nothing.
     driver.navigate().refresh();
-    await()
-        .atMost(PAGE_TIMEOUT)
-        .ignoreExceptions()
-        .untilAsserted(
-            () -> {
-              assertThat(checkStatus("database")).isEqualTo("healthy");
-              assertThat(find("#auth").getDomAttribute("data-state")).isEqualTo("ok");
-            });
+    eventually(
+        () -> {
+          assertThat(checkStatus("database")).isEqualTo("healthy");
+          assertThat(find("#auth").getDomAttribute("data-state")).isEqualTo("ok");
+        });
 
     // Forgetting it locks the page again.
     find("#forget-token").click();
-    await()
-        .atMost(PAGE_TIMEOUT)
-        .ignoreExceptions()
-        .untilAsserted(
-            () -> assertThat(find("#auth").getDomAttribute("data-state")).isEqualTo("needed"));
+    eventually(() -> assertThat(find("#auth").getDomAttribute("data-state")).isEqualTo("needed"));
     assertThat(storedToken()).isNull();
   }
 
@@ -552,14 +506,10 @@ class StatusPageIT {
           Map.of("team", "payments"));
       driver.get("http://127.0.0.1:" + withRules.systemMonitor().getPrometheusPort() + "/");
 
-      await()
-          .atMost(PAGE_TIMEOUT)
-          .ignoreExceptions()
-          .untilAsserted(
-              () ->
-                  assertThat(shownAlerts())
-                      .containsExactly(
-                          "Card declines", "Disk almost full", "Host down", "Cache cold"));
+      eventually(
+          () ->
+              assertThat(shownAlerts())
+                  .containsExactly("Card declines", "Disk almost full", "Host down", "Cache cold"));
       assertThat(find("#alerts-summary").getText()).isEqualTo("· 3 firing");
       assertThat(alert("Card declines").findElement(By.cssSelector(".mark.silenced")).isDisplayed())
           .isTrue();
@@ -631,25 +581,19 @@ class StatusPageIT {
     driver.get(baseUrl() + "/");
 
     // Before the token: no buttons, and why.
-    await()
-        .atMost(PAGE_TIMEOUT)
-        .ignoreExceptions()
-        .untilAsserted(
-            () ->
-                assertThat(find("#actions-note").getText())
-                    .isEqualTo("Actions need the API token: enter it above."));
+    eventually(
+        () ->
+            assertThat(find("#actions-note").getText())
+                .isEqualTo("Actions need the API token: enter it above."));
     find("#token-input").sendKeys("page-T0ken");
     find("#auth button").click();
-    await()
-        .atMost(PAGE_TIMEOUT)
-        .ignoreExceptions()
-        .untilAsserted(
-            () ->
-                assertThat(
-                        alert("Disk almost full")
-                            .findElement(By.cssSelector("button.resolve"))
-                            .isDisplayed())
-                    .isTrue());
+    eventually(
+        () ->
+            assertThat(
+                    alert("Disk almost full")
+                        .findElement(By.cssSelector("button.resolve"))
+                        .isDisplayed())
+                .isTrue());
     assertThat(find("#actions-note").isDisplayed()).isFalse();
 
     // Resolve, by keyboard alone: the button is reached with Tab, shows its focus, and Enter
@@ -662,19 +606,15 @@ class StatusPageIT {
     await()
         .atMost(PAGE_TIMEOUT)
         .untilAsserted(() -> assertThat(alertState(disk.id(), "page-T0ken")).isEqualTo("resolved"));
-    await()
-        .atMost(PAGE_TIMEOUT)
-        .ignoreExceptions()
-        .untilAsserted(
-            () -> {
-              assertThat(alert("Disk almost full").getDomAttribute("data-state"))
-                  .isEqualTo("resolved");
-              assertThat(
-                      alert("Disk almost full")
-                          .findElement(By.cssSelector("button.resolve"))
-                          .isDisplayed())
-                  .isFalse();
-            });
+    eventually(
+        () -> {
+          assertThat(alert("Disk almost full").getDomAttribute("data-state")).isEqualTo("resolved");
+          assertThat(
+                  alert("Disk almost full")
+                      .findElement(By.cssSelector("button.resolve"))
+                      .isDisplayed())
+              .isFalse();
+        });
 
     // Silence for 4 h with a comment: matchers from all of the alert's labels.
     WebElement replica = alert("Replica lag");
@@ -714,12 +654,8 @@ class StatusPageIT {
     await()
         .atMost(PAGE_TIMEOUT)
         .untilAsserted(() -> assertThat(api("/silences", "page-T0ken").get("silences")).isEmpty());
-    await()
-        .atMost(PAGE_TIMEOUT)
-        .ignoreExceptions()
-        .untilAsserted(
-            () ->
-                assertThat(find("#silences .empty").getText()).isEqualTo("No silences in force."));
+    eventually(
+        () -> assertThat(find("#silences .empty").getText()).isEqualTo("No silences in force."));
 
     // A custom duration: one the server refuses is shown in its words, and the form stays open.
     alert("Replica lag").findElement(By.cssSelector("button.silence")).click();
@@ -727,16 +663,12 @@ class StatusPageIT {
     form.findElement(By.name("duration")).sendKeys("soon");
     form.findElement(By.name("comment")).sendKeys("until the drill ends");
     form.findElement(By.cssSelector("button[type=submit]")).click();
-    await()
-        .atMost(PAGE_TIMEOUT)
-        .ignoreExceptions()
-        .untilAsserted(
-            () ->
-                assertThat(
-                        alert("Replica lag").findElement(By.cssSelector(".action-error")).getText())
-                    .isEqualTo(
-                        "Failed: duration must be a positive duration such as 90m, 4h or 2d,"
-                            + " was 'soon'"));
+    eventually(
+        () ->
+            assertThat(alert("Replica lag").findElement(By.cssSelector(".action-error")).getText())
+                .isEqualTo(
+                    "Failed: duration must be a positive duration such as 90m, 4h or 2d,"
+                        + " was 'soon'"));
     assertThat(form.isDisplayed()).isTrue();
     assertThat(api("/silences", "page-T0ken").get("silences")).isEmpty();
     form.findElement(By.name("duration")).clear();
@@ -756,10 +688,7 @@ class StatusPageIT {
   @Test
   void page_darkColourScheme_followsTheBrowsersPreference() {
     driver.get(baseUrl() + "/");
-    await()
-        .atMost(PAGE_TIMEOUT)
-        .ignoreExceptions()
-        .untilAsserted(() -> assertThat(checkStatus("database")).isEqualTo("healthy"));
+    eventually(() -> assertThat(checkStatus("database")).isEqualTo("healthy"));
     assertThat(computed("body", "backgroundColor")).isEqualTo("rgb(244, 245, 247)");
     assertThat(computed(".card", "backgroundColor")).isEqualTo("rgb(255, 255, 255)");
 
@@ -792,16 +721,13 @@ class StatusPageIT {
     monitoring.tickHistory();
     viewport(390, 844, true);
     driver.get(baseUrl() + "/");
-    await()
-        .atMost(PAGE_TIMEOUT)
-        .ignoreExceptions()
-        .untilAsserted(
-            () -> {
-              assertThat(checkStatus("database")).isEqualTo("healthy");
-              assertThat(driver.findElements(By.cssSelector("[data-silence-id]"))).hasSize(1);
-              assertThat(routeColumn("route"))
-                  .containsExactly("/api/v2/organisations/{organisation}/invoices/{invoice}");
-            });
+    eventually(
+        () -> {
+          assertThat(checkStatus("database")).isEqualTo("healthy");
+          assertThat(driver.findElements(By.cssSelector("[data-silence-id]"))).hasSize(1);
+          assertThat(routeColumn("route"))
+              .containsExactly("/api/v2/organisations/{organisation}/invoices/{invoice}");
+        });
     Object widths =
         driver.executeScript(
             "return [document.documentElement.scrollWidth, document.documentElement.clientWidth, innerWidth]");
@@ -817,10 +743,7 @@ class StatusPageIT {
         .alertSystem()
         .addSilence(List.of("team=db"), Duration.ofHours(1), "ops", "migration");
     driver.get(baseUrl() + "/");
-    await()
-        .atMost(PAGE_TIMEOUT)
-        .ignoreExceptions()
-        .untilAsserted(() -> assertThat(checkStatus("database")).isEqualTo("healthy"));
+    eventually(() -> assertThat(checkStatus("database")).isEqualTo("healthy"));
     for (String scheme : List.of("light", "dark")) {
       colourScheme(scheme);
       List<Map<String, Object>> violations = axe();
@@ -900,11 +823,8 @@ class StatusPageIT {
       JsonNode history = api(base, "/api/history", null);
       driver.get(base + "/");
 
-      await()
-          .atMost(PAGE_TIMEOUT)
-          .ignoreExceptions()
-          .untilAsserted(
-              () -> assertThat(routeColumn("route")).containsExactly("/users", "/pay", "/report"));
+      eventually(
+          () -> assertThat(routeColumn("route")).containsExactly("/users", "/pay", "/report"));
       // The routes over the whole retention, largest rate first, as the server counted them.
       assertThat(routeColumn("requests"))
           .containsExactly(String.format(Locale.ROOT, "%,d", users), "540", "90");
@@ -1026,15 +946,12 @@ class StatusPageIT {
       driver.executeCdpCommand("Emulation.setTimezoneOverride", Map.of("timezoneId", "UTC"));
       driver.get("http://127.0.0.1:" + monitor.getPrometheusPort() + "/");
 
-      await()
-          .atMost(PAGE_TIMEOUT)
-          .ignoreExceptions()
-          .untilAsserted(
-              () -> {
-                assertThat(shown("#metric-cpu .value")).isEqualTo("99 %");
-                assertThat(find("#metric-cpu .sampled").getText())
-                    .isEqualTo("sampled 15:00:06; the cpu check judged the 15:00:00 sample");
-              });
+      eventually(
+          () -> {
+            assertThat(shown("#metric-cpu .value")).isEqualTo("99 %");
+            assertThat(find("#metric-cpu .sampled").getText())
+                .isEqualTo("sampled 15:00:06; the cpu check judged the 15:00:00 sample");
+          });
       assertThat(checkStatus("cpu")).isEqualTo("healthy");
       assertThat(find("[data-check=\"cpu\"] .message").getText()).startsWith("CPU usage 3.5%");
     }
@@ -1080,17 +997,14 @@ class StatusPageIT {
         "Card declines", "12 % of payments declined", AlertSeverity.ERROR, "payments", Map.of());
     // A fresh load shows each check's results the server kept.
     driver.navigate().refresh();
-    await()
-        .atMost(PAGE_TIMEOUT)
-        .ignoreExceptions()
-        .untilAsserted(
-            () -> {
-              assertThat(shownAlerts()).containsExactly("Card declines", "Replica lag");
-              assertThat(find("[data-check=\"queue\"] .pending-note").getText())
-                  .isEqualTo("2 of 3 bad results before unhealthy");
-              assertThat(driver.findElements(By.cssSelector("[data-check=\"database\"] .cell")))
-                  .hasSizeGreaterThanOrEqualTo(12);
-            });
+    eventually(
+        () -> {
+          assertThat(shownAlerts()).containsExactly("Card declines", "Replica lag");
+          assertThat(find("[data-check=\"queue\"] .pending-note").getText())
+              .isEqualTo("2 of 3 bad results before unhealthy");
+          assertThat(driver.findElements(By.cssSelector("[data-check=\"database\"] .cell")))
+              .hasSizeGreaterThanOrEqualTo(12);
+        });
     // The bars are one tab stop; the arrow keys move between them and the focused one is told.
     List<WebElement> bars = driver.findElements(By.cssSelector("[data-check=\"database\"] .cell"));
     tabTo(bars.get(bars.size() - 1));
@@ -1112,6 +1026,11 @@ class StatusPageIT {
     screenshot(390, 844, true, images.resolve("status-page-phone.png"));
     colourScheme("dark");
     screenshot(1280, 800, false, images.resolve("status-page-dark.png"));
+  }
+
+  /** Waits until the page shows what {@code assertion} asserts, as it refreshes itself. */
+  private static void eventually(ThrowingRunnable assertion) {
+    await().atMost(PAGE_TIMEOUT).ignoreExceptions().untilAsserted(assertion);
   }
 
   /** The checkout's root: the directory above this module that holds docs/. */

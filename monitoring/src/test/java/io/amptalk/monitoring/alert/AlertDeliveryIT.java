@@ -9,13 +9,10 @@ import io.amptalk.monitoring.SystemMonitor;
 import io.amptalk.monitoring.alert.notify.WebhookNotifier;
 import io.amptalk.monitoring.alert.store.AlertStore.DeadLetter;
 import io.amptalk.monitoring.internal.alert.AlertJson;
+import io.amptalk.monitoring.testing.Scrape;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -209,15 +206,7 @@ class AlertDeliveryIT {
           .atMost(Duration.ofSeconds(10))
           .until(() -> system.getQueueSizes().get("webhook") == 0);
 
-      String metrics =
-          HttpClient.newHttpClient()
-              .send(
-                  HttpRequest.newBuilder(
-                          URI.create(
-                              "http://127.0.0.1:" + monitor.getPrometheusPort() + "/metrics"))
-                      .build(),
-                  HttpResponse.BodyHandlers.ofString())
-              .body();
+      String metrics = Scrape.metrics(monitor);
       assertThat(metrics.lines())
           .contains(
               "alerts_raised_total{severity=\"error\",source=\"disk\"} 2.0",

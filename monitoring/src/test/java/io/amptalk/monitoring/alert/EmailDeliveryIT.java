@@ -7,11 +7,8 @@ import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import io.amptalk.monitoring.SystemMonitor;
 import io.amptalk.monitoring.alert.notify.EmailNotifier;
+import io.amptalk.monitoring.testing.Scrape;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -57,7 +54,7 @@ class EmailDeliveryIT {
       // The other notifier is not held up by the failing one.
       await().atMost(Duration.ofSeconds(10)).until(() -> webhookLike.sent.size() == 1);
       // Wait until the e-mail has failed at least once, so what follows is a retry.
-      await().atMost(Duration.ofSeconds(10)).until(() -> metrics(monitor).contains(RETRIED));
+      await().atMost(Duration.ofSeconds(10)).until(() -> Scrape.metrics(monitor).contains(RETRIED));
       assertThat(smtp.getReceivedMessages()).isEmpty();
 
       smtp.start();
@@ -76,14 +73,4 @@ class EmailDeliveryIT {
 
   private static final String RETRIED =
       "alert_notifications_total{notifier=\"email\",outcome=\"retried\"}";
-
-  private static String metrics(SystemMonitor monitor) throws Exception {
-    return HttpClient.newHttpClient()
-        .send(
-            HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + monitor.getPrometheusPort() + "/metrics"))
-                .build(),
-            HttpResponse.BodyHandlers.ofString())
-        .body();
-  }
 }

@@ -13,13 +13,10 @@ import io.amptalk.monitoring.alert.DeliveryException;
 import io.amptalk.monitoring.internal.alert.Backoff;
 import io.amptalk.monitoring.testing.HttpReceiver;
 import io.amptalk.monitoring.testing.MutableTicker;
+import io.amptalk.monitoring.testing.Scrape;
 import io.amptalk.monitoring.testing.ScriptedHttpReceiver;
 import io.amptalk.monitoring.testing.ScriptedHttpReceiver.Answer;
 import io.amptalk.monitoring.testing.ScriptedHttpReceiver.Request;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -173,15 +170,7 @@ class AlertmanagerClusterIT {
           .atMost(Duration.ofSeconds(10))
           .until(() -> notifier.memberFailures().get(b.url("")) == 1L);
 
-      String metrics =
-          HttpClient.newHttpClient()
-              .send(
-                  HttpRequest.newBuilder(
-                          URI.create(
-                              "http://127.0.0.1:" + monitor.getPrometheusPort() + "/metrics"))
-                      .build(),
-                  HttpResponse.BodyHandlers.ofString())
-              .body();
+      String metrics = Scrape.metrics(monitor);
       assertThat(metrics.lines())
           .contains(
               "alert_member_failures_total{member=\""
