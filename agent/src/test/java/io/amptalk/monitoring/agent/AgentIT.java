@@ -672,7 +672,11 @@ class AgentIT {
     JsonNode check =
         new ObjectMapper().readTree(get(port, "/health").body()).get("checks").get("slo");
     assertThat(check.get("message").asText()).isEqualTo("Error budget burning: api");
-    assertThat(check.get("details").get("api").get("firing").toString()).contains("\"1h\"");
+    // The page's 1h alert fired (awaited above); by now its short 5 min window may have cooled
+    // below the threshold while the slower pairs still burn, so the check names whichever fire.
+    List<String> firing = new ArrayList<>();
+    check.get("details").get("api").get("firing").forEach(w -> firing.add(w.asText()));
+    assertThat(firing).isNotEmpty().isSubsetOf("1h", "6h", "1d", "3d");
     stopWithSigterm(first, port);
 
     Child second = start(args);
